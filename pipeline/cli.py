@@ -1,0 +1,251 @@
+"""The command line: a thin click layer over the library."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from pipeline import __version__
+from pipeline.cli_options import (
+    EXIT_PARTIAL,
+    db_option,
+    domain_errors,
+    open_store,
+)
+from pipeline.domain import Article
+from pipeline.ingest import IngestOptions
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="pipeline")
+def main() -> None:
+    """Translate news articles between Ukrainian, Russian and English with MarianMT.
+
+    \b
+    Example:
+        pipeline translate samples/ --out out/
+    """
+
+
+def max_bytes_option(func):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--max-bytes",
+        type=click.IntRange(min=1),
+        default=IngestOptions().max_bytes,
+        show_default=True,
+        help="Largest input file accepted.",
+    )(func)
+
+
+paths_argument = click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(path_type=Path)
+)
+
+
+@main.command()
+@paths_argument
+@db_option
+@max_bytes_option
+@click.option("--json", "as_json", is_flag=True, help="Print articles as JSON lines; store nothing.")
+@click.option("--show-dropped", is_flag=True, help="Print the page chrome that was removed.")
+def ingest(
+    paths: tuple[Path, ...], db_path: Path, max_bytes: int, as_json: bool, show_dropped: bool
+) -> None:
+    """Read articles (.txt, .md, .html, .json, .jsonl) into the store.
+
+    Folders are walked recursively. Unchanged files are skipped; changed files become a new
+    revision of the same article. Exit code 1 when some files failed.
+
+    \b
+    Example:
+        pipeline ingest samples/ --show-dropped
+        pipeline ingest --json story.html | jq .title
+    """
+    from pipeline import jobs
+
+    options = IngestOptions(max_bytes=max_bytes)
+    failed = 0
+    with domain_errors():
+        if as_json:
+            for item in jobs.parse_paths(paths, options):
+                if isinstance(item, jobs.Failure):
+                    failed += 1
+                    click.echo(f"error: {item}", err=True)
+                else:
+                    click.echo(json.dumps(article_json(item), ensure_ascii=False))
+        else:
+            with open_store(db_path) as store:
+                for result in jobs.ingest_paths(paths, store, options):
+                    if isinstance(result, jobs.Failure):
+                        failed += 1
+                        click.echo(f"error: {result}", err=True)
+                        continue
+                    article, saved = result.article, result.result
+                    assert saved is not None
+                    click.echo(
+                        f"{saved.status:9} {article.id}  {article.lang:8} "
+                        f"r{saved.revision}  {len(article.segments):4} segments  {article.title[:60]}"
+                    )
+                    if show_dropped:
+                        for line in article.dropped:
+                            click.echo(f"    dropped: {line}")
+    if failed:
+        click.echo(f"{failed} file(s) failed", err=True)
+        sys.exit(EXIT_PARTIAL)
+
+
+def article_json(article: Article) -> dict[str, object]:
+    return {
+        "id": article.id,
+        "source_path": article.source_path,
+        "format": article.format,
+        "title": article.title,
+        "author": article.author,
+        "date": article.date,
+        "url": article.url,
+        "lang": article.lang,
+        "confidence": round(article.confidence, 4),
+        "dropped": list(article.dropped),
+        "paragraphs": [
+            {
+                "index": p.index,
+                "kind": p.kind,
+                "lang": p.lang,
+                "confidence": round(p.confidence, 4),
+                "sentences": [
+                    {
+                        "index": s.index,
+                        "text": s.text,
+                        "lang": s.lang,
+                        "confidence": round(s.confidence, 4),
+                    }
+                    for s in p.sentences
+                ],
+            }
+            for p in article.paragraphs
+        ],
+    }
+
+
+@main.command()
+@click.argument("source", default="-", type=click.File("r", encoding="utf-8"))
+@click.option("--lines", is_flag=True, help="One label per input line, in order.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def detect(source: click.utils.LazyFile, lines: bool, as_json: bool) -> None:
+    """Label text as uk, ru, en or other:<code>, with a confidence.
+
+    Without --lines the whole input is one text, then each paragraph and sentence is labelled.
+
+    \b
+    Example:
+        pipeline detect --lines headlines.txt
+        echo "Добрий день, Києве!" | pipeline detect
+    """
+    from pipeline.detect import detect as detect_text
+    from pipeline.detect import detect_lines
+    from pipeline.segment import split_sentences
+
+    if lines:
+        texts = [line.rstrip("\n") for line in source]
+        for text, found in zip(texts, detect_lines(texts), strict=True):
+            if as_json:
+                click.echo(json.dumps({"text": text, **_label(found)}, ensure_ascii=False))
+            else:
+                click.echo(f"{found.label}\t{found.confidence:.3f}")
+        return
+    text = source.read()
+    whole = detect_text(text)
+    paragraphs = []
+    for block in [b for b in text.split("\n\n") if b.strip()]:
+        found = detect_text(block, prior=whole)
+        sentences = [
+            {"text": s, **_label(detect_text(s, prior=found))}
+            for s in split_sentences(block, found.label)
+        ]
+        paragraphs.append({"text": block, **_label(found), "sentences": sentences})
+    if as_json:
+        click.echo(json.dumps({**_label(whole), "paragraphs": paragraphs}, ensure_ascii=False))
+        return
+    click.echo(f"text\t{whole.label}\t{whole.confidence:.3f}")
+    for number, paragraph in enumerate(paragraphs, start=1):
+        click.echo(f"p{number}\t{paragraph['label']}\t{paragraph['confidence']:.3f}")
+        for sentence in paragraph["sentences"]:  # type: ignore[attr-defined]
+            click.echo(f"  \t{sentence['label']}\t{sentence['confidence']:.3f}\t{sentence['text']}")
+
+
+def _label(found: object) -> dict[str, object]:
+    return {"label": found.label, "confidence": round(found.confidence, 4)}  # type: ignore[attr-defined]
+
+
+@main.command(name="ls")
+@db_option
+def list_articles(db_path: Path) -> None:
+    """List stored articles with their languages and which versions exist.
+
+    \b
+    Example:
+        pipeline ls --db newsroom.db
+    """
+    with open_store(db_path) as store:
+        summaries = store.list_articles()
+    if not summaries:
+        click.echo(f"no articles in {db_path}; `pipeline ingest PATH` adds some")
+        return
+    click.echo(f"{'id':12}  {'lang':8} {'rev':>3} {'seg':>4}  {'uk':>4} {'ru':>4} {'en':>4}  title")
+    for s in summaries:
+        counts = "  ".join(f"{s.versions.get(lang, 0):>3}" for lang in ("uk", "ru", "en"))
+        click.echo(
+            f"{s.id:12}  {s.lang:8} {s.revision:>3} {s.segments:>4}  {counts}  {s.title[:50]}"
+        )
+
+
+@main.command()
+@click.argument("article")
+@db_option
+@click.option("--revision", type=int, default=None, help="An older revision (default: newest).")
+def show(article: str, db_path: Path, revision: int | None) -> None:
+    """Print an article's segments with their languages.
+
+    ARTICLE is an id (or its start), a slug or the source file's path.
+
+    \b
+    Example:
+        pipeline show 3fa2c1
+    """
+    with open_store(db_path) as store:
+        stored = store.article(article, revision=revision)
+    click.echo(f"{stored.title}\n{stored.id}  revision {stored.revision}  {stored.lang}"
+               f" ({stored.confidence:.2f})  {stored.source_path}")
+    for field_name in ("author", "date", "url"):
+        value = getattr(stored, field_name)
+        if value:
+            click.echo(f"{field_name}: {value}")
+    last_para = None
+    for segment in stored.segments:
+        if segment.para_index != last_para:
+            click.echo(f"\n¶{segment.para_index} {segment.kind}")
+            last_para = segment.para_index
+        click.echo(f"  {segment.sent_index:>2} {segment.lang:8} {segment.confidence:.2f}  {segment.text}")
+
+
+@main.command(name="rm")
+@click.argument("articles", nargs=-1, required=True)
+@db_option
+def remove(articles: tuple[str, ...], db_path: Path) -> None:
+    """Delete articles and all their versions from the store.
+
+    \b
+    Example:
+        pipeline rm 3fa2c1
+    """
+    with open_store(db_path) as store:
+        for ref in articles:
+            click.echo(f"deleted {store.delete_article(ref)}")
+
+
+from pipeline.cli_translate import models, translate  # noqa: E402
+
+main.add_command(translate)
+main.add_command(models)

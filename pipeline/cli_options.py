@@ -1,0 +1,67 @@
+"""Options and helpers shared by every command group of the CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from pipeline.domain import LANGS, PipelineError
+from pipeline.store import DB_ENV, DEFAULT_DB, Store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# Exit codes: 0 all good; 1 some inputs failed (the batch went on); 2 usage error (click's own).
+EXIT_PARTIAL = 1
+
+
+def db_option(func: F) -> F:
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=DEFAULT_DB,
+        envvar=DB_ENV,
+        show_default=True,
+        show_envvar=True,
+        help="SQLite database file.",
+    )(func)
+
+
+def langs_option(name: str = "--langs", default: str = ",".join(LANGS)) -> Callable[[F], F]:
+    def decorate(func: F) -> F:
+        return click.option(
+            name,
+            default=default,
+            show_default=True,
+            callback=parse_langs,
+            help="Comma-separated languages out of uk, ru, en.",
+        )(func)
+
+    return decorate
+
+
+def parse_langs(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
+    langs = tuple(part.strip() for part in value.split(",") if part.strip())
+    unknown = [lang for lang in langs if lang not in LANGS]
+    if unknown or not langs:
+        raise click.BadParameter(f"{', '.join(unknown) or 'none given'}: choose from uk, ru, en")
+    return langs
+
+
+@contextmanager
+def open_store(db_path: Path) -> Iterator[Store]:
+    """Open the store, turning domain errors into one-line CLI errors."""
+    with domain_errors(), Store(db_path) as store:
+        yield store
+
+
+@contextmanager
+def domain_errors() -> Iterator[None]:
+    try:
+        yield
+    except PipelineError as exc:
+        raise click.ClickException(str(exc)) from exc

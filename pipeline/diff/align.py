@@ -1,0 +1,328 @@
+"""Build the diff views from the store: aligned rows of versions with their checks, pure data."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from pipeline.checks import CHECK_NAMES, check_version, missing_numbers
+from pipeline.diff.worddiff import Scores, WordDiff, corpus_scores, word_diff
+from pipeline.domain import LANGS, PipelineError, Segment, Version
+from pipeline.store import Store, StoredArticle
+
+# "missing" is not a quality check: it marks a language with no version of a segment yet.
+FLAG_ORDER: tuple[str, ...] = (*CHECK_NAMES, "missing")
+SPEC_HELP = "source, human, edited, current, machine or machine:<model, route or engine part>"
+
+
+class DiffError(PipelineError):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class DiffOptions:
+    langs: tuple[str, ...] = LANGS
+    lang: str | None = None  # set: compare two versions of this language
+    a: str | None = None  # version spec of the reference side (default "human")
+    b: str | None = None  # version spec of the compared side (default "machine")
+    width: int = 100
+    color: bool = False
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    id: str
+    slug: str
+    title: str
+    lang: str
+    revision: int
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One version of one segment in one language."""
+
+    lang: str
+    text: str | None  # None: no version in this language yet
+    origin: str  # source, human, machine, or missing
+    label: str  # what an editor reads: "source", "human", "machine opus-mt-uk-en"
+    state: str | None = None
+    flags: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()  # details of the flags, e.g. the numbers a version lacks
+
+
+@dataclass(frozen=True)
+class Row:
+    seg: str  # stable id shared by every cell of the segment: "s<para>-<sent>"
+    para_index: int
+    sent_index: int
+    kind: str
+    para_start: bool  # first sentence of its paragraph
+    source_lang: str
+    cells: tuple[Cell, ...]
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        return ordered_flags(flag for cell in self.cells for flag in cell.flags)
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    """An article's versions side by side: one column per language, one row per sentence."""
+
+    article: ArticleInfo
+    langs: tuple[str, ...]
+    rows: tuple[Row, ...]
+    counts: dict[str, int] = field(default_factory=dict)  # flag -> segments carrying it
+
+    @property
+    def flagged(self) -> int:
+        return sum(1 for row in self.rows if row.flags)
+
+
+@dataclass(frozen=True)
+class CompareRow:
+    seg: str
+    para_index: int
+    sent_index: int
+    kind: str
+    para_start: bool
+    source: str
+    source_lang: str
+    a: Cell
+    b: Cell
+    diff: WordDiff | None  # None when either side is missing
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        return ordered_flags([*self.a.flags, *self.b.flags])
+
+
+@dataclass(frozen=True)
+class CompareView:
+    """Two versions of one language segment by segment, with word diffs and scores of b
+    against a (a is the reference)."""
+
+    article: ArticleInfo
+    lang: str
+    a_spec: str
+    b_spec: str
+    rows: tuple[CompareRow, ...]
+    scores: Scores | None
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def flagged(self) -> int:
+        return sum(1 for row in self.rows if row.flags)
+
+    @property
+    def distance(self) -> int:
+        return sum(row.diff.distance for row in self.rows if row.diff)
+
+    @property
+    def changed(self) -> int:
+        return sum(1 for row in self.rows if row.diff and row.diff.changed)
+
+
+def ordered_flags(flags: Iterable[str]) -> tuple[str, ...]:
+    seen = set(flags)
+    known = [name for name in FLAG_ORDER if name in seen]
+    return (*known, *sorted(seen - set(known)))
+
+
+def seg_id(segment: Segment) -> str:
+    return f"s{segment.para_index}-{segment.sent_index}"
+
+
+def model_label(version: Version) -> str:
+    if version.origin != "machine":
+        return version.origin
+    if version.signature is None:
+        return "machine"
+    model = version.signature.model_id.rstrip("/").rsplit("/", 1)[-1]
+    return f"machine {model}"
+
+
+def build(store: Store, ref: str, options: DiffOptions) -> ArticleView | CompareView:
+    """The view options ask for: a comparison when a language is given, else the columns."""
+    return build_compare(store, ref, options) if options.lang else build_view(store, ref, options)
+
+
+def build_view(store: Store, ref: str, options: DiffOptions) -> ArticleView:
+    stored = store.article(ref)
+    current = {lang: store.current_versions(stored, lang) for lang in options.langs}
+    rows = []
+    for number, segment in enumerate(stored.segments):
+        assert segment.id is not None
+        cells = tuple(
+            _cell(segment, lang, current[lang].get(segment.id)) for lang in options.langs
+        )
+        rows.append(
+            Row(
+                seg=seg_id(segment),
+                para_index=segment.para_index,
+                sent_index=segment.sent_index,
+                kind=segment.kind,
+                para_start=_para_start(stored.segments, number),
+                source_lang=segment.lang,
+                cells=cells,
+            )
+        )
+    return ArticleView(
+        article=_info(stored), langs=options.langs, rows=tuple(rows), counts=_counts(rows)
+    )
+
+
+def build_compare(store: Store, ref: str, options: DiffOptions) -> CompareView:
+    lang = options.lang or options.langs[0]
+    a_spec, b_spec = options.a or "human", options.b or "machine"
+    stored = store.article(ref)
+    versions = store.article_versions(stored, lang=lang)
+    pick_a = select_versions(stored, versions, a_spec)
+    pick_b = select_versions(stored, versions, b_spec)
+    rows = []
+    for number, segment in enumerate(stored.segments):
+        assert segment.id is not None
+        a = _cell(segment, lang, pick_a.get(segment.id))
+        b = _cell(segment, lang, pick_b.get(segment.id))
+        both = a.text is not None and b.text is not None
+        rows.append(
+            CompareRow(
+                seg=seg_id(segment),
+                para_index=segment.para_index,
+                sent_index=segment.sent_index,
+                kind=segment.kind,
+                para_start=_para_start(stored.segments, number),
+                source=segment.text,
+                source_lang=segment.lang,
+                a=a,
+                b=b,
+                diff=word_diff(a.text or "", b.text or "") if both else None,
+            )
+        )
+    pairs = [(r.b.text, r.a.text) for r in rows if r.b.text is not None and r.a.text is not None]
+    return CompareView(
+        article=_info(stored),
+        lang=lang,
+        a_spec=a_spec,
+        b_spec=b_spec,
+        rows=tuple(rows),
+        scores=corpus_scores([h for h, _ in pairs], [r for _, r in pairs]),
+        counts=_counts(rows),
+    )
+
+
+def select_versions(
+    stored: StoredArticle, versions: Sequence[Version], spec: str
+) -> dict[int, Version]:
+    """segment id → the version a spec names (newest wins), see SPEC_HELP."""
+    kind, _, needle = spec.partition(":")
+    if kind == "current":
+        rank = {"human": 0, "source": 1, "machine": 2}
+        best: dict[int, Version] = {}
+        for v in versions:  # oldest first: a later version of the same rank replaces
+            held = best.get(v.segment_id)
+            if held is None or rank[v.origin] <= rank[held.origin]:
+                best[v.segment_id] = v
+        return best
+    if kind == "edited":
+        chosen = [v for v in versions if v.origin == "human" and v.state in ("edited", "approved")]
+    elif kind in ("source", "human") and not needle:
+        chosen = [v for v in versions if v.origin == kind]
+    elif kind == "machine":
+        chosen = [v for v in versions if v.origin == "machine"]
+        if needle:
+            chosen = [v for v in chosen if v.signature and _matches(v, needle)]
+            keys = {v.signature.key for v in chosen if v.signature}
+            if len(keys) > 1:
+                models = ", ".join(sorted(_describe(v) for v in _one_per_key(chosen)))
+                raise DiffError(
+                    f"{spec!r} matches {len(keys)} machine runs of {stored.slug} ({models});"
+                    " give more of the model id or route"
+                )
+    else:
+        raise DiffError(f"unknown version {spec!r}: use {SPEC_HELP}")
+    if not chosen:
+        raise DiffError(
+            f"article {stored.slug} has no {spec!r} version in the compared language;"
+            " translate it first or pick another with --a/--b"
+        )
+    return {v.segment_id: v for v in chosen}
+
+
+def _matches(version: Version, needle: str) -> bool:
+    sig = version.signature
+    assert sig is not None
+    haystack = (sig.model_id, sig.route, sig.engine, sig.key)
+    return any(needle.lower() in part.lower() for part in haystack)
+
+
+def _one_per_key(versions: Sequence[Version]) -> list[Version]:
+    by_key = {v.signature.key: v for v in versions if v.signature}
+    return list(by_key.values())
+
+
+def _describe(version: Version) -> str:
+    sig = version.signature
+    assert sig is not None
+    return f"{sig.model_id} {sig.route} {sig.engine}"
+
+
+def _cell(segment: Segment, lang: str, version: Version | None) -> Cell:
+    if version is None:
+        return Cell(lang=lang, text=None, origin="missing", label="missing", flags=("missing",))
+    flags: list[str] = []
+    notes: list[str] = []
+    if version.origin != "source" and segment.lang != lang:
+        splits = _splits(version.flags)
+        flags = check_version(segment.text, version.text, segment.lang, lang, splits=splits)
+        if "numbers" in flags:
+            lacking = missing_numbers(segment.text, version.text, segment.lang, lang)
+            notes.append("numbers: " + ", ".join(lacking))
+        if splits:
+            notes.append(f"split into {splits} parts")
+    # The engine's stored check flags ("split:2", "loop") join the checks under their bare
+    # names; its other flags ("passthrough:no-letters", "retried-other-profile") are notes.
+    for flag in version.flags:
+        name = flag.split(":", 1)[0]
+        if name in CHECK_NAMES:
+            flags.append(name)
+        else:
+            notes.append(flag)
+    return Cell(
+        lang=lang,
+        text=version.text,
+        origin=version.origin,
+        label=model_label(version),
+        state=version.state,
+        flags=ordered_flags(flags),
+        notes=tuple(notes),
+    )
+
+
+def _splits(stored_flags: Sequence[str]) -> int:
+    for flag in stored_flags:
+        name, _, value = flag.partition(":")
+        if name == "split":
+            return int(value) if value.isdigit() else 1
+    return 0
+
+
+def _para_start(segments: Sequence[Segment], number: int) -> bool:
+    return number == 0 or segments[number - 1].para_index != segments[number].para_index
+
+
+def _counts(rows: Sequence[Row | CompareRow]) -> dict[str, int]:
+    counter: Counter[str] = Counter(flag for row in rows for flag in row.flags)
+    return {name: counter[name] for name in ordered_flags(counter)}
+
+
+def _info(stored: StoredArticle) -> ArticleInfo:
+    return ArticleInfo(
+        id=stored.id,
+        slug=stored.slug,
+        title=stored.title,
+        lang=stored.lang,
+        revision=stored.revision,
+    )

@@ -1,0 +1,235 @@
+"""Finding input files, reading them within the size limit, and decoding their bytes."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.ingest.common import FORMATS, IngestError, IngestOptions, word_set
+
+IGNORE_FILE = ".pipelineignore"
+
+# Legacy encodings met in Ukrainian/Russian/English newsrooms, in order of preference.
+CANDIDATE_ENCODINGS: tuple[str, ...] = (
+    "cp1251", "koi8-u", "koi8-r", "mac_cyrillic", "iso8859_5", "cp866", "cp1252", "latin_1",
+)
+
+
+@dataclass(frozen=True)
+class _IgnoreRules:
+    base: Path
+    patterns: tuple[str, ...]
+
+    def matches(self, path: Path, is_dir: bool) -> bool:
+        rel = path.relative_to(self.base).as_posix()
+        for pattern in self.patterns:
+            if pattern.endswith("/"):
+                if not is_dir:
+                    continue
+                pattern = pattern.rstrip("/")
+            if "/" in pattern:
+                if fnmatch.fnmatchcase(rel, pattern.lstrip("/")):
+                    return True
+            elif fnmatch.fnmatchcase(path.name, pattern):
+                return True
+        return False
+
+
+def _read_ignore(folder: Path) -> _IgnoreRules | None:
+    ignore = folder / IGNORE_FILE
+    if not ignore.is_file():
+        return None
+    try:
+        lines = ignore.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    patterns = tuple(
+        line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")
+    )
+    return _IgnoreRules(folder, patterns) if patterns else None
+
+
+def iter_files(paths: Sequence[Path]) -> Iterator[Path]:
+    """Files to ingest: those named, and those found in folders (recursive, sorted).
+
+    Folder walks skip hidden entries and whatever a `.pipelineignore` (glob patterns, one a
+    line, like .gitignore) in that folder or above it lists. Files with unsupported
+    extensions are still yielded, so that reading them reports an error rather than
+    silently skipping them. A path that does not exist is yielded as named.
+    """
+    seen: set[Path] = set()
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            for found in _walk(path, (), set()):
+                if found.resolve() not in seen:
+                    seen.add(found.resolve())
+                    yield found
+        elif path.resolve() not in seen:
+            seen.add(path.resolve())
+            yield path
+
+
+def _walk(folder: Path, rules: tuple[_IgnoreRules, ...], visited: set[Path]) -> Iterator[Path]:
+    real = folder.resolve()
+    if real in visited:
+        return
+    visited.add(real)
+    own = _read_ignore(folder)
+    if own is not None:
+        rules = (*rules, own)
+    try:
+        entries = sorted(folder.iterdir(), key=lambda p: p.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        is_dir = entry.is_dir()
+        if any(rule.matches(entry, is_dir) for rule in rules):
+            continue
+        if is_dir:
+            yield from _walk(entry, rules, visited)
+        elif entry.is_file():
+            yield entry
+
+
+def format_of(path: Path) -> str:
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        supported = ", ".join(sorted(FORMATS))
+        raise IngestError(
+            path,
+            f"unsupported file type {path.suffix or '(no extension)'!r}",
+            f"supported: {supported}; convert it or list it in .pipelineignore",
+        )
+    return fmt
+
+
+def read_bytes(path: Path, options: IngestOptions) -> bytes:
+    try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise IngestError(path, "is a folder, not a file")
+        if size > options.max_bytes:
+            raise IngestError(
+                path,
+                f"file is {size:,} bytes, over the {options.max_bytes:,}-byte limit",
+                "raise the limit with --max-bytes or split the file",
+            )
+        with path.open("rb") as handle:
+            return handle.read(options.max_bytes + 1)
+    except FileNotFoundError:
+        raise IngestError(path, "no such file", "check the path") from None
+    except PermissionError:
+        raise IngestError(path, "permission denied", "check the file's permissions") from None
+    except OSError as err:
+        raise IngestError(path, f"cannot read ({err.strerror or err})") from None
+
+
+def decode_bytes(path: Path, data: bytes) -> tuple[str, str]:
+    """Text and the encoding it was in: UTF-8 (BOM or not) first, then legacy encodings."""
+    if not data.strip():
+        raise IngestError(path, "empty file", "add the article text or remove the file")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            pass
+    if _looks_binary(data):
+        raise IngestError(path, "binary file, not text", "export the article as text, HTML, "
+                          "Markdown or JSON")
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError:
+            pass
+    else:
+        try:
+            return data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
+    best = _best_legacy_decoding(data)
+    if best is None:
+        raise IngestError(
+            path,
+            "not valid UTF-8 and no Cyrillic/Latin encoding fits",
+            "re-save as UTF-8",
+        )
+    text, encoding = best
+    if not text.strip():
+        raise IngestError(path, "empty file", "add the article text or remove the file")
+    return text, encoding
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:65536]
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    return controls > len(sample) * 0.05
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+_COMMON_WORDS = word_set(
+    "і в на та що не з у до за як це від про його але а й ще для вже так є був була "
+    "и в на что не с у по за как это от о его но а же для уже так был была она они "
+    "the of and to in a is that for on with was as by at it from be are has have")
+
+
+def _score_decoding(text: str) -> float:
+    """How much a decoding reads like real words: well-cased words, one script, no garbage."""
+    words = _WORD.findall(text)
+    if not words:
+        return 0.0
+    good = 0
+    for word in words:
+        rest = word[1:]
+        cased = rest == rest.lower() or word == word.upper()
+        scripts = {"cyr" if "\u0400" <= ch <= "\u04ff" else "lat" if ch.isascii() else "other"
+                   for ch in word if ch not in "\u02bc'"}
+        if cased and len(scripts) == 1 and "other" not in scripts:
+            good += 1
+    shape = good / len(words)
+    common = sum(1 for w in words if w.lower() in _COMMON_WORDS) / len(words)
+    letters = sum(len(w) for w in words)
+    visible = sum(1 for ch in text if not ch.isspace())
+    odd = sum(1 for ch in text if not (ch.isalnum() or ch.isspace() or ch in _PUNCT))
+    garbage = odd / max(visible, 1)
+    return shape + common - 2 * garbage + 0.1 * letters / max(visible, 1)
+
+
+_PUNCT = set(".,;:!?-–—()[]\"'«»„“”‘’ʼ/…%№@#&*+=<>|$€₴§©\\_{}~^`°")
+
+
+def _best_legacy_decoding(data: bytes) -> tuple[str, str] | None:
+    candidates: dict[str, str] = {}
+    for encoding in CANDIDATE_ENCODINGS:
+        try:
+            candidates[encoding] = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    try:
+        from charset_normalizer import from_bytes
+
+        guess = from_bytes(data).best()
+        if guess is not None and guess.encoding not in candidates:
+            candidates[guess.encoding] = str(guess)
+    except Exception:  # noqa: BLE001 - the detector is a hint; our own scoring decides
+        pass
+    scored = sorted(
+        ((_score_decoding(text), -_order(enc), enc, text) for enc, text in candidates.items()),
+        reverse=True,
+    )
+    if not scored:
+        return None
+    score, _, encoding, text = scored[0]
+    # Mojibake (UTF-8 read as cp1251, wrong Cyrillic table) scores well under 0.8.
+    return (text, encoding) if score >= 0.8 else None
+
+
+def _order(encoding: str) -> int:
+    return CANDIDATE_ENCODINGS.index(encoding) if encoding in CANDIDATE_ENCODINGS else 99

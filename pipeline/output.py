@@ -1,0 +1,87 @@
+"""Side-by-side files of one article: `<slug>/uk.md`, `ru.md`, `en.md` and `aligned.jsonl`."""
+
+from __future__ import annotations
+
+import json
+import os
+from itertools import groupby
+from pathlib import Path
+
+from pipeline.domain import LANGS, PipelineError, Version
+from pipeline.store import StoredArticle, Store
+
+
+def safe_child(root: Path, *parts: str) -> Path:
+    """root/parts, refusing anything that would resolve outside root."""
+    base = root.resolve()
+    target = base.joinpath(*parts).resolve()
+    if target != base and base not in target.parents:
+        raise PipelineError(f"{target}: refusing to write outside {base}")
+    return target
+
+
+def write_text(path: Path, text: str) -> bool:
+    """Write atomically; return False when the file already held exactly this text."""
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+    return True
+
+
+def write_article_files(store: Store, stored: StoredArticle, out_dir: Path) -> list[Path]:
+    folder = safe_child(out_dir, stored.slug)
+    current = {lang: store.current_versions(stored, lang) for lang in LANGS}
+    written = []
+    for lang in LANGS:
+        path = folder / f"{lang}.md"
+        write_text(path, render_markdown(stored, current[lang]))
+        written.append(path)
+    path = folder / "aligned.jsonl"
+    write_text(path, render_aligned(stored, current))
+    written.append(path)
+    return written
+
+
+def render_markdown(stored: StoredArticle, versions: dict[int, Version]) -> str:
+    """One language's text; a segment with no version yet is shown in its source text."""
+    blocks = []
+    for _, group in groupby(stored.segments, key=lambda s: s.para_index):
+        sentences = list(group)
+        text = " ".join(
+            versions[s.id].text if s.id in versions else s.text for s in sentences
+        )
+        kind = sentences[0].kind
+        prefix = {"title": "# ", "h": "## ", "li": "- ", "quote": "> "}.get(kind, "")
+        blocks.append(prefix + text)
+    return "\n\n".join(blocks) + "\n"
+
+
+def render_aligned(stored: StoredArticle, current: dict[str, dict[int, Version]]) -> str:
+    lines = []
+    for segment in stored.segments:
+        record: dict[str, object] = {
+            "article": stored.id,
+            "para": segment.para_index,
+            "sent": segment.sent_index,
+            "kind": segment.kind,
+            "source_lang": segment.lang,
+        }
+        for lang in LANGS:
+            version = current[lang].get(segment.id or -1)
+            record[lang] = None if version is None else _version_record(version)
+        lines.append(json.dumps(record, ensure_ascii=False))
+    return "\n".join(lines) + "\n"
+
+
+def _version_record(version: Version) -> dict[str, object]:
+    record: dict[str, object] = {"text": version.text, "origin": version.origin}
+    if version.signature is not None:
+        record["model"] = version.signature.model_id
+        record["revision"] = version.signature.revision
+        record["route"] = version.signature.route
+    if version.flags:
+        record["flags"] = list(version.flags)
+    return record

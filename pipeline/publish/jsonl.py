@@ -1,0 +1,64 @@
+"""JSON Lines: one record per article with its published languages and the sentence alignment."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from pipeline.publish.collect import ArticleVersions
+
+
+def render_jsonl(articles: Sequence[ArticleVersions]) -> bytes:
+    lines = [json.dumps(record(a), ensure_ascii=False) for a in articles if a.published]
+    return "".join(line + "\n" for line in lines).encode("utf-8")
+
+
+def record(article: ArticleVersions) -> dict[str, Any]:
+    stored = article.stored
+    languages: dict[str, Any] = {}
+    for lang in article.published:
+        version = article.langs[lang]
+        languages[lang] = {
+            "state": version.state,
+            "origin": version.origin,
+            "machine_translated": version.machine_translated,
+            "models": list(version.models),
+            "updated": article.updated(lang),
+            "title": article.title(lang),
+            "paragraphs": [
+                {"index": index, "kind": kind, "text": text}
+                for index, kind, text in version.paragraphs()
+            ],
+        }
+    segments = []
+    for index, segment in enumerate(stored.segments):
+        entry: dict[str, Any] = {
+            "para": segment.para_index,
+            "sent": segment.sent_index,
+            "kind": segment.kind,
+            "lang": segment.lang,
+            "text": {},
+            "state": {},
+            "origin": {},
+        }
+        for lang in article.published:
+            item = article.langs[lang].segments[index]
+            if item is not None:
+                entry["text"][lang] = item.text
+                entry["state"][lang] = item.state
+                entry["origin"][lang] = item.origin
+        segments.append(entry)
+    return {
+        "id": stored.id,
+        "slug": article.slug,
+        "revision": stored.revision,
+        "title": stored.title,
+        "author": stored.author,
+        "date": stored.date,
+        "url": stored.url,
+        "lang": stored.lang,
+        "published": list(article.published),
+        "languages": languages,
+        "segments": segments,
+    }

@@ -1,0 +1,260 @@
+"""Review before publishing: state summaries, approval, editing in $EDITOR, importing XLIFF.
+
+Edits never overwrite: each changed sentence becomes a new version (origin ``human``, state
+``edited``) of the same segment, so the alignment holds and the machine text stays for the diff
+view. Approval marks the current version of every segment in a language ``approved``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.domain import LANGS, PipelineError, Version
+from pipeline.publish.collect import LangVersion, language_version, publishable
+from pipeline.store import Store, StoredArticle
+
+
+class ReviewError(PipelineError):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class LangState:
+    lang: str
+    state: str
+    counts: dict[str, int]
+    published: bool  # whether a default publish (approved only) would publish it
+    models: tuple[str, ...]
+
+
+def review_summary(store: Store, ref: str) -> list[LangState]:
+    stored = store.article(ref)
+    states = []
+    for lang in LANGS:
+        version = language_version(store, stored, lang)
+        states.append(
+            LangState(
+                lang=lang,
+                state=version.state,
+                counts=version.counts(),
+                published=publishable(version, include_machine=False),
+                models=version.models,
+            )
+        )
+    return states
+
+
+def approve(store: Store, ref: str, lang: str) -> int:
+    """Approve the current version of every segment in lang; returns how many changed state."""
+    stored, version = _complete_version(store, ref, lang, "approve")
+    ids = [
+        s.version_id
+        for s in version.present
+        if s.version_id is not None and s.state in ("machine", "edited")
+    ]
+    store.set_state(ids, "approved")
+    return len(ids)
+
+
+def unapprove(store: Store, ref: str, lang: str) -> int:
+    """Take approval back: approved machine text returns to machine, approved edits to edited."""
+    stored = store.article(_check_lang(store, ref, lang))
+    version = language_version(store, stored, lang)
+    machine = [s.version_id for s in version.present if _approved(s.state, s.origin, "machine")]
+    human = [s.version_id for s in version.present if _approved(s.state, s.origin, "human")]
+    store.set_state([i for i in machine if i is not None], "machine")
+    store.set_state([i for i in human if i is not None], "edited")
+    return len(machine) + len(human)
+
+
+def _approved(state: str, origin: str, wanted: str) -> bool:
+    return state == "approved" and origin == wanted
+
+
+# -- editing in $EDITOR -------------------------------------------------------------------------
+
+_MARKER = re.compile(r"^# \[p(-?\d+) s(-?\d+)\]")
+
+
+def edit_text(store: Store, ref: str, lang: str) -> str:
+    """The language version as an editable text: each sentence on its own line under a comment
+    line holding its source sentence."""
+    stored, version = _complete_version(store, ref, lang, "edit")
+    lines = [
+        f"# Editing the {lang} version of {stored.title!r} ({stored.slug}), revision"
+        f" {stored.revision}.",
+        "# Change the text on the lines under each '# [pN sM]' marker: one line per sentence.",
+        "# Keep every marker and exactly one line under it; don't join or split sentences.",
+        "# Lines starting with '#' are ignored; start a sentence with '\\#' for a literal '#'.",
+        "# Only changed sentences are stored (as edited). Save and quit to finish; quit without",
+        "# saving to cancel.",
+    ]
+    previous_para: int | None = None
+    for item in version.present:
+        segment = item.segment
+        if segment.para_index != previous_para:
+            lines += ["#", f"# ---- paragraph {segment.para_index} ({segment.kind}) ----"]
+            previous_para = segment.para_index
+        source = " ".join(segment.text.split())
+        lines.append(f"# [p{segment.para_index} s{segment.sent_index}] {source}")
+        line = " ".join(item.text.split())
+        lines.append("\\" + line if line.startswith(("#", "\\")) else line)
+    return "\n".join(lines) + "\n"
+
+
+def parse_edit(text: str, stored: StoredArticle, *, name: str = "edited text") -> dict[str, str]:
+    """Marker key ('p3-s1') → edited sentence, checked against the article's segments."""
+    found: dict[str, list[str]] = {}
+    order: list[str] = []
+    current: str | None = None
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        marker = _MARKER.match(line)
+        if marker:
+            current = f"p{marker.group(1)}-s{marker.group(2)}"
+            if current in found:
+                raise ReviewError(f"{name}: line {number}: marker [{_label(current)}] appears twice;"
+                                  " keep each marker once")
+            found[current] = []
+            order.append(current)
+            continue
+        if not line or line.startswith("#"):
+            continue
+        if current is None:
+            raise ReviewError(f"{name}: line {number}: text before the first '# [pN sM]' marker;"
+                              " move it under a marker, nothing stored")
+        found[current].append(line[1:] if line.startswith("\\") else line)
+    expected = [f"p{s.para_index}-s{s.sent_index}" for s in stored.segments]
+    if order != expected:
+        missing = [k for k in expected if k not in found]
+        extra = [k for k in order if k not in expected]
+        detail = (
+            f"missing markers {', '.join(_label(k) for k in missing[:5])}" if missing
+            else f"unknown markers {', '.join(_label(k) for k in extra[:5])}" if extra
+            else "markers out of order"
+        )
+        raise ReviewError(f"{name}: {detail}; keep every '# [pN sM]' line as it was, nothing"
+                          " stored")
+    for key in expected:
+        lines = found[key]
+        if len(lines) != 1:
+            raise ReviewError(
+                f"{name}: [{_label(key)}] has {len(lines)} sentence lines, expected exactly 1;"
+                " put the whole sentence on one line under its marker, nothing stored"
+            )
+    return {key: found[key][0] for key in expected}
+
+
+def apply_edit(store: Store, ref: str, lang: str, text: str) -> int:
+    """Store the changed sentences of an edited text as edited versions; returns how many."""
+    stored, version = _complete_version(store, ref, lang, "edit")
+    edited = parse_edit(text, stored)
+    return store_edits(store, version, edited)
+
+
+def store_edits(store: Store, version: LangVersion, edited: Mapping[str, str]) -> int:
+    """New human versions for the segments whose text changed, in one transaction."""
+    new = []
+    for item in version.present:
+        text = " ".join(edited.get(item.key, item.text).split())
+        if not text:
+            raise ReviewError(f"[{_label(item.key)}]: empty sentence; every segment needs text")
+        if text != " ".join(item.text.split()) and item.segment.id is not None:
+            new.append(
+                Version(
+                    segment_id=item.segment.id,
+                    lang=version.lang,
+                    text=text,
+                    origin="human",
+                    state="edited",
+                )
+            )
+    store.add_versions(new)
+    return len(new)
+
+
+# -- importing XLIFF ----------------------------------------------------------------------------
+
+
+def import_xliff(store: Store, path: Path) -> int:
+    """Store the changed targets of an edited XLIFF file as edited versions; returns how many.
+
+    Checks everything before storing: the article and revision it was exported from, its
+    language, and that its units are exactly the article's segments."""
+    from pipeline.publish.xliff import read_xliff
+
+    document = read_xliff(path)
+    name = str(path)
+    try:
+        stored = store.article(document.article_id)
+    except PipelineError as exc:
+        raise ReviewError(f"{name}: article {document.article_id} is not in the store ({exc})")\
+            from exc
+    if document.revision is not None and document.revision != stored.revision:
+        raise ReviewError(
+            f"{name}: exported from revision {document.revision} but the article is at revision"
+            f" {stored.revision}; export it again and redo the edits, nothing stored"
+        )
+    expected = [f"p{s.para_index}-s{s.sent_index}" for s in stored.segments]
+    if sorted(document.targets) != sorted(expected) or len(document.order) != len(expected):
+        missing = [k for k in expected if k not in document.targets]
+        extra = [k for k in document.order if k not in expected]
+        raise ReviewError(
+            f"{name}: units don't match the article's segments"
+            f" (missing: {', '.join(missing[:5]) or 'none'}; unknown: {', '.join(extra[:5]) or 'none'});"
+            " keep every unit and its id, nothing stored"
+        )
+    version = language_version(store, stored, document.target_lang)
+    targets = {k: v for k, v in document.targets.items() if v is not None and v.strip()}
+    untranslated = [s.key for s in version.segments if s is None]
+    if untranslated and any(k not in targets for k in untranslated):
+        raise ReviewError(f"{name}: segments without a {document.target_lang} version need a"
+                          " target; translate them first or fill every target, nothing stored")
+    return _store_import(store, version, targets, stored)
+
+
+def _store_import(
+    store: Store, version: LangVersion, targets: dict[str, str], stored: StoredArticle
+) -> int:
+    new = []
+    for index, segment in enumerate(stored.segments):
+        key = f"p{segment.para_index}-s{segment.sent_index}"
+        item = version.segments[index]
+        text = " ".join(targets.get(key, item.text if item else "").split())
+        if not text or segment.id is None:
+            continue
+        if item is None or text != " ".join(item.text.split()):
+            new.append(Version(segment_id=segment.id, lang=version.lang, text=text,
+                               origin="human", state="edited"))
+    store.add_versions(new)
+    return len(new)
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+def _check_lang(store: Store, ref: str, lang: str) -> str:
+    if lang not in LANGS:
+        raise ReviewError(f"{lang!r}: not a language; choose from {', '.join(LANGS)}")
+    return ref
+
+
+def _complete_version(
+    store: Store, ref: str, lang: str, action: str
+) -> tuple[StoredArticle, LangVersion]:
+    stored = store.article(_check_lang(store, ref, lang))
+    version = language_version(store, stored, lang)
+    missing = version.counts()["missing"]
+    if missing:
+        raise ReviewError(
+            f"{stored.slug}: {missing} of {len(stored.segments)} segments have no {lang} text;"
+            f" run `pipeline translate` first, then {action}"
+        )
+    return stored, version
+
+
+def _label(key: str) -> str:
+    return key.replace("-", " ")

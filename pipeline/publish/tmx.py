@@ -1,0 +1,69 @@
+"""TMX 1.4b: one translation unit per aligned segment with a variant per published language."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+
+from pipeline import __version__
+from pipeline.domain import LANGS
+from pipeline.publish.collect import ArticleVersions, clean, iso_time
+
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def render_tmx(articles: Sequence[ArticleVersions]) -> bytes:
+    """Articles with at least two published languages; a unit holds each one's text."""
+    root = ET.Element("tmx", {"version": "1.4"})
+    ET.SubElement(
+        root,
+        "header",
+        {
+            "creationtool": "pipeline",
+            "creationtoolversion": __version__,
+            "segtype": "sentence",
+            "o-tmf": "pipeline",
+            "adminlang": "en",
+            "srclang": "*all*",
+            "datatype": "plaintext",
+        },
+    )
+    body = ET.SubElement(root, "body")
+    for article in articles:
+        langs = [lang for lang in LANGS if lang in article.published]
+        if len(langs) < 2:
+            continue
+        stored = article.stored
+        for index, segment in enumerate(stored.segments):
+            tu = ET.SubElement(
+                body,
+                "tu",
+                {"tuid": f"{stored.id}-p{segment.para_index}-s{segment.sent_index}",
+                 "srclang": segment.lang if segment.lang in LANGS else stored.lang},
+            )
+            ET.SubElement(tu, "prop", {"type": "x-article"}).text = stored.id
+            ET.SubElement(tu, "prop", {"type": "x-kind"}).text = segment.kind
+            for lang in langs:
+                item = article.langs[lang].segments[index]
+                if item is None:
+                    continue
+                attrs = {_XML_LANG: lang}
+                changed = _tmx_time(item.created)
+                if changed:
+                    attrs["changedate"] = changed
+                tuv = ET.SubElement(tu, "tuv", attrs)
+                ET.SubElement(tuv, "prop", {"type": "x-state"}).text = item.state
+                if item.origin == "machine" and item.model_id:
+                    ET.SubElement(tuv, "prop", {"type": "x-model"}).text = item.model_id
+                ET.SubElement(tuv, "seg").text = clean(item.text)
+    ET.indent(root, space=" ")
+    text = ET.tostring(root, encoding="unicode")
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n' + text + "\n"
+    ).encode("utf-8")
+
+
+def _tmx_time(value: str | None) -> str | None:
+    """TMX dates are YYYYMMDDThhmmssZ."""
+    moment = iso_time(value)
+    return moment.replace("-", "").replace(":", "") if moment else None

@@ -1,0 +1,127 @@
+"""XLIFF 2.0 per article and target language, for review in CAT tools, and reading it back.
+
+One ``<unit id="p{para}-s{sent}">`` per segment. The file's srcLang is the article's language; a
+segment written in another language (a Russian quote in a Ukrainian story) keeps its own text as
+source and says so in a ``<note category="source-language">``, since XLIFF 2 requires every
+``<source>`` to share the file's srcLang.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.domain import LANGS, PipelineError
+from pipeline.publish.collect import ArticleVersions, clean
+
+NS = "urn:oasis:names:tc:xliff:document:2.0"
+_Q = "{" + NS + "}"
+# segment state per version state: XLIFF 2 knows initial, translated, reviewed, final
+_XLIFF_STATE = {"machine": "translated", "edited": "reviewed", "approved": "final", "source": "final"}
+
+
+class XliffError(PipelineError):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class XliffDocument:
+    article_id: str
+    revision: int | None
+    source_lang: str
+    target_lang: str
+    order: tuple[str, ...]
+    targets: dict[str, str | None]
+
+
+def target_langs(article: ArticleVersions) -> list[str]:
+    """Languages worth a review file: every language other than the article's with some text."""
+    return [
+        lang
+        for lang in LANGS
+        if lang != article.stored.lang and article.langs[lang].present
+    ]
+
+
+def render_xliff(article: ArticleVersions, target: str) -> bytes:
+    stored = article.stored
+    version = article.langs[target]
+    root = ET.Element(
+        _Q + "xliff", {"version": "2.0", "srcLang": stored.lang, "trgLang": target}
+    )
+    file = ET.SubElement(root, _Q + "file", {"id": f"a{stored.id}", "original": article.slug})
+    notes = ET.SubElement(file, _Q + "notes")
+    for category, value in (
+        ("pipeline-article", stored.id),
+        ("pipeline-revision", str(stored.revision)),
+        ("title", clean(stored.title)),
+    ):
+        ET.SubElement(notes, _Q + "note", {"category": category}).text = value
+    for segment, item in zip(stored.segments, version.segments, strict=True):
+        key = f"p{segment.para_index}-s{segment.sent_index}"
+        unit = ET.SubElement(file, _Q + "unit", {"id": key})
+        unit_notes = [("kind", segment.kind)]
+        if segment.lang != stored.lang:
+            unit_notes.append(("source-language", segment.lang))
+        if item is not None and item.model_id and item.origin == "machine":
+            unit_notes.append(("machine-translation", item.model_id))
+        notes = ET.SubElement(unit, _Q + "notes")
+        for category, value in unit_notes:
+            ET.SubElement(notes, _Q + "note", {"category": category}).text = value
+        state = _XLIFF_STATE[item.state] if item is not None else "initial"
+        seg = ET.SubElement(unit, _Q + "segment", {"id": f"{key}-1", "state": state})
+        ET.SubElement(seg, _Q + "source").text = clean(segment.text)
+        if item is not None:
+            ET.SubElement(seg, _Q + "target").text = clean(item.text)
+    ET.indent(root, space=" ")
+    body = ET.tostring(root, encoding="unicode", default_namespace=NS)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode("utf-8")
+
+
+def read_xliff(path: Path) -> XliffDocument:
+    """Parse an exported (and maybe edited) XLIFF file; errors name the file and the fix."""
+    name = str(path)
+    try:
+        root = ET.parse(path).getroot()
+    except (OSError, ET.ParseError) as exc:
+        raise XliffError(f"{name}: not readable XLIFF ({exc}); check the file") from exc
+    if root.tag != _Q + "xliff" or not root.get("version", "").startswith("2."):
+        raise XliffError(f"{name}: not an XLIFF 2 document; export with `pipeline publish"
+                         " --format xliff`")
+    source, target = root.get("srcLang", ""), root.get("trgLang", "")
+    if target not in LANGS:
+        raise XliffError(f"{name}: trgLang {target!r} is not one of {', '.join(LANGS)}")
+    files = root.findall(_Q + "file")
+    if len(files) != 1:
+        raise XliffError(f"{name}: expected one <file>, found {len(files)}; import one article"
+                         " per file")
+    file = files[0]
+    notes = {n.get("category"): (n.text or "") for n in file.findall(f"{_Q}notes/{_Q}note")}
+    article_id = notes.get("pipeline-article") or (file.get("id") or "").removeprefix("a")
+    if not article_id:
+        raise XliffError(f"{name}: no article id in <file>; import a file pipeline exported")
+    revision_text = notes.get("pipeline-revision")
+    revision = int(revision_text) if revision_text and revision_text.isdigit() else None
+    order: list[str] = []
+    targets: dict[str, str | None] = {}
+    for unit in file.iter(_Q + "unit"):
+        key = unit.get("id", "")
+        if key in targets:
+            raise XliffError(f"{name}: unit {key!r} appears twice; keep unit ids unique")
+        segments = unit.findall(_Q + "segment")
+        texts = []
+        for segment in segments:
+            element = segment.find(_Q + "target")
+            if element is not None:
+                texts.append("".join(element.itertext()))
+        order.append(key)
+        targets[key] = " ".join(" ".join(texts).split()) if texts else None
+    return XliffDocument(
+        article_id=article_id,
+        revision=revision,
+        source_lang=source,
+        target_lang=target,
+        order=tuple(order),
+        targets=targets,
+    )

@@ -1,0 +1,114 @@
+"""The translator interface, its result, the memory protocol and the engine options."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+from pipeline.domain import Signature
+
+__all__ = [
+    "QUALITY_FLAGS",
+    "EngineOptions",
+    "EngineStats",
+    "MemoryBackend",
+    "SignedTranslator",
+    "Translation",
+    "Translator",
+    "canonical_json",
+    "passthrough",
+]
+
+# Flags that mean "don't trust this output": such translations never enter the memory, so the
+# next run tries again.
+QUALITY_FLAGS: frozenset[str] = frozenset({"loop", "wrong-language", "untranslated"})
+
+
+@dataclass(frozen=True)
+class Translation:
+    """One segment's translation.
+
+    flags: e.g. "split:2", "loop", "wrong-language", "untranslated", "retried-other-profile",
+    "passthrough:no-letters", "passthrough:other-language".
+    splits: how many pieces an over-long source was cut into (0: not split).
+    """
+
+    text: str
+    signature: Signature | None  # None for identity and passthrough
+    flags: tuple[str, ...] = ()
+    splits: int = 0
+    from_memory: bool = False
+
+
+@runtime_checkable
+class Translator(Protocol):
+    def translate(self, texts: Sequence[str], source: str, target: str) -> list[Translation]: ...
+
+
+@runtime_checkable
+class SignedTranslator(Translator, Protocol):
+    """A translator whose output is fixed by a signature known before translating (what the
+    memory needs to look results up)."""
+
+    @property
+    def signature(self) -> Signature: ...
+
+
+class MemoryBackend(Protocol):
+    """Translation memory: normalised source → translation, per signature key."""
+
+    def memory_get(self, signature_key: str, sources: Sequence[str]) -> dict[str, str]: ...
+
+    def memory_put(self, signature_key: str, pairs: Sequence[tuple[str, str]]) -> None: ...
+
+
+@dataclass(frozen=True, kw_only=True)
+class EngineOptions:
+    """How to run translation.
+
+    device: "auto" (cuda when available, else cpu), "cpu", "cuda", "cuda:1".
+    batch_tokens: padded input tokens x beams per generate call (4096 ≈ 32 sentences of 30
+    tokens at beam 4, the batch size measured best on 2-core CPUs with the malloc fix).
+    quantize: "int8" = dynamic int8 Linear layers on CPU (falls back to fp32 with a warning).
+    engine: a name in the engine registry (pipeline.translate.engine.ENGINES).
+    """
+
+    profile: str | None = None
+    device: str = "auto"
+    threads: int | None = None
+    batch_tokens: int = 4096
+    max_loaded_models: int = 2
+    use_memory: bool = True
+    quantize: str | None = None
+    engine: str = "transformers"
+
+
+@dataclass
+class EngineStats:
+    """Counters over an engine's life, per segment."""
+
+    translated: int = 0  # made by a model in this run
+    reused: int = 0  # taken from the translation memory
+    split: int = 0  # over-long sources cut into pieces
+    flagged: int = 0  # carrying a quality flag (loop, wrong-language, untranslated)
+    passthrough: int = 0  # copied: no letters, other language, or already in the target
+    generate_calls: int = field(default=0)  # model.generate invocations (all engines' models)
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(vars(self))
+
+
+def canonical_json(data: dict[str, Any]) -> str:
+    """Stable JSON for signatures: sorted keys, no spaces, None values dropped."""
+    return json.dumps(
+        {k: v for k, v in data.items() if v is not None},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+
+
+def passthrough(text: str, reason: str) -> Translation:
+    return Translation(text=text, signature=None, flags=(f"passthrough:{reason}",))

@@ -1,0 +1,168 @@
+"""Lazy model loading: device, dtype and threads, a bounded LRU of loaded models, the malloc fix."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import sys
+import warnings
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline.domain import PipelineError
+from pipeline.routing import Route, validate_target_tokens
+
+__all__ = ["LoadedModel", "ModelLoader", "resolve_device", "tune_malloc"]
+
+_M_TRIM_THRESHOLD = -1
+_M_MMAP_THRESHOLD = -3
+_MALLOC_THRESHOLD = 256 * 1024 * 1024  # above the largest per-step logits buffer (~62 MB)
+
+
+def tune_malloc() -> bool:
+    """Stop glibc from serving each decoding step's big logits buffers with fresh mmap (and
+    page-faulting them in again every step): raise the mmap and trim thresholds. Measured at
+    1.3-2.6x on beam search on CPU. Returns whether it applied (glibc only; no-op elsewhere)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):
+        return False
+    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    mallopt.restype = ctypes.c_int
+    ok = mallopt(_M_MMAP_THRESHOLD, _MALLOC_THRESHOLD) == 1
+    return mallopt(_M_TRIM_THRESHOLD, 2 * _MALLOC_THRESHOLD) == 1 and ok
+
+
+def resolve_device(device: str) -> str:
+    """"auto" → "cuda" when a GPU is usable, else "cpu"; anything else is checked and kept."""
+    import torch
+
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device.startswith("cuda"):
+        if not torch.cuda.is_available():
+            raise PipelineError(
+                f"device {device!r} asked for but no CUDA GPU is usable: use --device cpu"
+            )
+        return device
+    if device != "cpu":
+        raise PipelineError(f"unknown device {device!r}: use auto, cpu, cuda or cuda:N")
+    return device
+
+
+@dataclass
+class LoadedModel:
+    key: str
+    tokenizer: Any
+    model: Any
+    device: str
+    dtype: str  # "float32", "float16", "bfloat16"
+    quantized: str | None
+    max_positions: int
+
+
+class ModelLoader:
+    """Loads MarianMT checkpoints on first use and keeps at most ``max_loaded`` of them."""
+
+    def __init__(
+        self,
+        *,
+        device: str = "auto",
+        threads: int | None = None,
+        max_loaded: int = 2,
+        quantize: str | None = None,
+    ) -> None:
+        import torch
+
+        if max_loaded < 1:
+            raise PipelineError("max_loaded_models must be at least 1")
+        if quantize not in (None, "int8"):
+            raise PipelineError(f"unknown quantisation {quantize!r}: use int8 or none")
+        self.device = resolve_device(device)
+        if threads:
+            torch.set_num_threads(threads)
+        self.max_loaded = max_loaded
+        self.quantize = quantize if self.device == "cpu" else None
+        if quantize and self.device != "cpu":
+            warnings.warn("int8 quantisation applies on CPU only; using the GPU dtype",
+                          stacklevel=2)
+        if self.device == "cpu":
+            self.dtype = "float32"  # tc-big checkpoints are stored fp16, far too slow on CPU
+        else:
+            self.dtype = "bfloat16" if torch.cuda.is_bf16_supported() else "float16"
+        self._loaded: OrderedDict[str, LoadedModel] = OrderedDict()
+        self.loads = 0  # checkpoints read from disk (a reload after eviction counts again)
+
+    @property
+    def loaded(self) -> list[str]:
+        """Keys ("model@revision") of the models in memory, least recently used first."""
+        return list(self._loaded)
+
+    @property
+    def decoding_dtype(self) -> str:
+        return f"{self.dtype}+int8" if self.quantize else self.dtype
+
+    def get(self, route: Route) -> LoadedModel:
+        key = f"{route.model}@{route.revision or 'main'}"
+        entry = self._loaded.get(key)
+        if entry is None:
+            entry = self._load(key, route)
+            self._loaded[key] = entry
+            while len(self._loaded) > self.max_loaded:
+                self._loaded.popitem(last=False)
+        else:
+            self._loaded.move_to_end(key)
+        validate_target_tokens(route, entry.tokenizer)
+        return entry
+
+    def close(self) -> None:
+        self._loaded.clear()
+
+    def _load(self, key: str, route: Route) -> LoadedModel:
+        import torch
+        from transformers import MarianMTModel, MarianTokenizer
+
+        where = f"model {route.model!r} (route {route.source}>{route.target})"
+        try:
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message=".*sacremoses.*")
+                revision: Any = route.revision
+                tokenizer = MarianTokenizer.from_pretrained(route.model, revision=revision)
+                model: Any = MarianMTModel.from_pretrained(
+                    route.model, revision=revision, dtype=getattr(torch, self.dtype)
+                )
+        except (OSError, ValueError) as exc:
+            raise PipelineError(
+                f"{where} is neither cached nor reachable ({type(exc).__name__}): run "
+                "`pipeline models pull`, or `pipeline models demo DIR` for offline demo models"
+            ) from exc
+        model.eval()
+        if self.device != "cpu":
+            model.to(self.device)
+        quantized = None
+        if self.quantize == "int8":
+            model, applied = _quantize_int8(model)
+            quantized = "int8" if applied else None
+        self.loads += 1
+        max_positions = int(getattr(model.config, "max_position_embeddings", 512) or 512)
+        return LoadedModel(key, tokenizer, model, self.device, self.dtype, quantized, max_positions)
+
+
+def _quantize_int8(model: Any) -> tuple[Any, bool]:
+    """Dynamic int8 Linear layers (2-4.8x fp32 on CPU); fp32 with a warning where unavailable."""
+    import torch
+
+    try:
+        from torch.ao.quantization import quantize_dynamic
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            warnings.simplefilter("ignore", FutureWarning)
+            return quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8), True
+    except (ImportError, RuntimeError, AttributeError, AssertionError) as exc:
+        warnings.warn(f"int8 quantisation unavailable ({exc}); running in float32", stacklevel=3)
+        return model, False

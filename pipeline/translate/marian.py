@@ -1,0 +1,207 @@
+"""MarianMT through transformers: tokenizer + model.generate for one route's model."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline.checks import has_loop
+from pipeline.domain import PipelineError, Signature
+from pipeline.routing import Route
+from pipeline.translate.base import EngineStats, Translation, canonical_json, passthrough
+from pipeline.translate.batching import dedupe, pack_batches
+from pipeline.translate.loader import LoadedModel, ModelLoader
+from pipeline.translate.normalize import has_letters, normalize, strip_target_tokens
+
+__all__ = ["LOOP_RETRY", "MarianTranslator"]
+
+# The second decoding of an output that looped: forbid repeated trigrams, discourage repeats.
+LOOP_RETRY: dict[str, Any] = {"no_repeat_ngram_size": 3, "repetition_penalty": 1.2}
+_DEFAULT_MAX_INPUT_TOKENS = 256
+
+
+@dataclass
+class _Piece:
+    text: str
+    tokens: int
+    output: str = ""
+    looped: bool = False
+    retried: bool = False
+
+
+class MarianTranslator:
+    """Translates with one route's model. Never truncates: a source over the route's
+    ``max_input_tokens`` is cut at clause boundaries (pipeline.segment.split_clauses), the pieces
+    translated and joined with a space."""
+
+    def __init__(
+        self,
+        route: Route,
+        loader: ModelLoader,
+        *,
+        batch_tokens: int = 4096,
+        engine: str = "transformers",
+        stats: EngineStats | None = None,
+    ) -> None:
+        self.route = route
+        self.loader = loader
+        self.batch_tokens = batch_tokens
+        self.engine = engine
+        self.stats = stats if stats is not None else EngineStats()
+        self.generate_calls = 0
+        generation = dict(route.generation)
+        self.num_beams = int(generation.get("num_beams") or 4)
+        self.max_input_tokens = int(generation.get("max_input_tokens") or _DEFAULT_MAX_INPUT_TOKENS)
+        self.batch_size = generation.get("batch_size")
+        self.generate_kwargs: dict[str, Any] = {"num_beams": self.num_beams}
+        length_penalty = float(generation.get("length_penalty", 1.0))
+        repetition_penalty = float(generation.get("repetition_penalty", 1.0))
+        no_repeat = int(generation.get("no_repeat_ngram_size", 0) or 0)
+        if length_penalty != 1.0:
+            self.generate_kwargs["length_penalty"] = length_penalty
+        if repetition_penalty != 1.0:
+            self.generate_kwargs["repetition_penalty"] = repetition_penalty
+        if no_repeat > 0:
+            self.generate_kwargs["no_repeat_ngram_size"] = no_repeat
+
+    # -- signature --------------------------------------------------------------------------
+
+    def decoding(self, **overrides: Any) -> dict[str, Any]:
+        """Every setting that shapes the output (the target token too: one en-zle model serves
+        en>uk and en>ru, and their memories must not mix)."""
+        generation = self.route.generation
+        ratio = generation.get("max_new_tokens_ratio", 2.0)
+        extra = generation.get("max_new_tokens_extra", 10)
+        return {
+            **self.generate_kwargs,
+            **overrides,
+            "max_new_tokens": f"ceil({ratio}*n)+{extra}",
+            "max_input_tokens": self.max_input_tokens,
+            "target_token": self.route.target_token,
+            "dtype": self.loader.dtype,
+            "quantize": self.loader.quantize,
+        }
+
+    @property
+    def signature(self) -> Signature:
+        return self._signature(self.decoding())
+
+    def _signature(self, decoding: dict[str, Any]) -> Signature:
+        return Signature(
+            model_id=self.route.model,
+            revision=self.route.revision,
+            decoding=canonical_json(decoding),
+            route=self.route.key,
+            engine=self.engine,
+        )
+
+    # -- translation ------------------------------------------------------------------------
+
+    def translate(self, texts: Sequence[str], source: str, target: str) -> list[Translation]:
+        if (source, target) != (self.route.source, self.route.target):
+            raise PipelineError(
+                f"route {self.route.name} translates {self.route.key}, not {source}>{target}"
+            )
+        results: list[Translation | None] = [None] * len(texts)
+        todo: list[tuple[int, str]] = []
+        for i, text in enumerate(texts):
+            norm = normalize(text)
+            if has_letters(norm):
+                todo.append((i, norm))
+            else:
+                results[i] = passthrough(text, "no-letters")
+        if todo:
+            uniques, where = dedupe([norm for _, norm in todo])
+            translated = self._translate_unique(uniques)
+            for (i, _), u in zip(todo, where, strict=True):
+                results[i] = translated[u]
+        return [r for r in results if r is not None]
+
+    def token_count(self, loaded: LoadedModel, text: str) -> int:
+        """Source tokens including the target token and </s>."""
+        return len(loaded.tokenizer(self._prefix + text)["input_ids"])
+
+    @property
+    def _prefix(self) -> str:
+        return f"{self.route.target_token} " if self.route.target_token else ""
+
+    def _translate_unique(self, sources: list[str]) -> list[Translation]:
+        loaded = self.loader.get(self.route)
+
+        def fits(text: str) -> bool:
+            return self.token_count(loaded, text) <= self.max_input_tokens
+
+        plans: list[list[str]] = []
+        for text in sources:
+            plans.append([text] if fits(text) else _split(text, fits))
+        piece_texts, _ = dedupe([p for plan in plans for p in plan])
+        pieces = {t: _Piece(t, self.token_count(loaded, t)) for t in piece_texts}
+        self._generate(loaded, list(pieces.values()), {})
+        looped = [p for p in pieces.values() if has_loop(p.output) and not has_loop(p.text)]
+        if looped:
+            self._generate(loaded, looped, LOOP_RETRY)
+            for piece in looped:
+                piece.retried = True
+                piece.looped = has_loop(piece.output)
+        base = self.signature
+        retried = self._signature(self.decoding(**LOOP_RETRY))
+        results = []
+        for plan in plans:
+            parts = [pieces[t] for t in plan]
+            flags: list[str] = []
+            if len(plan) > 1:
+                flags.append(f"split:{len(plan)}")
+            if any(p.looped for p in parts):
+                flags.append("loop")
+            results.append(
+                Translation(
+                    text=" ".join(p.output for p in parts if p.output),
+                    signature=retried if any(p.retried for p in parts) else base,
+                    flags=tuple(flags),
+                    splits=len(plan) if len(plan) > 1 else 0,
+                )
+            )
+        return results
+
+    def max_new_tokens(self, loaded: LoadedModel, input_tokens: int) -> int:
+        """Output cap from the input length; never past the decoder's positions."""
+        return max(1, min(self.route.max_new_tokens(input_tokens), loaded.max_positions - 2))
+
+    def _generate(self, loaded: LoadedModel, pieces: list[_Piece], extra: dict[str, Any]) -> None:
+        import torch
+
+        kwargs = {**self.generate_kwargs, **extra}
+        batch_size = int(self.batch_size) if self.batch_size else None
+        batches = pack_batches(
+            [p.tokens for p in pieces],
+            budget=self.batch_tokens,
+            beams=int(kwargs["num_beams"]),
+            max_items=batch_size,
+        )
+        for batch in batches:
+            members = [pieces[i] for i in batch]
+            encoded = loaded.tokenizer(
+                [self._prefix + p.text for p in members], return_tensors="pt", padding=True
+            )
+            longest = int(encoded["input_ids"].shape[1])
+            with torch.inference_mode():
+                output = loaded.model.generate(
+                    input_ids=encoded["input_ids"].to(loaded.device),
+                    attention_mask=encoded["attention_mask"].to(loaded.device),
+                    max_new_tokens=self.max_new_tokens(loaded, longest),
+                    **kwargs,
+                )
+            self.generate_calls += 1
+            self.stats.generate_calls += 1
+            decoded = loaded.tokenizer.batch_decode(output, skip_special_tokens=True)
+            for piece, text in zip(members, decoded, strict=True):
+                piece.output = strip_target_tokens(text)
+
+
+def _split(text: str, fits: Callable[[str], bool]) -> list[str]:
+    from pipeline.segment import split_clauses
+
+    pieces = [p for p in split_clauses(text, fits) if p.strip()]
+    return pieces or [text]
+
