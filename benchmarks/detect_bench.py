@@ -62,9 +62,11 @@ def langdetect_labeller() -> Callable[[Sequence[str]], list[str]]:
             detector = factory.create()
             detector.append(text)
             try:
-                out.append(str(detector.detect()))
+                ranked = [str(found.lang) for found in detector.get_probabilities()]
             except LangDetectException:
-                out.append("und")
+                ranked = []
+            # Top label among uk/ru/en: a language outside the three is not an answer here.
+            out.append(next((lang for lang in ranked if lang in LANGS), "und"))
         return out
 
     return label

@@ -158,8 +158,8 @@ def pull(profile: str | None, models_file: Path | None) -> None:
 
     with domain_errors():
         table = load_table(models_file)
-        for line in pull_models(table.routes(profile)):
-            click.echo(line)
+        results = pull_models(table.routes(profile), click.echo)
+    click.echo(f"{len(results)} model(s) ready for offline use")
 
 
 @models.command()

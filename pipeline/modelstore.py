@@ -55,6 +55,9 @@ class PullResult:
     path: str
     status: str  # "local", "cached" or "downloaded"
 
+    def __str__(self) -> str:
+        return f"{self.status:<10} {self.model}@{self.revision or 'main'}  {self.path}"
+
 
 def model_error_message(model_id: str, revision: str | None = None) -> str:
     at = f"@{revision}" if revision else ""

@@ -10,7 +10,7 @@ import math
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
@@ -69,7 +69,9 @@ class Route:
     model: str  # hub id, or an absolute folder path (see is_local)
     revision: str | None
     target_token: str | None
-    generation: Mapping[str, Any]  # every GENERATION_SETTINGS key, merged; read-only
+    # Every GENERATION_SETTINGS key, merged; read-only. Left out of the hash (a mapping has
+    # none) so routes can key caches of loaded models.
+    generation: Mapping[str, Any] = field(hash=False)
     profile: str
     table_path: str = ""  # the file(s) the route came from, for error messages
 

@@ -4,8 +4,8 @@ over-long sentences for the translation engine.
 Sentences are cut only at whitespace, so every sentence is a slice of the paragraph and joining
 them with single spaces gives the paragraph back up to whitespace. Each whitespace gap is judged
 from the text on its left (terminal punctuation, closing quotes, the word before the dot) and the
-text on its right (what the next word starts with). The rules cover uk, ru and en together: the
-abbreviation lists do not clash, and a paragraph whose label is wrong still splits well.
+text on its right (what the next word starts with). The rules are shared by uk, ru and en; only
+the abbreviation tables differ, where a short form of one language is a word in the other.
 """
 
 from __future__ import annotations
@@ -13,6 +13,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
 
 _TERMINAL = ".!?…"
 _CLOSERS = "»\"“”'’)]}"
@@ -26,7 +31,6 @@ _WORD_AT_END = re.compile(r"\S*$")
 _GAP = re.compile(r"\s+")
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 _LIST_LINE_START = re.compile(r"(?:\d{1,3}[.)]|[•▪●◦‣∙*\-–—])\s")
-_NUMBER = re.compile(r"\d[\d\s.,]*")
 _YEARISH = re.compile(r"(?:\d{1,4}(?:[-–—]\d{1,4})?|[IVXLC]+(?:[-–—][IVXLC]+)?)")
 _DOTTED = re.compile(rf"(?:{_LETTERS}{{1,2}}\.)+{_LETTERS}{{1,3}}")
 _FIRST_WORD = re.compile(rf"{_LETTERS}+")
@@ -36,45 +40,72 @@ _NONFINAL = "nonfinal"  # never ends a sentence: titles, street words, "e.g."
 _FINAL = "final"  # ends a sentence when a capitalised word follows: units, "etc."
 _STARTER = "starter"  # ends one only when a typical sentence opener follows: "U.S.", "Inc."
 
-_ABBREVIATIONS: dict[str, str] = {
-    # English
+_EN_ABBREVIATIONS: dict[str, str] = {
     **dict.fromkeys(
-        "Mr Mrs Ms Dr Prof Gen Sen Rep Gov Lt Col Capt Sgt Maj Adm Cmdr Rev Hon Pres Supt Messrs"
-        " Mt Ft vs cf approx dept Fig fig Nos Vol vol pp e.g i.e viz".split(),
+        _words(
+            "Mr Mrs Ms Dr Prof Gen Sen Rep Gov Lt Col Capt Sgt Cpl Pvt Maj Adm Cmdr Rev Hon Pres"
+            " Supt Messrs Mt Ft vs cf approx dept Fig fig Nos Vol vol pp e.g i.e viz"
+        ),
         _NONFINAL,
     ),
-    **dict.fromkeys("etc al No Nr".split(), _FINAL),
+    **dict.fromkeys(_words("etc al No Nr"), _FINAL),
     **dict.fromkeys(
-        "Inc Ltd Corp Co Bros Jr Sr St Ave Blvd Rd Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct"
-        " Nov Dec a.m p.m A.D B.C".split(),
+        _words(
+            "Inc Ltd Corp Co Bros Jr Sr St Ave Blvd Rd Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct"
+            " Nov Dec a.m p.m A.D B.C"
+        ),
         _STARTER,
     ),
-    # Ukrainian
-    **dict.fromkeys(
-        "ім вул пл просп пров бул наб смт див напр зокр проф акад доц ген полк підп лейт св гр"
-        " тел буд кв каб мкр ст.ст т.зв т.ч".split(),
-        _NONFINAL,
-    ),
-    **dict.fromkeys("тис млн млрд трлн грн дол коп обл рр ін".split(), _FINAL),
-    # Russian
-    **dict.fromkeys(
-        "им ул пер ср ок стр рис табл гл прим т.е т.к т.н напр".split(),
-        _NONFINAL,
-    ),
-    **dict.fromkeys("тыс руб долл гг вв чел шт экз".split(), _FINAL),
-    **dict.fromkeys("Дж".split(), _STARTER),
 }
+_CYRILLIC_ABBREVIATIONS: dict[str, str] = {
+    **dict.fromkeys(
+        _words(
+            "пл просп наб бул проф акад доц св гр тел кв мкр напр табл ст.ст т.ч т.зв сер арх ред"
+            " зам"
+        ),
+        _NONFINAL,
+    ),
+    **dict.fromkeys(_words("млн млрд трлн дол коп обл"), _FINAL),
+    # "Дж." is an initial; "пр.", "ген.", "рис." are also words: "и пр.", "новий ген", "рис"
+    **dict.fromkeys(_words("Дж пр ген рис"), _STARTER),
+}
+_UK_ABBREVIATIONS: dict[str, str] = {
+    **dict.fromkeys(
+        _words("ім вул пров смт див зокр полк підп лейт буд каб поч пол кін худ упоряд зб заст"),
+        _NONFINAL,
+    ),
+    **dict.fromkeys(_words("тис грн рр ін"), _FINAL),
+}
+_RU_ABBREVIATIONS: dict[str, str] = {
+    **dict.fromkeys(_words("ул пер ср ок стр гл прим т.е т.к т.н нач изд сб"), _NONFINAL),
+    **dict.fromkeys(_words("тыс руб долл гг вв чел шт экз"), _FINAL),
+    # "им." names a theatre or street ("им. Вахтангова") but "им" is also a pronoun ("them")
+    **dict.fromkeys(["им"], _STARTER),
+}
+# Words that are abbreviations in one language can be plain words in the other ("пол", "им"),
+# so uk and ru text each get their own table; any other label gets all of them.
+_ABBREVIATIONS_BY_LANG: dict[str, dict[str, str]] = {
+    "en": {
+        **_EN_ABBREVIATIONS,
+        **_CYRILLIC_ABBREVIATIONS,
+        **_UK_ABBREVIATIONS,
+        **_RU_ABBREVIATIONS,
+    },
+    "uk": {**_EN_ABBREVIATIONS, **_CYRILLIC_ABBREVIATIONS, **_UK_ABBREVIATIONS},
+    "ru": {**_EN_ABBREVIATIONS, **_CYRILLIC_ABBREVIATIONS, **_RU_ABBREVIATIONS},
+}
+_ALL_ABBREVIATIONS = _ABBREVIATIONS_BY_LANG["en"]
 # Abbreviations that close a sentence after a number or year ("2023 р.", "XX ст.", "5 см.")
 # and otherwise name what follows ("р. Дніпро", "г. Москва", "ст. Кримінального кодексу").
-_AFTER_NUMBER_FINAL = frozenset("р г ст в см".split())
+_AFTER_NUMBER_FINAL = frozenset(_words("р г ст в см"))
 # After these a capitalised word usually goes on the same sentence ("У 2022 р. Україна ...")
 # unless the sentence already has a subject and verb before the date.
-_DATE_WORDS = frozenset("р рр г гг ст в вв".split())
+_DATE_WORDS = frozenset(_words("р рр г гг ст в вв"))
 # "т. д.", "т. п.", "і т. ін.", "т. е."; "н. е." and "н. э." (of the Common Era)
-_AFTER_T_FINAL = frozenset("д п ін е".split())
-_AFTER_N_FINAL = frozenset("е э".split())
+_AFTER_T_FINAL = frozenset(_words("д п ін е"))
+_AFTER_N_FINAL = frozenset(_words("е э"))
 # Lone lower-case letters that are words and may end a sentence ("він є.", "это был я.").
-_ONE_LETTER_WORDS = frozenset("я є".split())
+_ONE_LETTER_WORDS = frozenset(_words("я є"))
 # "from A to B.", "з пункту A в Б.": letters named as variables, not initials.
 _LETTER_VARIABLES = re.compile(
     r"(?:^|\s)[A-ZА-ЯІЇЄҐ]\s+(?:to|and|or|vs\.|в|у|до|і|й|та|або|и|или)\s+$"
@@ -83,68 +114,76 @@ _LETTER_VARIABLES = re.compile(
 # Words that typically open a news sentence; they decide the ambiguous abbreviations.
 _STARTER_WORDS = frozenset(
     # en
-    "The A An It Its He She They We I You This That These Those There Here But And Or So Yet"
-    " However In On At For From With After Before During When While If As Although Though"
-    " Meanwhile Still Also Then His Her Their Our My Some Many Most All Both Each One Two"
-    " What Who Why How Where Officials Police Authorities According Since Under Over By"
-    # uk
-    " Він Вона Воно Вони Ми Я Ви Це Ця Цей Ці Та Той Там Тут Тоді Але А І Й Проте Однак Втім"
-    " Також Крім Після До Під На У В З Із За Від Для Про Його Її Їх Як Коли Якщо Хоча Нині"
-    " Зараз Наразі Раніше Згодом Водночас Тим Окрім Серед Усі Всі Ще Вже Уже Так Ні Лише"
-    " Тільки Саме Наступного Минулого Цього Того Загалом Відтак Тому"
-    # ru
-    " Он Она Оно Они Мы Вы Это Эта Этот Эти Тот Тогда Но И Однако Кроме Во С Со От О Об По"
-    " При Ее Её Их Если Сейчас Ранее Позже Впрочем Все Всё Еще Ещё Нет Лишь Только Именно"
-    " Среди Следующего Прошлого Этого Того Поэтому Затем Теперь".split()
+    _words(
+        "The A An It Its He She They We I You This That These Those There Here But And Or So Yet"
+        " However In On At For From With After Before During When While If As Although Though"
+        " Meanwhile Still Also Then His Her Their Our My Some Many Most All Both Each One Two"
+        " What Who Why How Where Officials Police Authorities According Since Under Over By"
+        # uk
+        " Він Вона Воно Вони Ми Я Ви Це Ця Цей Ці Та Той Там Тут Тоді Але А І Й Проте Однак Втім"
+        " Також Крім Після До Під На У В З Із За Від Для Про Його Її Їх Як Коли Якщо Хоча Нині"
+        " Зараз Наразі Раніше Згодом Водночас Тим Окрім Серед Усі Всі Ще Вже Уже Так Ні Лише"
+        " Тільки Саме Наступного Минулого Цього Того Загалом Відтак Тому"
+        # ru
+        " Он Она Оно Они Мы Вы Это Эта Этот Эти Тот Тогда Но И Однако Кроме Во С Со От О Об По"
+        " При Ее Её Их Если Сейчас Ранее Позже Впрочем Все Всё Еще Ещё Нет Лишь Только Именно"
+        " Среди Следующего Прошлого Этого Того Поэтому Затем Теперь"
+    )
 )
 
 
 def split_sentences(paragraph: str, lang: str) -> list[str]:
     """Split one paragraph into stripped sentences.
 
-    lang is "uk", "ru", "en" or any other label; the rules are shared, so another label gets the
-    same generic treatment. Joining the result with single spaces gives the paragraph back up to
+    lang is "uk", "ru", "en" or any other label; another label gets the generic rules with every
+    abbreviation table. Joining the result with single spaces gives the paragraph back up to
     whitespace.
     """
-    del lang  # the rules for uk, ru and en do not conflict; kept for callers and future rules
+    abbreviations = _ABBREVIATIONS_BY_LANG.get(lang, _ALL_ABBREVIATIONS)
     text = paragraph.strip()
     if not text:
         return []
     sentences: list[str] = []
     start = 0
     for gap in _GAP.finditer(text):
-        if _is_boundary(text, gap.start(), gap.end(), start):
+        if _is_boundary(text, gap.start(), gap.end(), start, abbreviations):
             sentences.append(text[start : gap.start()])
             start = gap.end()
     sentences.append(text[start:])
     return sentences
 
 
-def _is_boundary(text: str, gap_start: int, gap_end: int, sentence_start: int) -> bool:
+def _is_boundary(
+    text: str, gap_start: int, gap_end: int, sentence_start: int, abbreviations: dict[str, str]
+) -> bool:
     gap = text[gap_start:gap_end]
-    right = text[gap_end:]
+    right = text[gap_end : gap_end + 64]  # bounded: the decision needs only the next word
     if _BLANK_LINE.search(gap):
         return True
     if "\n" in gap and _LIST_LINE_START.match(right):
         return True
     if right[0] in _BULLETS:
         return True
+    if text[gap_start - 1] not in _TERMINAL + _CLOSERS:
+        return False
+    kind, next_word = _right_start(right)
+    if kind in ("lower", "none"):
+        return False
     left = text[sentence_start:gap_start]
-    punct_match = _PUNCT_AT_END.search(left)
+    # a bounded tail keeps long unpunctuated paragraphs linear
+    tail_start = max(0, len(left) - 32)
+    punct_match = _PUNCT_AT_END.search(left, tail_start)
     if punct_match is None:
         return False
     punct, closers = punct_match.groups()
     punct_start = punct_match.start()
-    kind, next_word = _right_start(right)
-    if kind in ("lower", "none"):
-        return False
     if "!" in punct or "?" in punct:
         return True
     if punct_start > 0 and left[punct_start - 1] in "([" and closers[:1] in (")", "]"):
         return False  # an omission mark "(...)", "[…]" inside a quotation
     if closers or punct != ".":
         return True
-    word_match = _WORD_AT_END.search(left, 0, punct_start)
+    word_match = _WORD_AT_END.search(left, max(0, punct_start - 200), punct_start)
     assert word_match is not None  # \S*$ always matches
     word = word_match.group().lstrip(_OPENERS)
     before_word = left[: word_match.start()]
@@ -152,7 +191,7 @@ def _is_boundary(text: str, gap_start: int, gap_end: int, sentence_start: int) -
         return True
     if not word[-1].isalpha():
         return not _is_list_marker(word, before_word)
-    cls = _abbreviation_class(word, before_word)
+    cls = _abbreviation_class(word, before_word, abbreviations)
     if cls is None:
         return True
     if cls == _NONFINAL or kind == "digit":
@@ -192,8 +231,8 @@ def _is_list_marker(word: str, before_word: str) -> bool:
     return not before or before[-1] in ":;"
 
 
-def _abbreviation_class(word: str, before_word: str) -> str | None:
-    known = _ABBREVIATIONS.get(word) or _ABBREVIATIONS.get(word.lower())
+def _abbreviation_class(word: str, before_word: str, abbreviations: dict[str, str]) -> str | None:
+    known = abbreviations.get(word) or abbreviations.get(word.lower())
     if word in _AFTER_NUMBER_FINAL:
         return _FINAL if _ends_with_number(before_word) else _NONFINAL
     if word in _AFTER_T_FINAL and re.search(r"(?:^|\s)т\.\s*$", before_word):
@@ -207,7 +246,8 @@ def _abbreviation_class(word: str, before_word: str) -> str | None:
         return _STARTER if word[0].isupper() else _FINAL
     if len(word) == 1:
         if word.isupper():
-            return None if _LETTER_VARIABLES.search(before_word) else _STARTER  # an initial: "В. Зеленський", "J. D. Vance"
+            # an initial ("В. Зеленський", "J. D. Vance") unless letters name points: "A to B."
+            return None if _LETTER_VARIABLES.search(before_word) else _STARTER
         # a lone lower-case letter is a short form ("м. Київ", "с. Іванівка", "ч. 2"), except
         # the pronoun "я" which can end a sentence.
         return None if word in _ONE_LETTER_WORDS else _NONFINAL
@@ -236,9 +276,11 @@ _CUT_BEFORE_CONJUNCTION = 5
 _CUT_WHITESPACE = 12
 
 _CONJUNCTIONS = frozenset(
-    "and but or because which who whereas while although since so that"
-    " і й та але а або проте однак бо тому що який яка яке які де коли щоб хоча"
-    " и но или однако потому что который которая которое которые где когда чтобы хотя".split()
+    _words(
+        "and but or because which who whereas while although since so that"
+        " і й та але а або проте однак бо тому що який яка яке які де коли щоб хоча"
+        " и но или однако потому что который которая которое которые где когда чтобы хотя"
+    )
 )
 
 
@@ -290,7 +332,7 @@ def _words_with_cut_costs(text: str) -> list[_Word]:
                 cost = _CUT_AFTER_SEMI
             elif token in ("—", "–", "-"):
                 cost = _CUT_BEFORE_DASH
-            elif previous[-1] in ",)" or previous.endswith(("»,", "\",", "”,")):
+            elif previous[-1] in ",)" or previous.endswith(("»,", '",', "”,")):
                 cost = _CUT_AFTER_COMMA
             elif token.lower().strip(_OPENERS) in _CONJUNCTIONS:
                 cost = _CUT_BEFORE_CONJUNCTION

@@ -271,10 +271,17 @@ class Store:
 
     def resolve(self, ref: str) -> str:
         """An article id from an id, a unique id prefix, a slug or a source path."""
-        rows = self.conn.execute(
+        exact = self.conn.execute(
             "SELECT DISTINCT a.id FROM articles a LEFT JOIN revisions r ON r.article_id = a.id"
-            " WHERE a.id = ? OR a.slug = ? OR r.source_path = ? OR a.id LIKE ?",
-            (ref, ref, str(Path(ref).resolve()) if ref else ref, f"{ref}%"),
+            " WHERE a.id = ? OR a.slug = ? OR r.source_path IN (?, ?)",
+            (ref, ref, ref, str(Path(ref).resolve()) if ref else ref),
+        ).fetchall()
+        if len(exact) == 1:
+            return str(exact[0]["id"])
+        pattern = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        rows = exact or self.conn.execute(
+            "SELECT id FROM articles WHERE id LIKE ? ESCAPE '\\' OR slug LIKE ? ESCAPE '\\'",
+            (pattern, pattern),
         ).fetchall()
         if len(rows) == 1:
             return str(rows[0]["id"])

@@ -73,6 +73,7 @@ def test_generation_merges_route_over_profile_over_top(packaged: RoutingTable):
     assert (quality_uk_en.generation["batch_size"], fast_uk_en.generation["batch_size"]) == (8, 16)
     with pytest.raises(TypeError):
         fast_uk_en.generation["num_beams"] = 1  # type: ignore[index]
+    assert len({fast_uk_en, packaged.plan("uk", "en", "fast")[0], quality_uk_en}) == 2
 
 
 @pytest.mark.parametrize(("tokens", "expected"), [(5, 20), (0, 10), (400, 512)])

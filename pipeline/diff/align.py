@@ -11,8 +11,6 @@ from pipeline.diff.worddiff import Scores, WordDiff, corpus_scores, word_diff
 from pipeline.domain import LANGS, PipelineError, Segment, Version
 from pipeline.store import Store, StoredArticle
 
-# "missing" is not a quality check: it marks a language with no version of a segment yet.
-FLAG_ORDER: tuple[str, ...] = (*CHECK_NAMES, "missing")
 SPEC_HELP = "source, human, edited, current, machine or machine:<model, route or engine part>"
 
 
@@ -80,6 +78,11 @@ class ArticleView:
     def flagged(self) -> int:
         return sum(1 for row in self.rows if row.flags)
 
+    @property
+    def missing(self) -> dict[str, int]:
+        """lang -> segments with no version in it yet (not a check: nothing to review)."""
+        return _missing(cell for row in self.rows for cell in row.cells)
+
 
 @dataclass(frozen=True)
 class CompareRow:
@@ -117,6 +120,15 @@ class CompareView:
         return sum(1 for row in self.rows if row.flags)
 
     @property
+    def missing(self) -> dict[str, int]:
+        """side ("a"/"b") -> segments without that version."""
+        counts = {
+            "a": sum(1 for row in self.rows if row.a.text is None),
+            "b": sum(1 for row in self.rows if row.b.text is None),
+        }
+        return {side: count for side, count in counts.items() if count}
+
+    @property
     def distance(self) -> int:
         return sum(row.diff.distance for row in self.rows if row.diff)
 
@@ -127,8 +139,13 @@ class CompareView:
 
 def ordered_flags(flags: Iterable[str]) -> tuple[str, ...]:
     seen = set(flags)
-    known = [name for name in FLAG_ORDER if name in seen]
+    known = [name for name in CHECK_NAMES if name in seen]
     return (*known, *sorted(seen - set(known)))
+
+
+def _missing(cells: Iterable[Cell]) -> dict[str, int]:
+    counter: Counter[str] = Counter(cell.lang for cell in cells if cell.text is None)
+    return {lang: counter[lang] for lang in LANGS if counter[lang]}
 
 
 def seg_id(segment: Segment) -> str:
@@ -155,9 +172,7 @@ def build_view(store: Store, ref: str, options: DiffOptions) -> ArticleView:
     rows = []
     for number, segment in enumerate(stored.segments):
         assert segment.id is not None
-        cells = tuple(
-            _cell(segment, lang, current[lang].get(segment.id)) for lang in options.langs
-        )
+        cells = tuple(_cell(segment, lang, current[lang].get(segment.id)) for lang in options.langs)
         rows.append(
             Row(
                 seg=seg_id(segment),
@@ -179,8 +194,8 @@ def build_compare(store: Store, ref: str, options: DiffOptions) -> CompareView:
     a_spec, b_spec = options.a or "human", options.b or "machine"
     stored = store.article(ref)
     versions = store.article_versions(stored, lang=lang)
-    pick_a = select_versions(stored, versions, a_spec)
-    pick_b = select_versions(stored, versions, b_spec)
+    pick_a = select_versions(stored, versions, a_spec, lang=lang)
+    pick_b = select_versions(stored, versions, b_spec, lang=lang)
     rows = []
     for number, segment in enumerate(stored.segments):
         assert segment.id is not None
@@ -214,7 +229,7 @@ def build_compare(store: Store, ref: str, options: DiffOptions) -> CompareView:
 
 
 def select_versions(
-    stored: StoredArticle, versions: Sequence[Version], spec: str
+    stored: StoredArticle, versions: Sequence[Version], spec: str, *, lang: str
 ) -> dict[int, Version]:
     """segment id → the version a spec names (newest wins), see SPEC_HELP."""
     kind, _, needle = spec.partition(":")
@@ -245,7 +260,7 @@ def select_versions(
         raise DiffError(f"unknown version {spec!r}: use {SPEC_HELP}")
     if not chosen:
         raise DiffError(
-            f"article {stored.slug} has no {spec!r} version in the compared language;"
+            f"article {stored.slug} has no {spec!r} version in {lang};"
             " translate it first or pick another with --a/--b"
         )
     return {v.segment_id: v for v in chosen}
@@ -271,7 +286,7 @@ def _describe(version: Version) -> str:
 
 def _cell(segment: Segment, lang: str, version: Version | None) -> Cell:
     if version is None:
-        return Cell(lang=lang, text=None, origin="missing", label="missing", flags=("missing",))
+        return Cell(lang=lang, text=None, origin="missing", label="missing")
     flags: list[str] = []
     notes: list[str] = []
     if version.origin != "source" and segment.lang != lang:

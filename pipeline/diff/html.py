@@ -81,16 +81,17 @@ def _summary(view: ArticleView | CompareView) -> str:
         if view.scores is not None:
             items.append(
                 f"<li>chrF {view.scores.chrf:.2f} · BLEU {view.scores.bleu:.2f}"
-                f" (b against a, {view.scores.segments} segments)</li>"
+                f" (b against a, segments: {view.scores.segments})</li>"
             )
         items.append(
-            f"<li>word edits {view.distance} in {view.changed} of {len(view.rows)}"
-            " segments</li>"
+            f"<li>word edits {view.distance} in {view.changed} of {len(view.rows)} segments</li>"
         )
     for name, count in view.counts.items():
         items.append(f'<li class="flag" data-flag="{esc(name)}">{esc(name)} {count}</li>')
     if not view.counts:
         items.append("<li>no checks flagged</li>")
+    for key, count in view.missing.items():
+        items.append(f'<li class="missing">{esc(key)} missing {count}</li>')
     return '<ul class="summary">' + "".join(items) + "</ul>"
 
 
@@ -148,10 +149,10 @@ def _cell(seg: str, cell: Cell, text_html: str, *, side: str | None = None) -> s
     classes = ["cell", f"origin-{cell.origin}"]
     if cell.text is None:
         classes.append("missing")
-    if [flag for flag in cell.flags if flag != "missing"]:
+    if cell.flags:
         classes.append("flagged")
     label = f"{side}: {cell.label}" if side else cell.label
-    flags = "".join(f"<li>{esc(flag)}</li>" for flag in cell.flags if flag != "missing")
+    flags = "".join(f"<li>{esc(flag)}</li>" for flag in cell.flags)
     notes = "".join(f'<div class="notes">{esc(note)}</div>' for note in cell.notes)
     return (
         f'<div class="{" ".join(classes)}" tabindex="0" data-seg="{esc(seg)}"'
@@ -216,7 +217,12 @@ def write_all_html(store: Store, out_dir: Path, options: DiffOptions) -> list[Pa
             stored = store.article(summary.id)
             entries.append(
                 IndexEntry(
-                    stored.title, stored.slug, None, 0, len(stored.segments), {},
+                    stored.title,
+                    stored.slug,
+                    None,
+                    0,
+                    len(stored.segments),
+                    {},
                     problem=str(exc),
                 )
             )
@@ -229,7 +235,11 @@ def write_all_html(store: Store, out_dir: Path, options: DiffOptions) -> list[Pa
         written.append(path)
         entries.append(
             IndexEntry(
-                view.article.title, view.article.slug, name, view.flagged, len(view.rows),
+                view.article.title,
+                view.article.slug,
+                name,
+                view.flagged,
+                len(view.rows),
                 dict(view.counts),
             )
         )
@@ -261,8 +271,8 @@ def render_index(entries: Sequence[IndexEntry], options: DiffOptions) -> str:
         checks = ", ".join(f"{name} {count}" for name, count in entry.counts.items())
         rows.append(
             f'<tr data-slug="{esc(entry.slug)}" data-flagged="{entry.flagged}">'
-            f"<td>{title}</td><td class=\"num\">{entry.flagged}</td>"
-            f"<td>{esc(checks or '—')}</td><td class=\"num\">{entry.total}</td></tr>"
+            f'<td>{title}</td><td class="num">{entry.flagged}</td>'
+            f'<td>{esc(checks or "—")}</td><td class="num">{entry.total}</td></tr>'
         )
     if options.lang:
         meta = f"{options.lang}: {options.a or 'human'} vs {options.b or 'machine'}"

@@ -39,11 +39,7 @@ def render_terminal(view: ArticleView | CompareView, *, width: int, color: bool)
 
 def _render_columns(view: ArticleView, *, width: int, color: bool) -> str:
     info = view.article
-    out = [
-        _style(info.title, "title", color),
-        f"article {info.id} · {info.slug} · source {info.lang} · revision {info.revision}",
-        "",
-    ]
+    out = _lines([[(info.title, "title")], [(_about(view), None)]], width, color) + [""]
     column = _column_width(width, len(view.langs))
     out.append(_join_row("", list(view.langs), column))
     for row in view.rows:
@@ -54,8 +50,27 @@ def _render_columns(view: ArticleView, *, width: int, color: bool) -> str:
         blocks = [_cell_lines(cell, column, color) for cell in row.cells]
         out.extend(_block_rows(_gutter(row), blocks, column, color))
     out.append("─" * width)
-    out.extend(_summary_lines(view.counts, view.flagged, len(view.rows), color))
+    summary = [_checks_spans(view.counts, view.flagged, len(view.rows))]
+    summary += _missing_spans(view.missing, "versions")
+    out.extend(_lines(summary, width, color))
     return "\n".join(out) + "\n"
+
+
+def _about(view: ArticleView | CompareView) -> str:
+    info = view.article
+    return f"article {info.id} · {info.slug} · source {info.lang} · revision {info.revision}"
+
+
+def _lines(paragraphs: Sequence[Sequence[Span]], width: int, color: bool) -> list[str]:
+    """Free text (headers, summaries) wrapped to the full width."""
+    return [_render_line(line, color) for spans in paragraphs for line in wrap_spans(spans, width)]
+
+
+def _missing_spans(missing: dict[str, int], what: str) -> list[list[Span]]:
+    if not missing:
+        return []
+    listed = " · ".join(f"{key} {count}" for key, count in missing.items())
+    return [[(f"Missing {what}: {listed}", None)]]
 
 
 def _cell_lines(cell: Cell, column: int, color: bool) -> list[Line]:
@@ -69,10 +84,9 @@ def _cell_lines(cell: Cell, column: int, color: bool) -> list[Line]:
 
 
 def _flag_lines(flags: Sequence[str], notes: Sequence[str], column: int) -> list[Line]:
-    shown = [flag for flag in flags if flag != "missing"]
     lines: list[Line] = []
-    if shown:
-        lines += wrap_spans([(f"{FLAG_MARK} " + ", ".join(shown), "flag")], column)
+    if flags:
+        lines += wrap_spans([(f"{FLAG_MARK} " + ", ".join(flags), "flag")], column)
     for note in notes:
         lines += wrap_spans([(f"  {note}", "label")], column)
     return lines
@@ -87,12 +101,15 @@ def _gutter(row: Row | CompareRow) -> list[str]:
 
 def _render_compare(view: CompareView, *, width: int, color: bool) -> str:
     info = view.article
-    out = [
-        _style(info.title, "title", color),
-        f"article {info.id} · {info.slug} · source {info.lang} · revision {info.revision}",
-        f"{view.lang}: a = {view.a_spec}, b = {view.b_spec}",
-        "",
-    ]
+    out = _lines(
+        [
+            [(info.title, "title")],
+            [(_about(view), None)],
+            [(f"{view.lang}: a = {view.a_spec}, b = {view.b_spec}", None)],
+        ],
+        width,
+        color,
+    ) + [""]
     column = _column_width(width, 3)
     out.append(_join_row("", ["source", f"a: {view.a_spec}", f"b: {view.b_spec}"], column))
     for row in view.rows:
@@ -103,22 +120,34 @@ def _render_compare(view: CompareView, *, width: int, color: bool) -> str:
         source = wrap_spans([(row.source_lang, "label")], column) + wrap_spans(
             [(row.source, None)], column
         )
-        blocks = [source, _side_lines(row, "a", column, color), _side_lines(row, "b", column, color)]
+        blocks = [source, *(_side_lines(row, side, column, color) for side in ("a", "b"))]
         gutter = _gutter(row)
         if row.diff is not None:
             gutter.insert(1, f"d={row.diff.distance}")
         out.extend(_block_rows(gutter, blocks, column, color))
     out.append("─" * width)
+    summary: list[list[Span]] = []
     if view.scores is not None:
-        out.append(
-            f"chrF {view.scores.chrf:.2f} · BLEU {view.scores.bleu:.2f}"
-            f" (b against a, {view.scores.segments} segments)"
+        summary.append(
+            [
+                (
+                    f"chrF {view.scores.chrf:.2f} · BLEU {view.scores.bleu:.2f}"
+                    f" (b against a, {_plural(view.scores.segments, 'segment')})",
+                    None,
+                )
+            ]
         )
-    out.append(
-        f"Word edits: {view.distance} in {view.changed} of {len(view.rows)} segments"
+    summary.append(
+        [(f"Word edits: {view.distance} in {view.changed} of {len(view.rows)} segments", None)]
     )
-    out.extend(_summary_lines(view.counts, view.flagged, len(view.rows), color))
+    summary.append(_checks_spans(view.counts, view.flagged, len(view.rows)))
+    summary += _missing_spans(view.missing, "sides")
+    out.extend(_lines(summary, width, color))
     return "\n".join(out) + "\n"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def _side_lines(row: CompareRow, side: str, column: int, color: bool) -> list[Line]:
@@ -174,11 +203,16 @@ def _block_rows(
     return rows
 
 
-def _summary_lines(counts: dict[str, int], flagged: int, total: int, color: bool) -> list[str]:
+def _checks_spans(counts: dict[str, int], flagged: int, total: int) -> list[Span]:
     if not counts:
-        return ["Checks: none flagged", f"Flagged segments: 0 of {total}"]
+        return [(f"Checks: none flagged · flagged segments: 0 of {total}", None)]
     listed = " · ".join(f"{name} {count}" for name, count in counts.items())
-    return [f"Checks: {_style(listed, 'flag', color)}", f"Flagged segments: {flagged} of {total}"]
+    return [
+        ("Checks:", None),
+        (" ", None),
+        (listed, "flag"),
+        (f" · flagged segments: {flagged} of {total}", None),
+    ]
 
 
 # -- styled wrapping -------------------------------------------------------------------------

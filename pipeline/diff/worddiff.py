@@ -7,16 +7,17 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-# A word is a run of letters/digits or a run of punctuation; whitespace rides along with the
-# token before it so the diff can be shown with the texts' own spacing.
-_TOKEN = re.compile(r"(\w+|[^\w\s]+)(\s*)")
+# A token is a number ("2.5", "1,250", "14:30"), a word (with inner apostrophes or hyphens:
+# "п'ять", "well-known") or a run of punctuation. Whitespace rides along with the token before
+# it so the diff can be shown with the texts' own spacing.
+_TOKEN = re.compile(r"(\d+(?:[.,:]\d+)*|\w+(?:['’ʼ-]\w+)*|[^\w\s]+)(\s*)")
 
 
 @dataclass(frozen=True)
 class Piece:
     """A run of text in a word diff. tag: "equal", "delete" (only in a) or "insert" (only in b).
 
-    space: the whitespace shown after the run, kept outside any highlighting.
+    space: the whitespace after the run in its own text, kept outside any highlighting.
     """
 
     tag: str
@@ -40,7 +41,12 @@ class WordDiff:
 
     def marked(self) -> str:
         """Both texts in one line with [-deleted-] and {+inserted+} markers."""
-        return "".join(marked_piece(p) + p.space for p in self.pieces)
+        out = []
+        for number, piece in enumerate(self.pieces):
+            following = self.pieces[number + 1] if number + 1 < len(self.pieces) else None
+            replaced = piece.tag == "delete" and following is not None and following.tag == "insert"
+            out.append(marked_piece(piece) + ("" if replaced else piece.space))
+        return "".join(out)
 
 
 def marked_piece(piece: Piece) -> str:
@@ -69,10 +75,7 @@ def word_diff(a: str, b: str) -> WordDiff:
             run = ta[i1:i2] if next_tag in ("delete", "replace") else tb[j1:j2]
             pieces.append(_piece("equal", run))
         if tag in ("delete", "replace"):
-            deleted = _piece("delete", ta[i1:i2])
-            if tag == "replace":
-                deleted = Piece("delete", deleted.text, "")
-            pieces.append(deleted)
+            pieces.append(_piece("delete", ta[i1:i2]))
         if tag in ("insert", "replace"):
             pieces.append(_piece("insert", tb[j1:j2]))
     return WordDiff(pieces=tuple(pieces), distance=levenshtein(wa, wb))

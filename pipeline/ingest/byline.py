@@ -155,3 +155,15 @@ def _clean_name(text: str) -> str | None:
 
 def key(word: str) -> str:
     return word.lower().strip(".,:;")
+
+
+def clean_author(value: str | None) -> str | None:
+    """An author field without its label: "Автор: Ірина Лисенко" → "Ірина Лисенко"."""
+    if not value:
+        return None
+    text = " ".join(value.split())
+    prefixed = _AUTHOR_PREFIX.match(text)
+    if prefixed:
+        text = prefixed.group("name")
+    text = re.sub(r"^(?:автор(?:ка|и|ы)?|author|by)\s+", "", text, flags=re.IGNORECASE)
+    return text.strip(" .,:;|-—–") or None

@@ -50,6 +50,21 @@ _TERMINAL = re.compile(r"[.!?…:;»”\"')]\s*$")
 _SENTENCE_END = re.compile(r"[.!?…]\s*[»”\"')]?\s*$")
 
 
+def has_letters(line: str) -> bool:
+    return any(ch.isalpha() for ch in line)
+
+
+def looks_like_menu_row(line: str) -> bool:
+    """Three or more capitalised words, no stop word, no sentence end: a row of links."""
+    found = words(line)
+    return (
+        len(found) >= 3
+        and all(w[:1].isupper() or w[:1].isdigit() for w in found)
+        and not any(w.lower() in STOP_WORDS for w in found)
+        and not ends_like_sentence(line)
+    )
+
+
 def words(line: str) -> list[str]:
     return re.findall(r"[^\W_]+(?:['ʼ’\-][^\W_]+)*", line)
 
@@ -123,17 +138,29 @@ def _starts_with(line: str, phrases: frozenset[str]) -> str | None:
     return None
 
 
+# Appeals to the reader: chrome even when written as a sentence.
 SUPPORT = word_set(
     """
     підтримати|підтримайте|підтримай нас|підтримати нас|підтримайте нас|поддержать|поддержите
     |поддержи нас|поддержать нас|support us|support our|donate|become a member|become a patron
-    |підписатися|підпишіться|подписаться|подпишитесь|subscribe|sign up|newsletter|розсилка
-    |рассылка|стежте за нами|следите за нами|follow us|читайте нас|приєднуйтесь|присоединяйтесь
-    |join us|пошук|поиск|search|увійти|войти|log in|login|sign in|реєстрація|регистрация
-    |register|меню|menu|rss|завантажити додаток|скачать приложение|download the app
-    |поділитися|поделиться|share|share this|скопіювати посилання|копировать ссылку|copy link
-    |надіслати|отправить|print|друк|печать|версія для друку|версия для печати
-    |слухати|слушать|listen|слухати статтю|listen to this article
+    |підписатися|підпишіться|підписуйтесь|підписуйтеся|подписаться|подпишитесь
+    |подписывайтесь|subscribe|sign up|стежте за нами|следите за нами|follow us|читайте нас
+    |приєднуйтесь|приєднуйтеся|присоединяйтесь|join us|завантажити додаток
+    |скачать приложение|download the app|download our app
+    """.replace("\n", ""),
+    "|",
+)
+# Buttons and widgets: chrome only as a short line that is not a sentence.
+WIDGETS = word_set(
+    """
+    newsletter|розсилка|рассылка|пошук|поиск|search|увійти|войти|log in|login|sign in
+    |реєстрація|регистрация|register|меню|menu|rss|поділитися|поделиться|share|share this
+    |скопіювати посилання|копировать ссылку|copy link|надіслати|отправить|print|друк|печать
+    |версія для друку|версия для печати|слухати|слушать|listen|слухати статтю
+    |listen to this article|переглядів|просмотров|views|час читання|время чтения|min read
+    |хв читання|мин чтения|джерело|источник|source|зберегти|сохранить|save
+    |перейти до основного вмісту|перейти до змісту|перейти к содержимому
+    |перейти к основному содержанию|skip to content|skip to main content
     """.replace("\n", ""),
     "|",
 )
@@ -143,16 +170,50 @@ SOCIAL = word_set(
     "reddit email e-mail threads bluesky mastodon vk ok pinterest")
 
 
+SUPPORT_ENDINGS = word_set(
+    "support us|підтримати нас|підтримайте нас|поддержать нас|поддержите нас|donate|"
+    "subscribe|підписатися|подписаться|become a member|стати членом клубу|"
+    "стать членом клуба",
+    "|",
+)
+
+
+APPEAL = re.compile(
+    r"\b(?:help us keep|support (?:us|our (?:work|journalism|newsroom|reporting))|"
+    r"become a (?:member|patron|subscriber)|допоможіть нам|підтримайте (?:нас|редакцію|нашу)|"
+    r"помогите нам|поддержите (?:нас|редакцию|наш)|стати (?:членом|патроном)|"
+    r"стать (?:членом|патроном))",
+    re.IGNORECASE,
+)
+
+
 def is_support_or_widget(line: str) -> bool:
     """Donate, subscribe, search, login, share and follow lines, and rows of network names."""
     found = words(line)
     if found and all(w.lower() in SOCIAL for w in found):
         return True
-    if _starts_with(line, SUPPORT) is None:
-        return False
-    # A story sentence can start with "Підтримати ..."; widgets are short.
-    return len(found) <= 10 and not (len(found) > 5 and stop_word_density(line) > 0.25
-                                     and ends_like_sentence(line))
+    key = key_of(line)
+    if len(found) <= 20 and any(key.endswith(" " + e) for e in SUPPORT_ENDINGS):
+        return True
+    if len(found) <= 25 and APPEAL.search(line):
+        return True
+    head = re.match(r"^\s*([^:]{2,30}):\s*(.+)$", line)
+    if head and _starts_with(head.group(1), SUPPORT | WIDGETS) and all(
+        w.lower() in SOCIAL for w in words(head.group(2))
+    ):
+        return True
+    if _starts_with(line, SUPPORT) is not None:
+        # A story sentence can start with "Підтримати ..."; appeals are short.
+        return len(found) <= 12 and not (
+            len(found) > 5 and stop_word_density(line) > 0.25 and ends_like_sentence(line)
+        )
+    if _starts_with(line, WIDGETS) is not None:
+        return len(found) <= 6 and not ends_like_sentence(line)
+    # "2 хв читання", "1 234 перегляди", "5 min read"
+    return len(found) <= 5 and bool(
+        re.match(r"^\W*\d[\d\s.,]*\s*(?:хв|мин|min|перегляд|просмотр|views?|коментар|"
+                 r"комментар|comments?)", line.strip(), re.IGNORECASE)
+    )
 
 
 AD_MARKERS = word_set(
@@ -203,7 +264,7 @@ def is_caption(line: str) -> bool:
 
 TAG_MARKERS = word_set(
     "теги|теґи|тэги|tags|tag|мітки|метки|ключові слова|ключевые слова|keywords|topics|теми"
-    "|темы|тема|topic|рубрики|рубрика|категорії|категории|categories|filed under", "|")
+    "|темы|рубрики|категорії|категории|categories|filed under", "|")
 
 
 def is_tag_line(line: str) -> bool:
@@ -252,18 +313,28 @@ def related_header(line: str) -> str | None:
     return None
 
 
+SOFT_LISTS = word_set(
+    "новини|новости|news|головне|главное|актуальне|актуальное|trending|recommended"
+    "|рекомендуємо|рекомендуем",
+    "|",
+)
+
+
 def is_sidebar_header(line: str) -> bool:
     """A header for a list of other stories that is never in the middle of a story."""
     key = key_of(line)
-    return related_header(line) == "list" and key not in RELATED_INLINE
+    return related_header(line) == "list" and key not in RELATED_INLINE | SOFT_LISTS
 
 
 FOOTER = re.compile(
-    r"(©|\(c\)\s*\d{4}|all rights reserved|усі права захищен|всі права захищен|все права защищен|"
-    r"privacy policy|політика конфіденційності|политика конфиденциальности|cookie|terms of use|"
-    r"terms of service|умови використання|условия использования|правила користування|"
-    r"використання матеріалів|использование материалов|при використанні|при использовании|"
-    r"ссылка обязательна|посилання обов|гіперпосилання|гиперссылка|hyperlink)",
+    r"(©|\(c\)\s*\d{4}|all rights reserved|усі права захищен|всі права захищен|"
+    r"все права защищен|privacy policy|політика конфіденційності|политика конфиденциальности|"
+    r"we use cookies|використовуємо (?:файли )?cookie|используем (?:файлы )?cookie|"
+    r"terms of use|terms of service|умови використання|условия использования|"
+    r"(?:використання|передрук|цитування|использование|перепечатка|цитирование)\s+"
+    r"(?:матеріалів|материалов)|гіперпосилання|гиперссылк|ссылка обязательна|"
+    r"посилання обов|ctrl\s*\+\s*enter|помітили помилку|заметили ошибку|spotted an error|"
+    r"found a mistake|found a typo)",
     re.IGNORECASE,
 )
 FOOTER_LINES = word_set(
@@ -282,9 +353,13 @@ def is_footer(line: str) -> bool:
         return False
     if key_of(stripped) in FOOTER_LINES:
         return True
-    if FOOTER.search(stripped):
+    if FOOTER.search(stripped) and len(words(stripped)) <= 40:
         return True
-    return bool(_CONTACT.search(stripped)) and len(words(stripped)) <= 12
+    return (
+        bool(_CONTACT.search(stripped))
+        and len(words(stripped)) <= 8
+        and not ends_like_sentence(stripped)
+    )
 
 
 COMMENTS = word_set(

@@ -152,6 +152,15 @@ def decode_bytes(path: Path, data: bytes) -> tuple[str, str]:
             return data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
             pass
+    share = _utf8_share(data)
+    if share >= 0.8:
+        bad = data.decode("utf-8", errors="replace").count("\ufffd")
+        raise IngestError(
+            path,
+            f"not valid UTF-8 ({bad} undecodable byte sequence(s) in otherwise UTF-8 text) "
+            "and no Cyrillic/Latin encoding fits",
+            "re-save as UTF-8 (the file may be damaged or two files joined)",
+        )
     best = _best_legacy_decoding(data)
     if best is None:
         raise IngestError(
@@ -163,6 +172,21 @@ def decode_bytes(path: Path, data: bytes) -> tuple[str, str]:
     if not text.strip():
         raise IngestError(path, "empty file", "add the article text or remove the file")
     return text, encoding
+
+
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+def _utf8_share(data: bytes) -> float:
+    """Share of the non-ASCII bytes that form valid UTF-8 sequences: near 1 for UTF-8 text
+    with a few damaged bytes, low for text in a single-byte legacy encoding."""
+    non_ascii = sum(1 for b in data if b >= 0x80)
+    if not non_ascii:
+        return 0.0
+    in_sequences = sum(len(m.group()) for m in _UTF8_SEQUENCE.finditer(data))
+    return in_sequences / non_ascii
 
 
 def _looks_binary(data: bytes) -> bool:

@@ -8,7 +8,9 @@ from typing import Any
 
 from pipeline.domain import LANGS
 from pipeline.ingest import chrome
+from pipeline.ingest.byline import clean_author, parse_byline
 from pipeline.ingest.common import clean_inline
+from pipeline.ingest.text import filter_blocks
 
 # Leaf-level elements whose text is reported as dropped when the extraction left it out.
 _TEXT_TAGS = (
@@ -43,6 +45,12 @@ def parse_html(html: str) -> HtmlParts | None:
         include_formatting=False,
         favor_recall=True,
         deduplicate=False,
+        # Loose text search guesses dates from copyright lines; the byline is parsed below.
+        date_extraction_params={
+            "original_date": True,
+            "extensive_search": False,
+            "max_date": "2100-12-31",
+        },
     )
     if document is None or document.body is None:
         return None
@@ -53,16 +61,33 @@ def parse_html(html: str) -> HtmlParts | None:
         blocks = blocks[1:]
     if not title and blocks and blocks[0][0] == "h":
         title, blocks = blocks[0][1], blocks[1:]
-    author = clean_inline(document.author) if document.author else None
+    # trafilatura keeps some in-article chrome ("Читайте також: ...", tag lines, bylines).
+    blocks, filtered = filter_blocks(blocks, title)
+    dropped = list(dict.fromkeys(filtered.dropped + _dropped_text(tree, blocks, title)))
+    author, date = _byline_from(dropped)
     return HtmlParts(
         title=title,
         blocks=blocks,
-        author=author or None,
-        date=document.date or None,
+        author=clean_author(document.author) or author or filtered.author,
+        date=document.date or date or filtered.date,
         url=document.url or None,
         lang=_page_lang(tree),
-        dropped=_dropped_text(tree, blocks, title),
+        dropped=dropped,
     )
+
+
+def _byline_from(dropped: list[str]) -> tuple[str | None, str | None]:
+    """Author and date from the page's own byline text, the first that parses."""
+    author = date = None
+    for line in dropped:
+        byline = parse_byline(line)
+        if byline is None:
+            continue
+        author = author or byline.author
+        date = date or byline.date
+        if author and date:
+            break
+    return author, date
 
 
 def body_blocks(body: Any) -> list[tuple[str, str]]:

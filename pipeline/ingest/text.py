@@ -19,11 +19,16 @@ from pipeline.ingest.byline import parse_byline
 from pipeline.ingest.common import clean_inline
 
 BULLET = re.compile(r"^\s*(?:[-•–*▪◦●■►✓]|\d{1,2}[.)])\s+(?P<text>\S.*)$")
+# An em dash opens dialogue lines as often as list items; it is a bullet only in a run of
+# such lines introduced by a colon or ending with semicolons.
+EM_DASH_ITEM = re.compile(r"^\s*—\s+(?P<text>\S.*)$")
 URL_LINE = re.compile(
     r"^\s*(?:(?:url|source|джерело|источник|посилання|ссылка|link)\s*:\s*)?"
     r"(?P<url>https?://\S+)\s*$",
     re.IGNORECASE,
 )
+_AUTHOR_LABEL = re.compile(r"^\s*(?:автор|author|by|текст|text)\b", re.IGNORECASE)
+_TIME = re.compile(r"\b(?:[01]?\d|2[0-3])[:.][0-5]\d\b")
 _WRAP_END = re.compile(r"[.!?…:;»”\"')\]]\s*$")
 
 
@@ -39,26 +44,42 @@ class CleanedText:
 
 def split_units(text: str) -> list[str]:
     """Non-empty lines, with hard-wrapped lines of one paragraph joined back."""
+    lines = [clean_inline(raw) for raw in text.split("\n")]
+    width = _wrap_width(lines)
     units: list[str] = []
     previous_blank = True
-    for raw in text.split("\n"):
-        line = clean_inline(raw)
+    for line in lines:
         if not line:
             previous_blank = True
             continue
-        if (
-            units
-            and not previous_blank
-            and len(units[-1]) >= 40
-            and not _WRAP_END.search(units[-1])
-            and line[:1].islower()
-            and not BULLET.match(line)
+        if units and not previous_blank and not BULLET.match(line) and _continues(
+            units[-1], line, width
         ):
             units[-1] = f"{units[-1]} {line}"
         else:
             units.append(line)
         previous_blank = False
     return units
+
+
+def _wrap_width(lines: list[str]) -> int | None:
+    """The column a hard-wrapped file breaks at, or None when lines are whole paragraphs."""
+    long_lines = sorted(len(line) for line in lines if len(line) >= 40)
+    if len(long_lines) < 8:
+        return None
+    width = long_lines[int(len(long_lines) * 0.9) - 1]
+    near = sum(1 for n in long_lines if width * 0.85 <= n <= width + 2)
+    return width if width <= 100 and near >= len(long_lines) * 0.6 else None
+
+
+def _continues(previous: str, line: str, width: int | None) -> bool:
+    if len(previous) < 40 or _top_chrome(line, frozenset()):
+        return False
+    if line[:1].islower() and not _WRAP_END.search(previous):
+        return True
+    return width is not None and len(previous) >= width * 0.75 and not (
+        chrome.ends_like_sentence(previous) and line[:1].isupper()
+    ) and not previous.rstrip().endswith(":")
 
 
 def boilerplate_keys(text: str) -> set[str]:
@@ -75,7 +96,7 @@ def boilerplate_keys(text: str) -> set[str]:
 def _top_chrome(unit: str, boilerplate: frozenset[str]) -> bool:
     return (
         chrome.key_of(unit) in boilerplate
-        or not chrome.words(unit)
+        or not chrome.has_letters(unit)
         or chrome.is_lang_switcher(unit)
         or chrome.is_menu(unit)
         or chrome.is_breadcrumb(unit)
@@ -100,15 +121,56 @@ def _is_headline_like(unit: str) -> bool:
 
 
 def find_headline(units: list[str], boilerplate: frozenset[str]) -> int | None:
-    fallback = None
-    for index, unit in enumerate(units):
-        if _top_chrome(unit, boilerplate):
-            continue
-        if _is_headline_like(unit):
+    """Index of the headline: the line above the byline when the top of the page has one
+    (site names and taglines above it then count as chrome; a lead between headline and
+    byline stays in the story), else the first line that no rule calls chrome and that is
+    long enough and cased like a headline."""
+    candidates = [i for i, unit in enumerate(units) if not _top_chrome(unit, boilerplate)]
+    if not candidates:
+        return None
+    likely = [i for i in candidates if _is_headline_like(units[i])]
+    first_story = candidates[0]
+    window = range(first_story + 1, min(len(units), first_story + 15))
+    # An author byline anchors the headline best; a publication stamp with a time next best
+    # (a bare date at the top of a page is usually today's date, not the story's).
+    for wanted in ("author", "stamp"):
+        for index in window:
+            if not _anchor(units[index], wanted):
+                continue
+            above = [i for i in likely if i < index]
+            titled = [i for i in above if not units[i].rstrip().endswith((".", "…"))]
+            if titled or above:
+                return (titled or above)[-1]
+            break
+    cased = [i for i in likely if not _menu_cased(units[i])]
+    # Without a byline: the headline is the first candidate that the story's prose follows.
+    for position, index in enumerate(candidates[:-1]):
+        following = units[candidates[position + 1]]
+        if index in cased and _is_prose(following) and not _is_prose(units[index]):
             return index
-        if fallback is None:
-            fallback = index
-    return fallback
+    return (cased or likely or candidates)[0]
+
+
+def _is_prose(unit: str) -> bool:
+    return len(chrome.words(unit)) >= 10 and chrome.ends_like_sentence(unit)
+
+
+def _menu_cased(unit: str) -> bool:
+    """All capitals, or every word capitalised in Cyrillic (whose headlines are sentence
+    case): a site name or a menu rather than a headline."""
+    if unit == unit.upper():
+        return True
+    cyrillic = any("\u0400" <= ch <= "\u04ff" for ch in unit)
+    return cyrillic and chrome.looks_like_menu_row(unit)
+
+
+def _anchor(unit: str, wanted: str) -> bool:
+    byline = parse_byline(unit)
+    if byline is None:
+        return False
+    if wanted == "author":
+        return byline.author is not None
+    return byline.date is not None and _TIME.search(unit) is not None
 
 
 def clean_dump(text: str, boilerplate: frozenset[str] = frozenset()) -> CleanedText | None:
@@ -138,12 +200,28 @@ def _take_metadata(unit: str, result: CleanedText) -> bool:
     return True
 
 
-def _clean_body(units: list[str], result: CleanedText, boilerplate: frozenset[str]) -> None:
+def filter_blocks(
+    blocks: list[tuple[str, str]], title: str
+) -> tuple[list[tuple[str, str]], CleanedText]:
+    """The same story/chrome judgement over blocks another extractor found (HTML): returns
+    the kept blocks with their kinds, and what was dropped and any byline found."""
+    result = CleanedText(title=title, blocks=[])
+    kinds = [kind for kind, _ in blocks]
+    _clean_body([text for _, text in blocks], result, frozenset(), kinds)
+    return result.blocks, result
+
+
+def _clean_body(
+    units: list[str],
+    result: CleanedText,
+    boilerplate: frozenset[str],
+    kinds: list[str] | None = None,
+) -> None:
     started = False  # a story line has been kept
     in_list = False  # inside a "read also" list of other stories
     title_key = chrome.key_of(result.title)
     for index, unit in enumerate(units):
-        verdict = _judge(unit, started, in_list)
+        verdict = _judge(unit, started, near_top=index < 3)
         if verdict == "end" and started:
             result.dropped.extend(units[index:])
             return
@@ -156,6 +234,8 @@ def _clean_body(units: list[str], result: CleanedText, boilerplate: frozenset[st
                 result.dropped.append(unit)
                 continue
             in_list = False
+        if verdict is None and _caption_above_credit(units, index):
+            verdict = "chrome"
         if verdict is None and _in_timed_run(units, index):
             verdict = "chrome"
         if verdict is None and chrome.key_of(unit) == title_key:
@@ -167,7 +247,11 @@ def _clean_body(units: list[str], result: CleanedText, boilerplate: frozenset[st
                 _take_metadata(unit, result)
             result.dropped.append(unit)
             continue
-        bullet = BULLET.match(unit)
+        if kinds is not None:
+            result.blocks.append((kinds[index], unit))
+            started = True
+            continue
+        bullet = BULLET.match(unit) or _em_dash_item(units, index)
         if bullet:
             result.blocks.append(("li", bullet.group("text")))
         else:
@@ -175,11 +259,18 @@ def _clean_body(units: list[str], result: CleanedText, boilerplate: frozenset[st
         started = True
 
 
-def _judge(unit: str, started: bool, in_list: bool) -> str | None:
+def _judge(unit: str, started: bool, near_top: bool = False) -> str | None:
     """None for a story line; otherwise why it is not: meta, chrome, list (header), end."""
-    if not chrome.words(unit):
+    if not chrome.has_letters(unit):
         return "chrome"
-    if URL_LINE.match(unit) or parse_byline(unit) is not None:
+    if URL_LINE.match(unit):
+        return "meta"
+    byline = parse_byline(unit)
+    # Later in the story, only a line that is plainly a byline or a bare date is metadata:
+    # "Зеленський, 12 березня" could be a story line.
+    if byline is not None and (
+        not started or near_top or byline.author is None or _AUTHOR_LABEL.match(unit)
+    ):
         return "meta"
     if chrome.is_caption(unit) or chrome.is_ad(unit) or chrome.is_lang_switcher(unit):
         return "chrome"
@@ -215,3 +306,34 @@ def _in_timed_run(units: list[str], index: int) -> bool:
         return False
     neighbours = [units[i] for i in (index - 1, index + 1) if 0 <= i < len(units)]
     return any(chrome.is_timed_item(n) for n in neighbours)
+
+
+def _caption_above_credit(units: list[str], index: int) -> bool:
+    """A short line right above a bare credit line ("Фото: Reuters") is the photo caption."""
+    if index + 1 >= len(units) or not chrome.is_caption(units[index + 1]):
+        return False
+    credit, line = units[index + 1], units[index]
+    return (
+        len(chrome.words(credit)) <= 8
+        and len(chrome.words(line)) <= 25
+        and (not chrome.ends_like_sentence(line) or len(chrome.words(line)) <= 12)
+    )
+
+
+def _em_dash_item(units: list[str], index: int) -> re.Match[str] | None:
+    match = EM_DASH_ITEM.match(units[index])
+    if match is None:
+        return None
+    start = index
+    while start > 0 and EM_DASH_ITEM.match(units[start - 1]):
+        start -= 1
+    end = index
+    while end + 1 < len(units) and EM_DASH_ITEM.match(units[end + 1]):
+        end += 1
+    run = units[start : end + 1]
+    if len(run) < 2:
+        return None
+    introduced = start > 0 and units[start - 1].rstrip().endswith(":")
+    semicolons = sum(1 for u in run if u.rstrip().endswith((";", ","))) >= len(run) - 1
+    dialogue = any(re.search(r"[,!?…]\s+—\s", u) for u in run)
+    return match if (introduced or semicolons) and not dialogue else None

@@ -61,7 +61,13 @@ class LangVersion:
 
     @property
     def machine_translated(self) -> bool:
-        return any(s.origin == "machine" for s in self.present)
+        """Whether any text is machine output nobody has approved (readers are told so)."""
+        return any(s.state == "machine" for s in self.present)
+
+    @property
+    def unreviewed_models(self) -> tuple[str, ...]:
+        found = {s.model_id for s in self.present if s.state == "machine" and s.model_id}
+        return tuple(sorted(found))
 
     @property
     def origin(self) -> str:

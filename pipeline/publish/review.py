@@ -116,28 +116,35 @@ def parse_edit(text: str, stored: StoredArticle, *, name: str = "edited text") -
         if marker:
             current = f"p{marker.group(1)}-s{marker.group(2)}"
             if current in found:
-                raise ReviewError(f"{name}: line {number}: marker [{_label(current)}] appears twice;"
-                                  " keep each marker once")
+                raise ReviewError(
+                    f"{name}: line {number}: marker [{_label(current)}] appears twice;"
+                    " keep each marker once"
+                )
             found[current] = []
             order.append(current)
             continue
         if not line or line.startswith("#"):
             continue
         if current is None:
-            raise ReviewError(f"{name}: line {number}: text before the first '# [pN sM]' marker;"
-                              " move it under a marker, nothing stored")
+            raise ReviewError(
+                f"{name}: line {number}: text before the first '# [pN sM]' marker;"
+                " move it under a marker, nothing stored"
+            )
         found[current].append(line[1:] if line.startswith("\\") else line)
     expected = [f"p{s.para_index}-s{s.sent_index}" for s in stored.segments]
     if order != expected:
         missing = [k for k in expected if k not in found]
         extra = [k for k in order if k not in expected]
         detail = (
-            f"missing markers {', '.join(_label(k) for k in missing[:5])}" if missing
-            else f"unknown markers {', '.join(_label(k) for k in extra[:5])}" if extra
+            f"missing markers {', '.join(_label(k) for k in missing[:5])}"
+            if missing
+            else f"unknown markers {', '.join(_label(k) for k in extra[:5])}"
+            if extra
             else "markers out of order"
         )
-        raise ReviewError(f"{name}: {detail}; keep every '# [pN sM]' line as it was, nothing"
-                          " stored")
+        raise ReviewError(
+            f"{name}: {detail}; keep every '# [pN sM]' line as it was, nothing stored"
+        )
     for key in expected:
         lines = found[key]
         if len(lines) != 1:
@@ -191,8 +198,14 @@ def import_xliff(store: Store, path: Path) -> int:
     try:
         stored = store.article(document.article_id)
     except PipelineError as exc:
-        raise ReviewError(f"{name}: article {document.article_id} is not in the store ({exc})")\
-            from exc
+        raise ReviewError(
+            f"{name}: article {document.article_id} is not in the store ({exc})"
+        ) from exc
+    if document.source_lang != stored.lang:
+        raise ReviewError(
+            f"{name}: srcLang {document.source_lang!r} but the article is in {stored.lang!r};"
+            " import the file exported for this article, nothing stored"
+        )
     if document.revision is not None and document.revision != stored.revision:
         raise ReviewError(
             f"{name}: exported from revision {document.revision} but the article is at revision"
@@ -204,15 +217,22 @@ def import_xliff(store: Store, path: Path) -> int:
         extra = [k for k in document.order if k not in expected]
         raise ReviewError(
             f"{name}: units don't match the article's segments"
-            f" (missing: {', '.join(missing[:5]) or 'none'}; unknown: {', '.join(extra[:5]) or 'none'});"
+            f" (missing: {', '.join(missing[:5]) or 'none'};"
+            f" unknown: {', '.join(extra[:5]) or 'none'});"
             " keep every unit and its id, nothing stored"
         )
     version = language_version(store, stored, document.target_lang)
     targets = {k: v for k, v in document.targets.items() if v is not None and v.strip()}
-    untranslated = [s.key for s in version.segments if s is None]
+    untranslated = [
+        f"p{segment.para_index}-s{segment.sent_index}"
+        for segment, item in zip(stored.segments, version.segments, strict=True)
+        if item is None
+    ]
     if untranslated and any(k not in targets for k in untranslated):
-        raise ReviewError(f"{name}: segments without a {document.target_lang} version need a"
-                          " target; translate them first or fill every target, nothing stored")
+        raise ReviewError(
+            f"{name}: segments without a {document.target_lang} version need a"
+            " target; translate them first or fill every target, nothing stored"
+        )
     return _store_import(store, version, targets, stored)
 
 
@@ -227,8 +247,15 @@ def _store_import(
         if not text or segment.id is None:
             continue
         if item is None or text != " ".join(item.text.split()):
-            new.append(Version(segment_id=segment.id, lang=version.lang, text=text,
-                               origin="human", state="edited"))
+            new.append(
+                Version(
+                    segment_id=segment.id,
+                    lang=version.lang,
+                    text=text,
+                    origin="human",
+                    state="edited",
+                )
+            )
     store.add_versions(new)
     return len(new)
 

@@ -38,8 +38,10 @@ def render_tmx(articles: Sequence[ArticleVersions]) -> bytes:
             tu = ET.SubElement(
                 body,
                 "tu",
-                {"tuid": f"{stored.id}-p{segment.para_index}-s{segment.sent_index}",
-                 "srclang": segment.lang if segment.lang in LANGS else stored.lang},
+                {
+                    "tuid": f"{stored.id}-p{segment.para_index}-s{segment.sent_index}",
+                    "srclang": segment.lang if segment.lang in LANGS else stored.lang,
+                },
             )
             ET.SubElement(tu, "prop", {"type": "x-article"}).text = stored.id
             ET.SubElement(tu, "prop", {"type": "x-kind"}).text = segment.kind

@@ -18,7 +18,12 @@ from pipeline.publish.collect import ArticleVersions, clean
 NS = "urn:oasis:names:tc:xliff:document:2.0"
 _Q = "{" + NS + "}"
 # segment state per version state: XLIFF 2 knows initial, translated, reviewed, final
-_XLIFF_STATE = {"machine": "translated", "edited": "reviewed", "approved": "final", "source": "final"}
+_XLIFF_STATE = {
+    "machine": "translated",
+    "edited": "reviewed",
+    "approved": "final",
+    "source": "final",
+}
 
 
 class XliffError(PipelineError):
@@ -37,45 +42,41 @@ class XliffDocument:
 
 def target_langs(article: ArticleVersions) -> list[str]:
     """Languages worth a review file: every language other than the article's with some text."""
-    return [
-        lang
-        for lang in LANGS
-        if lang != article.stored.lang and article.langs[lang].present
-    ]
+    return [lang for lang in LANGS if lang != article.stored.lang and article.langs[lang].present]
 
 
 def render_xliff(article: ArticleVersions, target: str) -> bytes:
     stored = article.stored
     version = article.langs[target]
     root = ET.Element(
-        _Q + "xliff", {"version": "2.0", "srcLang": stored.lang, "trgLang": target}
+        "xliff", {"xmlns": NS, "version": "2.0", "srcLang": stored.lang, "trgLang": target}
     )
-    file = ET.SubElement(root, _Q + "file", {"id": f"a{stored.id}", "original": article.slug})
-    notes = ET.SubElement(file, _Q + "notes")
+    file = ET.SubElement(root, "file", {"id": f"a{stored.id}", "original": article.slug})
+    notes = ET.SubElement(file, "notes")
     for category, value in (
         ("pipeline-article", stored.id),
         ("pipeline-revision", str(stored.revision)),
         ("title", clean(stored.title)),
     ):
-        ET.SubElement(notes, _Q + "note", {"category": category}).text = value
+        ET.SubElement(notes, "note", {"category": category}).text = value
     for segment, item in zip(stored.segments, version.segments, strict=True):
         key = f"p{segment.para_index}-s{segment.sent_index}"
-        unit = ET.SubElement(file, _Q + "unit", {"id": key})
+        unit = ET.SubElement(file, "unit", {"id": key})
         unit_notes = [("kind", segment.kind)]
         if segment.lang != stored.lang:
             unit_notes.append(("source-language", segment.lang))
         if item is not None and item.model_id and item.origin == "machine":
             unit_notes.append(("machine-translation", item.model_id))
-        notes = ET.SubElement(unit, _Q + "notes")
+        notes = ET.SubElement(unit, "notes")
         for category, value in unit_notes:
-            ET.SubElement(notes, _Q + "note", {"category": category}).text = value
+            ET.SubElement(notes, "note", {"category": category}).text = value
         state = _XLIFF_STATE[item.state] if item is not None else "initial"
-        seg = ET.SubElement(unit, _Q + "segment", {"id": f"{key}-1", "state": state})
-        ET.SubElement(seg, _Q + "source").text = clean(segment.text)
+        seg = ET.SubElement(unit, "segment", {"id": f"{key}-1", "state": state})
+        ET.SubElement(seg, "source").text = clean(segment.text)
         if item is not None:
-            ET.SubElement(seg, _Q + "target").text = clean(item.text)
+            ET.SubElement(seg, "target").text = clean(item.text)
     ET.indent(root, space=" ")
-    body = ET.tostring(root, encoding="unicode", default_namespace=NS)
+    body = ET.tostring(root, encoding="unicode")
     return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode("utf-8")
 
 
@@ -87,15 +88,17 @@ def read_xliff(path: Path) -> XliffDocument:
     except (OSError, ET.ParseError) as exc:
         raise XliffError(f"{name}: not readable XLIFF ({exc}); check the file") from exc
     if root.tag != _Q + "xliff" or not root.get("version", "").startswith("2."):
-        raise XliffError(f"{name}: not an XLIFF 2 document; export with `pipeline publish"
-                         " --format xliff`")
+        raise XliffError(
+            f"{name}: not an XLIFF 2 document; export with `pipeline publish --format xliff`"
+        )
     source, target = root.get("srcLang", ""), root.get("trgLang", "")
     if target not in LANGS:
         raise XliffError(f"{name}: trgLang {target!r} is not one of {', '.join(LANGS)}")
     files = root.findall(_Q + "file")
     if len(files) != 1:
-        raise XliffError(f"{name}: expected one <file>, found {len(files)}; import one article"
-                         " per file")
+        raise XliffError(
+            f"{name}: expected one <file>, found {len(files)}; import one article per file"
+        )
     file = files[0]
     notes = {n.get("category"): (n.text or "") for n in file.findall(f"{_Q}notes/{_Q}note")}
     article_id = notes.get("pipeline-article") or (file.get("id") or "").removeprefix("a")

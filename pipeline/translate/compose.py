@@ -58,7 +58,13 @@ class Pivot:
             signature = self._combine(m.signature, f.signature) if f.signature else m.signature
             flags = tuple(dict.fromkeys(m.flags + f.flags))
             results.append(
-                Translation(text=f.text, signature=signature, flags=flags, splits=m.splits)
+                Translation(
+                    text=f.text,
+                    signature=signature,
+                    flags=flags,
+                    splits=m.splits,
+                    from_memory=m.from_memory and f.from_memory,
+                )
             )
         return results
 
@@ -90,7 +96,8 @@ class Cached:
         fresh: dict[int, Translation] = {}
         if missing:
             uniques, where = dedupe([norms[i] for i in missing])
-            made = self.inner.translate(uniques, source, target)
+            first_text = {norms[i]: texts[i] for i in reversed(missing)}
+            made = self.inner.translate([first_text[u] for u in uniques], source, target)
             for i, u in zip(missing, where, strict=True):
                 fresh[i] = made[u]
             keep = [

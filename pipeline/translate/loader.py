@@ -141,6 +141,9 @@ class ModelLoader:
                 "`pipeline models pull`, or `pipeline models demo DIR` for offline demo models"
             ) from exc
         model.eval()
+        # Every call passes max_new_tokens (bounded by input length); the checkpoint's fixed
+        # max_length would only clash with it (and log a warning per batch).
+        model.generation_config.max_length = None
         if self.device != "cpu":
             model.to(self.device)
         quantized = None

@@ -120,7 +120,8 @@ class MarianTranslator:
 
     def token_count(self, loaded: LoadedModel, text: str) -> int:
         """Source tokens including the target token and </s>."""
-        return len(loaded.tokenizer(self._prefix + text)["input_ids"])
+        # verbose=False: counting an over-long sentence before splitting it is the point here.
+        return len(loaded.tokenizer(self._prefix + text, verbose=False)["input_ids"])
 
     @property
     def _prefix(self) -> str:
