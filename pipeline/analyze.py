@@ -7,7 +7,10 @@ its own label.
 
 from __future__ import annotations
 
-from pipeline.detect import Detection, detect
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from pipeline.detect import Detection, detect, detect_lines
 from pipeline.domain import LANGS, Article, Paragraph, RawArticle, Sentence
 from pipeline.segment import split_sentences
 
@@ -38,7 +41,9 @@ def analyze(raw: RawArticle) -> Article:
     )
 
 
-def _paragraph(index: int, kind: str, text: str, prior: Detection, *, split: bool = True) -> Paragraph:
+def _paragraph(
+    index: int, kind: str, text: str, prior: Detection, *, split: bool = True
+) -> Paragraph:
     label = detect(text, prior=prior)
     parts = split_sentences(text, _split_lang(label.label, prior.label)) if split else [text]
     sentences = []
@@ -52,3 +57,64 @@ def _paragraph(index: int, kind: str, text: str, prior: Detection, *, split: boo
 
 def _split_lang(label: str, fallback: str) -> str:
     return label if label in LANGS else fallback
+
+
+def label_text(text: str) -> dict[str, Any]:
+    """Labels for a whole text, each blank-line separated paragraph and each sentence."""
+    whole = detect(text)
+    paragraphs = []
+    for block in (b.strip() for b in text.split("\n\n")):
+        if not block:
+            continue
+        found = detect(block, prior=whole)
+        sentences = [
+            {"text": s, **_as_dict(detect(s, prior=found))}
+            for s in split_sentences(block, _split_lang(found.label, whole.label))
+        ]
+        paragraphs.append({"text": block, **_as_dict(found), "sentences": sentences})
+    return {**_as_dict(whole), "paragraphs": paragraphs}
+
+
+def label_lines(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
+    """One label per line, in order; lines are labelled in batches, so thousands are quick."""
+    pending = list(lines)
+    for line, found in zip(pending, detect_lines(pending), strict=True):
+        yield {"text": line, **_as_dict(found)}
+
+
+def _as_dict(found: Detection) -> dict[str, Any]:
+    return {"label": found.label, "confidence": round(found.confidence, 4)}
+
+
+def article_record(article: Article) -> dict[str, Any]:
+    """An article as plain JSON-ready data: metadata, paragraphs, sentences and their labels."""
+    return {
+        "id": article.id,
+        "source_path": article.source_path,
+        "format": article.format,
+        "title": article.title,
+        "author": article.author,
+        "date": article.date,
+        "url": article.url,
+        "lang": article.lang,
+        "confidence": round(article.confidence, 4),
+        "dropped": list(article.dropped),
+        "paragraphs": [
+            {
+                "index": p.index,
+                "kind": p.kind,
+                "lang": p.lang,
+                "confidence": round(p.confidence, 4),
+                "sentences": [
+                    {
+                        "index": s.index,
+                        "text": s.text,
+                        "lang": s.lang,
+                        "confidence": round(s.confidence, 4),
+                    }
+                    for s in p.sentences
+                ],
+            }
+            for p in article.paragraphs
+        ],
+    }

@@ -24,7 +24,12 @@ __all__ = [
 ]
 
 CHECK_NAMES: tuple[str, ...] = (
-    "numbers", "untranslated", "wrong-language", "length", "loop", "split"
+    "numbers",
+    "untranslated",
+    "wrong-language",
+    "length",
+    "loop",
+    "split",
 )
 
 # -- numbers --------------------------------------------------------------------------------
@@ -78,9 +83,7 @@ def _candidates(token: str, lang: str) -> list[Decimal]:
     else:
         last = seps[-1]
         head, _, tail = compact.rpartition(last)
-        groups_ok = len(tail) == 3 and all(
-            len(g) == 3 for g in re.split(r"[,.]", head)[1:]
-        )
+        groups_ok = len(tail) == 3 and all(len(g) == 3 for g in re.split(r"[,.]", head)[1:])
         as_decimal = head.replace(",", "").replace(".", "") + "." + tail
         as_grouped = compact.replace(",", "").replace(".", "")
         mixed = len(set(seps)) > 1  # "1,250.5" / "1.250,5": the last separator is the decimal
@@ -142,8 +145,9 @@ def _spelled(value: Decimal | str, text: str) -> bool:
     words = _NUMBER_WORDS.get(int(value), ())
     lowered = " " + text.lower().replace("’", "'").replace("ʼ", "'")
     return any(
-        re.search(r"[\s\"'(«]" + re.escape(word.strip()) + (r"\b" if word.endswith(" ") else ""),
-                  lowered)
+        re.search(
+            r"[\s\"'(«]" + re.escape(word.strip()) + (r"\b" if word.endswith(" ") else ""), lowered
+        )
         for word in words
     )
 
@@ -208,7 +212,7 @@ def _letters(text: str) -> tuple[int, int, int, int]:
 
 
 def script_language(text: str) -> str | None:
-    """"uk", "ru" or "en" by letters alone, or None when the letters don't decide.
+    """ "uk", "ru" or "en" by letters alone, or None when the letters don't decide.
 
     Latin text counts as English; Cyrillic text needs letters only one of uk/ru has (і ї є ґ vs
     ы э ъ ё) and none of the other's.

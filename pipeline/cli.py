@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TextIO
 
 import click
 
@@ -13,10 +14,11 @@ from pipeline.cli_options import (
     EXIT_PARTIAL,
     db_option,
     domain_errors,
+    max_bytes_option,
     open_store,
 )
-from pipeline.domain import Article
 from pipeline.ingest import IngestOptions
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="pipeline")
@@ -29,26 +31,16 @@ def main() -> None:
     """
 
 
-def max_bytes_option(func):  # type: ignore[no-untyped-def]
-    return click.option(
-        "--max-bytes",
-        type=click.IntRange(min=1),
-        default=IngestOptions().max_bytes,
-        show_default=True,
-        help="Largest input file accepted.",
-    )(func)
-
-
-paths_argument = click.argument(
-    "paths", nargs=-1, required=True, type=click.Path(path_type=Path)
-)
+paths_argument = click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 
 
 @main.command()
 @paths_argument
 @db_option
 @max_bytes_option
-@click.option("--json", "as_json", is_flag=True, help="Print articles as JSON lines; store nothing.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print articles as JSON lines; store nothing."
+)
 @click.option("--show-dropped", is_flag=True, help="Print the page chrome that was removed.")
 def ingest(
     paths: tuple[Path, ...], db_path: Path, max_bytes: int, as_json: bool, show_dropped: bool
@@ -64,6 +56,7 @@ def ingest(
         pipeline ingest --json story.html | jq .title
     """
     from pipeline import jobs
+    from pipeline.analyze import article_record
 
     options = IngestOptions(max_bytes=max_bytes)
     failed = 0
@@ -74,7 +67,7 @@ def ingest(
                     failed += 1
                     click.echo(f"error: {item}", err=True)
                 else:
-                    click.echo(json.dumps(article_json(item), ensure_ascii=False))
+                    click.echo(json.dumps(article_record(item), ensure_ascii=False))
         else:
             with open_store(db_path) as store:
                 for result in jobs.ingest_paths(paths, store, options):
@@ -85,8 +78,8 @@ def ingest(
                     article, saved = result.article, result.result
                     assert saved is not None
                     click.echo(
-                        f"{saved.status:9} {article.id}  {article.lang:8} "
-                        f"r{saved.revision}  {len(article.segments):4} segments  {article.title[:60]}"
+                        f"{saved.status:9} {article.id}  {article.lang:8} r{saved.revision}"
+                        f"  {len(article.segments):4} segments  {article.title[:60]}"
                     )
                     if show_dropped:
                         for line in article.dropped:
@@ -96,87 +89,39 @@ def ingest(
         sys.exit(EXIT_PARTIAL)
 
 
-def article_json(article: Article) -> dict[str, object]:
-    return {
-        "id": article.id,
-        "source_path": article.source_path,
-        "format": article.format,
-        "title": article.title,
-        "author": article.author,
-        "date": article.date,
-        "url": article.url,
-        "lang": article.lang,
-        "confidence": round(article.confidence, 4),
-        "dropped": list(article.dropped),
-        "paragraphs": [
-            {
-                "index": p.index,
-                "kind": p.kind,
-                "lang": p.lang,
-                "confidence": round(p.confidence, 4),
-                "sentences": [
-                    {
-                        "index": s.index,
-                        "text": s.text,
-                        "lang": s.lang,
-                        "confidence": round(s.confidence, 4),
-                    }
-                    for s in p.sentences
-                ],
-            }
-            for p in article.paragraphs
-        ],
-    }
-
-
 @main.command()
 @click.argument("source", default="-", type=click.File("r", encoding="utf-8"))
 @click.option("--lines", is_flag=True, help="One label per input line, in order.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def detect(source: click.utils.LazyFile, lines: bool, as_json: bool) -> None:
+def detect(source: TextIO, lines: bool, as_json: bool) -> None:
     """Label text as uk, ru, en or other:<code>, with a confidence.
 
-    Without --lines the whole input is one text, then each paragraph and sentence is labelled.
+    Without --lines the whole input is one text, then each paragraph (blank-line separated) and
+    sentence is labelled.
 
     \b
     Example:
         pipeline detect --lines headlines.txt
         echo "Добрий день, Києве!" | pipeline detect
     """
-    from pipeline.detect import detect as detect_text
-    from pipeline.detect import detect_lines
-    from pipeline.segment import split_sentences
+    from pipeline.analyze import label_lines, label_text
 
     if lines:
-        texts = [line.rstrip("\n") for line in source]
-        for text, found in zip(texts, detect_lines(texts), strict=True):
+        for labelled in label_lines(line.rstrip("\n") for line in source):
             if as_json:
-                click.echo(json.dumps({"text": text, **_label(found)}, ensure_ascii=False))
+                click.echo(json.dumps(labelled, ensure_ascii=False))
             else:
-                click.echo(f"{found.label}\t{found.confidence:.3f}")
+                click.echo(f"{labelled['label']}\t{labelled['confidence']:.3f}")
         return
-    text = source.read()
-    whole = detect_text(text)
-    paragraphs = []
-    for block in [b for b in text.split("\n\n") if b.strip()]:
-        found = detect_text(block, prior=whole)
-        sentences = [
-            {"text": s, **_label(detect_text(s, prior=found))}
-            for s in split_sentences(block, found.label)
-        ]
-        paragraphs.append({"text": block, **_label(found), "sentences": sentences})
+    report = label_text(source.read())
     if as_json:
-        click.echo(json.dumps({**_label(whole), "paragraphs": paragraphs}, ensure_ascii=False))
+        click.echo(json.dumps(report, ensure_ascii=False))
         return
-    click.echo(f"text\t{whole.label}\t{whole.confidence:.3f}")
-    for number, paragraph in enumerate(paragraphs, start=1):
+    click.echo(f"text\t{report['label']}\t{report['confidence']:.3f}")
+    for number, paragraph in enumerate(report["paragraphs"], start=1):
         click.echo(f"p{number}\t{paragraph['label']}\t{paragraph['confidence']:.3f}")
-        for sentence in paragraph["sentences"]:  # type: ignore[attr-defined]
+        for sentence in paragraph["sentences"]:
             click.echo(f"  \t{sentence['label']}\t{sentence['confidence']:.3f}\t{sentence['text']}")
-
-
-def _label(found: object) -> dict[str, object]:
-    return {"label": found.label, "confidence": round(found.confidence, 4)}  # type: ignore[attr-defined]
 
 
 @main.command(name="ls")
@@ -216,8 +161,10 @@ def show(article: str, db_path: Path, revision: int | None) -> None:
     """
     with open_store(db_path) as store:
         stored = store.article(article, revision=revision)
-    click.echo(f"{stored.title}\n{stored.id}  revision {stored.revision}  {stored.lang}"
-               f" ({stored.confidence:.2f})  {stored.source_path}")
+    click.echo(
+        f"{stored.title}\n{stored.id}  revision {stored.revision}  {stored.lang}"
+        f" ({stored.confidence:.2f})  {stored.source_path}"
+    )
     for field_name in ("author", "date", "url"):
         value = getattr(stored, field_name)
         if value:
@@ -227,7 +174,9 @@ def show(article: str, db_path: Path, revision: int | None) -> None:
         if segment.para_index != last_para:
             click.echo(f"\n¶{segment.para_index} {segment.kind}")
             last_para = segment.para_index
-        click.echo(f"  {segment.sent_index:>2} {segment.lang:8} {segment.confidence:.2f}  {segment.text}")
+        click.echo(
+            f"  {segment.sent_index:>2} {segment.lang:8} {segment.confidence:.2f}  {segment.text}"
+        )
 
 
 @main.command(name="rm")
@@ -245,7 +194,9 @@ def remove(articles: tuple[str, ...], db_path: Path) -> None:
             click.echo(f"deleted {store.delete_article(ref)}")
 
 
+from pipeline.cli_diff import diff  # noqa: E402
+from pipeline.cli_publish import edit, import_command, publish, review  # noqa: E402
 from pipeline.cli_translate import models, translate  # noqa: E402
 
-main.add_command(translate)
-main.add_command(models)
+for command in (translate, models, diff, review, edit, publish, import_command):
+    main.add_command(command)

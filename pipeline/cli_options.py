@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from pipeline.domain import LANGS, PipelineError
+from pipeline.ingest import IngestOptions
 from pipeline.store import DB_ENV, DEFAULT_DB, Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -28,6 +29,16 @@ def db_option(func: F) -> F:
         show_default=True,
         show_envvar=True,
         help="SQLite database file.",
+    )(func)
+
+
+def max_bytes_option(func: F) -> F:
+    return click.option(
+        "--max-bytes",
+        type=click.IntRange(min=1),
+        default=IngestOptions().max_bytes,
+        show_default=True,
+        help="Largest input file accepted, in bytes.",
     )(func)
 
 

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli_options import EXIT_PARTIAL, db_option, domain_errors, langs_option, open_store
+from pipeline.cli_options import (
+    EXIT_PARTIAL,
+    db_option,
+    domain_errors,
+    langs_option,
+    max_bytes_option,
+    open_store,
+)
 from pipeline.ingest import IngestOptions
 
 MODELS_ENV = "PIPELINE_MODELS"
@@ -33,21 +40,36 @@ profile_option = click.option(
 @profile_option
 @models_option
 @db_option
-@click.option(
-    "--device", default="auto", show_default=True, help="cpu, cuda, cuda:N, or auto."
-)
+@click.option("--device", default="auto", show_default=True, help="cpu, cuda, cuda:N, or auto.")
 @click.option("--threads", type=click.IntRange(min=1), default=None, help="CPU threads for torch.")
-@click.option("--batch-tokens", type=click.IntRange(min=64), default=None,
-              help="Token budget of one batch (default: chosen by measurement).")
-@click.option("--quantize", type=click.Choice(["int8"]), default=None,
-              help="Dynamic int8 weights on CPU: faster, slightly different output.")
-@click.option("--engine", "engine_name", default="transformers", show_default=True,
-              help="Inference engine: transformers, or ctranslate2 (pip install 'pipeline[fast]').")
+@click.option(
+    "--batch-tokens",
+    type=click.IntRange(min=64),
+    default=None,
+    help="Token budget of one batch (default: chosen by measurement).",
+)
+@click.option(
+    "--quantize",
+    type=click.Choice(["int8"]),
+    default=None,
+    help="Dynamic int8 weights on CPU: faster, slightly different output.",
+)
+@click.option(
+    "--engine",
+    "engine_name",
+    default="transformers",
+    show_default=True,
+    help="Inference engine: transformers, or ctranslate2 (pip install 'pipeline[fast]').",
+)
 @click.option("--no-memory", is_flag=True, help="Ignore the translation memory.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Also write <slug>/{uk,ru,en}.md and aligned.jsonl per article here.")
-@click.option("--max-bytes", type=click.IntRange(min=1), default=IngestOptions().max_bytes,
-              show_default=True, help="Largest input file accepted.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also write <slug>/{uk,ru,en}.md and aligned.jsonl per article here.",
+)
+@max_bytes_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
 def translate(
     paths: tuple[Path, ...],

@@ -125,8 +125,10 @@ def _word_log_odds() -> dict[str, float]:
     """Per-word log-odds uk vs ru from the two frequency-ranked lists (Zipf: p ∝ 1/rank)."""
     ranks: dict[str, dict[str, int]] = {}
     for lang in ("uk", "ru"):
-        text = resources.files("pipeline").joinpath(f"data/detect_words_{lang}.txt").read_text(
-            encoding="utf-8"
+        text = (
+            resources.files("pipeline")
+            .joinpath(f"data/detect_words_{lang}.txt")
+            .read_text(encoding="utf-8")
         )
         words = [w for w in text.splitlines() if w and not w.startswith("#")]
         ranks[lang] = {w: i + 1 for i, w in enumerate(words)}
@@ -271,8 +273,9 @@ def _other_cyrillic(text: str, words: Sequence[str]) -> Detection | None:
     return None
 
 
-def _decide_cyrillic(words: Sequence[str], lingua: dict[str, float], prior: Detection | None
-                     ) -> Detection:
+def _decide_cyrillic(
+    words: Sequence[str], lingua: dict[str, float], prior: Detection | None
+) -> Detection:
     letter_odds, decisive = _letter_log_odds(words)
     rule_odds = _rule_log_odds(words)
     p_uk = lingua.get("uk", 0.0) + 1e-4
@@ -287,8 +290,9 @@ def _decide_cyrillic(words: Sequence[str], lingua: dict[str, float], prior: Dete
     return Detection(label, round(_sigmoid(abs(score)), 4))
 
 
-def _decide_latin(text: str, lingua: dict[str, float], letters: int,
-                  prior: Detection | None) -> Detection:
+def _decide_latin(
+    text: str, lingua: dict[str, float], letters: int, prior: Detection | None
+) -> Detection:
     p_en = lingua.get("en", 0.0)
     top = max(lingua, key=lambda k: lingua[k]) if lingua else "en"
     p_top = lingua.get(top, 0.0)

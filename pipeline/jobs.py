@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 from pipeline.analyze import analyze
 from pipeline.domain import LANGS, Article, PipelineError, Segment, Version
 from pipeline.ingest import IngestError, IngestOptions, iter_articles
-from pipeline.store import SaveResult, StoredArticle, Store
+from pipeline.store import SaveResult, Store, StoredArticle
 
 if TYPE_CHECKING:
-    from pipeline.translate import EngineOptions, Translation
+    from pipeline.translate import Engine, EngineOptions, Translation
 
 
 @dataclass(frozen=True)
@@ -37,9 +37,7 @@ class Ingested:
     result: SaveResult | None  # None when nothing was stored (--json)
 
 
-def parse_paths(
-    paths: Sequence[Path], options: IngestOptions
-) -> Iterator[Article | Failure]:
+def parse_paths(paths: Sequence[Path], options: IngestOptions) -> Iterator[Article | Failure]:
     """Read, detect and segment every article under paths; failures are yielded, not raised."""
     for item in iter_articles(paths, options):
         if isinstance(item, IngestError):
@@ -140,7 +138,9 @@ def translate_paths(
             article_ids.append(item.article.id)
     stored_articles = [store.article(article_id) for article_id in article_ids]
     pending = [
-        _Pending(stored, [(s, lang) for lang in options.targets for s in store.missing(stored, lang)])
+        _Pending(
+            stored, [(s, lang) for lang in options.targets for s in store.missing(stored, lang)]
+        )
         for stored in stored_articles
     ]
     report.articles = len(stored_articles)
@@ -176,12 +176,8 @@ def _chunks(pending: list[_Pending], budget: int) -> Iterable[list[_Pending]]:
         yield chunk
 
 
-class _Engine:  # the part of pipeline.translate.Engine a job uses
-    translate: Callable[[Sequence[str], str, str], list[Translation]]
-
-
 def _translate_chunk(
-    chunk: list[_Pending], engine: _Engine, store: Store, report: RunReport, progress: Progress
+    chunk: list[_Pending], engine: Engine, store: Store, report: RunReport, progress: Progress
 ) -> None:
     for item in chunk:
         progress.article_started(item.stored.title, len(item.work))

@@ -8,7 +8,7 @@ from itertools import groupby
 from pathlib import Path
 
 from pipeline.domain import LANGS, PipelineError, Version
-from pipeline.store import StoredArticle, Store
+from pipeline.store import Store, StoredArticle
 
 
 def safe_child(root: Path, *parts: str) -> Path:
@@ -50,9 +50,7 @@ def render_markdown(stored: StoredArticle, versions: dict[int, Version]) -> str:
     blocks = []
     for _, group in groupby(stored.segments, key=lambda s: s.para_index):
         sentences = list(group)
-        text = " ".join(
-            versions[s.id].text if s.id in versions else s.text for s in sentences
-        )
+        text = " ".join(versions[s.id].text if s.id in versions else s.text for s in sentences)
         kind = sentences[0].kind
         prefix = {"title": "# ", "h": "## ", "li": "- ", "quote": "> "}.get(kind, "")
         blocks.append(prefix + text)

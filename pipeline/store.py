@@ -279,10 +279,13 @@ class Store:
         if len(exact) == 1:
             return str(exact[0]["id"])
         pattern = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        rows = exact or self.conn.execute(
-            "SELECT id FROM articles WHERE id LIKE ? ESCAPE '\\' OR slug LIKE ? ESCAPE '\\'",
-            (pattern, pattern),
-        ).fetchall()
+        rows = (
+            exact
+            or self.conn.execute(
+                "SELECT id FROM articles WHERE id LIKE ? ESCAPE '\\' OR slug LIKE ? ESCAPE '\\'",
+                (pattern, pattern),
+            ).fetchall()
+        )
         if len(rows) == 1:
             return str(rows[0]["id"])
         if not rows:
@@ -406,7 +409,9 @@ class Store:
             if (
                 held is None
                 or rank[version.origin] < rank[held.origin]
-                or (rank[version.origin] == rank[held.origin] and (version.id or 0) > (held.id or 0))
+                or (
+                    rank[version.origin] == rank[held.origin] and (version.id or 0) > (held.id or 0)
+                )
             ):
                 best[version.segment_id] = version
         return best
@@ -461,7 +466,8 @@ class Store:
             chunk = unique[start : start + 500]
             marks = ",".join("?" * len(chunk))
             for row in self.conn.execute(
-                f"SELECT source, target FROM memory WHERE signature_key = ? AND source IN ({marks})",
+                "SELECT source, target FROM memory"
+                f" WHERE signature_key = ? AND source IN ({marks})",
                 [signature_key, *chunk],
             ):
                 found[row["source"]] = row["target"]

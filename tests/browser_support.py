@@ -39,22 +39,61 @@ def unavailable(message: str) -> None:
     pytest.skip(message)
 
 
+class _SharedBrowser:
+    """One Playwright and one Browser for the whole run.
+
+    Each test module that imports the fixture gets its own session-scoped instance of it, and
+    Playwright's sync API allows one running instance per thread, so the instances share this
+    and the last one to finish closes it.
+    """
+
+    def __init__(self) -> None:
+        self.playwright: Any = None
+        self.browser: Any = None
+        self.users = 0
+
+    def acquire(self, path: str) -> Any:
+        if self.browser is None:
+            from playwright.sync_api import sync_playwright
+
+            self.playwright = sync_playwright().start()
+            try:
+                self.browser = self.playwright.chromium.launch(executable_path=path)
+            except Exception:
+                self.playwright.stop()
+                self.playwright = None
+                raise
+        self.users += 1
+        return self.browser
+
+    def release(self) -> None:
+        self.users -= 1
+        if self.users == 0 and self.browser is not None:
+            self.browser.close()
+            self.playwright.stop()
+            self.browser = self.playwright = None
+
+
+_SHARED = _SharedBrowser()
+
+
 @pytest.fixture(scope="session")
 def chromium_browser() -> Iterator[Any]:
     """A session-wide Playwright Browser on the system Chromium."""
     path = chromium_path()
     if path is None:
         unavailable(INSTALL_HINT)
+        return
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError:
         unavailable("playwright is not installed: pip install -e '.[dev]'")
-    with sync_playwright() as playwright:
-        try:
-            browser = playwright.chromium.launch(executable_path=path)
-        except Exception as exc:  # a broken install: say so instead of erroring every test
-            unavailable(f"{path} does not start headless ({exc}); {INSTALL_HINT}")
-        try:
-            yield browser
-        finally:
-            browser.close()
+    try:
+        browser = _SHARED.acquire(path)
+    except Exception as exc:  # a broken install: say so instead of erroring every test
+        unavailable(f"{path} does not start headless ({exc}); {INSTALL_HINT}")
+        return
+    try:
+        yield browser
+    finally:
+        _SHARED.release()

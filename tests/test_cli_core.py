@@ -26,8 +26,19 @@ def db(tmp_path: Path) -> str:
 
 @pytest.mark.parametrize(
     "command",
-    [[], ["ingest"], ["detect"], ["ls"], ["show"], ["rm"], ["translate"], ["models"],
-     ["models", "list"], ["models", "pull"], ["models", "demo"]],
+    [
+        [],
+        ["ingest"],
+        ["detect"],
+        ["ls"],
+        ["show"],
+        ["rm"],
+        ["translate"],
+        ["models"],
+        ["models", "list"],
+        ["models", "pull"],
+        ["models", "demo"],
+    ],
 )
 def test_every_command_has_help_with_an_example(runner: CliRunner, command: list[str]) -> None:
     result = runner.invoke(main, [*command, "--help"])
@@ -108,9 +119,14 @@ def test_show_dropped_lists_page_chrome(runner: CliRunner, db: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "label"),
-    [("Добрий день, шановні кияни! Сьогодні в місті їздитимуть нові трамваї.", "uk"),
-     ("Добрый день, уважаемые москвичи! Сегодня в городе объявлено штормовое предупреждение.", "ru"),
-     ("Good afternoon, the city council voted on the budget today.", "en")],
+    [
+        ("Добрий день, шановні кияни! Сьогодні в місті їздитимуть нові трамваї.", "uk"),
+        (
+            "Добрый день, уважаемые москвичи! Сегодня в городе объявлено штормовое предупреждение.",
+            "ru",
+        ),
+        ("Good afternoon, the city council voted on the budget today.", "en"),
+    ],
 )
 def test_detect_lines_prints_label_and_confidence(runner: CliRunner, text: str, label: str) -> None:
     result = runner.invoke(main, ["detect", "--lines"], input=f"{text}\n")

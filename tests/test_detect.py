@@ -102,8 +102,14 @@ def test_no_letters_stays_undetermined_with_prior(prior_label: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "prior_label"),
-    [("Так.", "uk"), ("Так.", "ru"), ("Нет.", "ru"), ("Вибух.", "uk"), ("Правда.", "uk"),
-     ("Правда.", "ru")],
+    [
+        ("Так.", "uk"),
+        ("Так.", "ru"),
+        ("Нет.", "ru"),
+        ("Вибух.", "uk"),
+        ("Правда.", "uk"),
+        ("Правда.", "ru"),
+    ],
 )
 def test_prior_breaks_ties_on_short_text(text: str, prior_label: str) -> None:
     assert detect(text, prior=Detection(prior_label, 0.95)).label == prior_label

@@ -172,8 +172,11 @@ def test_dump_list_items_and_wrapped_lines() -> None:
     cleaned = clean_dump(dump)
     assert cleaned is not None
     assert cleaned.blocks == [
-        ("p", "Нові маршрути з'являться у трьох районах міста, повідомили у департаменті "
-              "транспорту в понеділок."),
+        (
+            "p",
+            "Нові маршрути з'являться у трьох районах міста, повідомили у департаменті "
+            "транспорту в понеділок.",
+        ),
         ("li", "маршрут 12 до вокзалу;"),
         ("li", "маршрут 14 до лікарні;"),
         ("li", "маршрут 20 до аеропорту."),
@@ -211,8 +214,12 @@ def test_not_a_byline(line: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "iso"),
-    [("7 February 2026", "2026-02-07"), ("March 12, 2026", "2026-03-12"),
-     ("1 вересня 2025 року", "2025-09-01"), ("3 декабря 2024", "2024-12-03")],
+    [
+        ("7 February 2026", "2026-02-07"),
+        ("March 12, 2026", "2026-03-12"),
+        ("1 вересня 2025 року", "2025-09-01"),
+        ("3 декабря 2024", "2024-12-03"),
+    ],
 )
 def test_parse_date(text: str, iso: str) -> None:
     assert parse_date(text) == iso
@@ -233,7 +240,11 @@ def test_markdown_front_matter_and_inline_markup(tmp_path: Path) -> None:
     )
     [article] = read_path(path, OPTIONS)
     assert (article.title, article.author, article.date, article.lang_hint) == (
-        "Заголовок статті", "Ірина Лисенко", "2026-03-19", "uk")
+        "Заголовок статті",
+        "Ірина Лисенко",
+        "2026-03-19",
+        "uk",
+    )
     assert article.key == "https://example.org/a"
     assert article.blocks == (
         Block("p", "Перший жирний абзац з посиланням і курсивом на двох рядках."),
@@ -268,17 +279,25 @@ def test_jsonl_bad_line_reported_others_kept(tmp_path: Path) -> None:
     path.write_text(
         json.dumps({"title": "One", "body": "First."}) + "\n"
         "{not json\n"
-        + json.dumps({"title": "Three"}) + "\n"
-        + json.dumps({"title": "Four", "body": "Fourth."}) + "\n",
+        + json.dumps({"title": "Three"})
+        + "\n"
+        + json.dumps({"title": "Four", "body": "Fourth."})
+        + "\n",
         encoding="utf-8",
     )
     items = list(iter_articles([path], OPTIONS))
     assert [type(i).__name__ for i in items] == [
-        "RawArticle", "IngestError", "IngestError", "RawArticle"]
+        "RawArticle",
+        "IngestError",
+        "IngestError",
+        "RawArticle",
+    ]
     assert "line 2" in str(items[1]) and str(path) in str(items[1])
     assert "'body'" in str(items[2]) and "line 3" in str(items[2])
     assert [i.key for i in items if isinstance(i, RawArticle)] == [
-        f"{path.resolve()}#0", f"{path.resolve()}#3"]
+        f"{path.resolve()}#0",
+        f"{path.resolve()}#3",
+    ]
     with pytest.raises(IngestError):
         read_path(path, OPTIONS)
 
@@ -465,7 +484,11 @@ def test_html_reader_drops_inline_chrome_keeps_short_paragraphs(tmp_path: Path) 
     )
     [article] = read_path(page, OPTIONS)
     assert (article.title, article.author, article.date, article.lang_hint) == (
-        "Уряд затвердив програму для фермерів", "Ігор Коваленко", "2026-03-12", "uk")
+        "Уряд затвердив програму для фермерів",
+        "Ігор Коваленко",
+        "2026-03-12",
+        "uk",
+    )
     assert [b.kind for b in article.blocks] == ["p", "p", "p", "li", "li", "p"]
     assert article.blocks[1].text == "Так." and article.blocks[-1].text == "Далі буде."
     assert not any("Читайте" in b.text for b in article.blocks)
@@ -473,7 +496,8 @@ def test_html_reader_drops_inline_chrome_keeps_short_paragraphs(tmp_path: Path) 
 
 
 REAL_DUMPS = {
-    "uk-no-bullets": ("""\\
+    "uk-no-bullets": (
+        """\\
 Перейти до основного вмісту
 Українська правда
 Новини
@@ -503,8 +527,13 @@ REAL_DUMPS = {
 Зеленський провів зустріч з Макроном
 Реклама
 Усі права захищено © 2000–2026 «Українська правда»
-""", "Зеленський підписав закон про мобілізацію: що зміниться", "Юлія Іванова", 7),
-    "en-no-byline": ("""\\
+""",
+        "Зеленський підписав закон про мобілізацію: що зміниться",
+        "Юлія Іванова",
+        7,
+    ),
+    "en-no-byline": (
+        """\\
 Skip to main content
 The Kyiv Independent
 Ukraine War
@@ -528,7 +557,11 @@ Ukraine's grain exports hit record
 Privacy Policy
 Terms of Use
 © 2026 The Kyiv Independent
-""", "Russia strikes Kharkiv energy facility, leaving 200,000 without power", None, 5),
+""",
+        "Russia strikes Kharkiv energy facility, leaving 200,000 without power",
+        None,
+        5,
+    ),
 }
 
 

@@ -134,9 +134,16 @@ def test_machine_versions_are_not_duplicated_by_a_rerun(store: Store) -> None:
     store.save_article(make_article())
     stored = store.article("a1b2c3d4e5f6")
     versions = [
-        Version(segment_id=s.id, lang="en", text=f"en {s.text}", origin="machine",
-                state="machine", signature=SIGNATURE)
-        for s in stored.segments if s.id is not None
+        Version(
+            segment_id=s.id,
+            lang="en",
+            text=f"en {s.text}",
+            origin="machine",
+            state="machine",
+            signature=SIGNATURE,
+        )
+        for s in stored.segments
+        if s.id is not None
     ]
     assert store.add_versions(versions) == 4
     assert store.add_versions(versions) == 0
@@ -149,9 +156,19 @@ def test_signature_is_stored_with_each_machine_version(store: Store) -> None:
     stored = store.article("a1b2c3d4e5f6")
     segment_id = stored.segments[0].id
     assert segment_id is not None
-    store.add_versions([Version(segment_id=segment_id, lang="en", text="Headline",
-                                origin="machine", state="machine", signature=SIGNATURE,
-                                flags=("split:1",))])
+    store.add_versions(
+        [
+            Version(
+                segment_id=segment_id,
+                lang="en",
+                text="Headline",
+                origin="machine",
+                state="machine",
+                signature=SIGNATURE,
+                flags=("split:1",),
+            )
+        ]
+    )
     (version,) = store.versions([segment_id], lang="en")
     assert version.signature == SIGNATURE
     assert version.flags == ("split:1",)
@@ -163,10 +180,21 @@ def test_human_edit_wins_over_machine_text_and_keeps_it(store: Store) -> None:
     stored = store.article("a1b2c3d4e5f6")
     segment_id = stored.segments[0].id
     assert segment_id is not None
-    store.add_versions([Version(segment_id=segment_id, lang="en", text="Machine",
-                                origin="machine", state="machine", signature=SIGNATURE)])
-    store.add_versions([Version(segment_id=segment_id, lang="en", text="Edited",
-                                origin="human", state="edited")])
+    store.add_versions(
+        [
+            Version(
+                segment_id=segment_id,
+                lang="en",
+                text="Machine",
+                origin="machine",
+                state="machine",
+                signature=SIGNATURE,
+            )
+        ]
+    )
+    store.add_versions(
+        [Version(segment_id=segment_id, lang="en", text="Edited", origin="human", state="edited")]
+    )
     assert store.current_versions(stored, "en")[segment_id].text == "Edited"
     assert [v.text for v in store.versions([segment_id], lang="en")] == ["Machine", "Edited"]
 

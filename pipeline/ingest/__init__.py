@@ -70,8 +70,9 @@ def iter_articles(
     for root in roots:
         found = list(iter_files([root]))
         if root.is_dir() and not found:
-            yield IngestError(root, "no files to ingest in this folder",
-                              "check the path or its .pipelineignore")
+            yield IngestError(
+                root, "no files to ingest in this folder", "check the path or its .pipelineignore"
+            )
         files.extend(f for f in found if f not in files)
     if not options.boilerplate:
         options = replace(options, boilerplate=batch_boilerplate(files, options))
@@ -79,8 +80,11 @@ def iter_articles(
         try:
             yield from read_items(path, options)
         except Exception as err:  # noqa: BLE001 - one odd file must not stop a batch
-            yield IngestError(path, f"could not be parsed ({type(err).__name__}: {err})",
-                              "report this file to the pipeline maintainers")
+            yield IngestError(
+                path,
+                f"could not be parsed ({type(err).__name__}: {err})",
+                "report this file to the pipeline maintainers",
+            )
 
 
 def batch_boilerplate(files: Sequence[Path], options: IngestOptions) -> frozenset[str]:
@@ -111,12 +115,18 @@ def _read_txt(
 ) -> list[RawArticle | IngestError]:
     cleaned = text.clean_dump(decoded, options.boilerplate)
     if cleaned is None:
-        raise IngestError(path, "no article text found (every line looks like site chrome)",
-                          "check that the file holds the story")
+        raise IngestError(
+            path,
+            "no article text found (every line looks like site chrome)",
+            "check that the file holds the story",
+        )
     blocks = make_blocks(cleaned.blocks)
     if not blocks:
-        raise IngestError(path, f"found the headline {cleaned.title[:60]!r} but no story after it",
-                          "check that the file holds the story text")
+        raise IngestError(
+            path,
+            f"found the headline {cleaned.title[:60]!r} but no story after it",
+            "check that the file holds the story text",
+        )
     return [
         RawArticle(
             source_path=str(path),
@@ -140,11 +150,15 @@ def _read_html(
 
     parts = parse_html(decoded)
     if parts is None or not parts.blocks:
-        raise IngestError(path, "no main content found in the page",
-                          "check that the page holds the story, or save it as text")
+        raise IngestError(
+            path,
+            "no main content found in the page",
+            "check that the page holds the story, or save it as text",
+        )
     if not parts.title:
-        raise IngestError(path, "no title found (no <title>, <h1> or og:title)",
-                          "add a title to the page")
+        raise IngestError(
+            path, "no title found (no <title>, <h1> or og:title)", "add a title to the page"
+        )
     return [
         RawArticle(
             source_path=str(path),
@@ -205,8 +219,9 @@ def _read_json(
         try:
             records = jsonfmt.json_records(decoded)
         except ValueError as err:
-            raise IngestError(path, str(err), "fix the JSON (or use .jsonl for one object a "
-                              "line)") from None
+            raise IngestError(
+                path, str(err), "fix the JSON (or use .jsonl for one object a line)"
+            ) from None
     if not records:
         raise IngestError(path, "no records", "add at least one article object")
     several = fmt == "jsonl" or len(records) > 1 or decoded.lstrip().startswith("[")
@@ -218,15 +233,19 @@ def _record_article(
 ) -> RawArticle | IngestError:
     where = f"line {record.line}" if record.line is not None else f"record {record.index}"
     if record.data is None:
-        return IngestError(path, f"{where}: {record.problem}",
-                           "fix or remove that record; the others were read")
+        return IngestError(
+            path, f"{where}: {record.problem}", "fix or remove that record; the others were read"
+        )
     data = record.data
     title = jsonfmt.field_text(data, jsonfmt.TITLE_FIELDS)
     body = jsonfmt.field_text(data, jsonfmt.BODY_FIELDS)
     for name, value in (("title", title), ("body", body)):
         if value is None:
-            return IngestError(path, f"{where}: missing or empty field {name!r}",
-                               f"add a {name!r} string to the record")
+            return IngestError(
+                path,
+                f"{where}: missing or empty field {name!r}",
+                f"add a {name!r} string to the record",
+            )
     assert title is not None and body is not None
     blocks = make_blocks(jsonfmt.body_blocks(normalize_text(body)))
     if not blocks:

@@ -35,8 +35,9 @@ _TIME = r"(?:[01]?\d|2[0-3])[:.][0-5]\d"
 _DATE_PATTERNS = [
     re.compile(rf"\b{_YEAR}-(?P<mnum>\d{{1,2}})-(?P<day>\d{{1,2}})\b"),
     re.compile(rf"\b(?P<day>\d{{1,2}})\.(?P<mnum>\d{{1,2}})\.{_YEAR}\b"),
-    re.compile(rf"\b(?P<day>\d{{1,2}})\s+{_MONTH},?\s+{_YEAR}(?:\s*(?:року|р\.|года|г\.))?",
-               re.IGNORECASE),
+    re.compile(
+        rf"\b(?P<day>\d{{1,2}})\s+{_MONTH},?\s+{_YEAR}(?:\s*(?:року|р\.|года|г\.))?", re.IGNORECASE
+    ),
     re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_YEAR}", re.IGNORECASE),
     # No year: still a date line, but no ISO date can be made of it.
     re.compile(rf"\b(?P<day>\d{{1,2}})\s+{_MONTH}(?=[\s,]|$)", re.IGNORECASE),
@@ -46,11 +47,13 @@ _TIME_RE = re.compile(rf"\b{_TIME}\b")
 _WEEKDAYS = word_set(
     "понеділок вівторок середа четвер пʼятниця п'ятниця субота неділя понедельник вторник "
     "среда четверг пятница суббота воскресенье monday tuesday wednesday thursday friday "
-    "saturday sunday сьогодні вчора сегодня вчера today yesterday")
+    "saturday sunday сьогодні вчора сегодня вчера today yesterday"
+)
 _META_WORDS = word_set(
     "опубліковано опубликовано published оновлено обновлено updated дата date автор автори "
     "авторы author authors by текст text written редактор editor року р года г at о в "
-    "хв мин min read читання чтения reading хвилин минут minutes")
+    "хв мин min read читання чтения reading хвилин минут minutes"
+)
 _AUTHOR_PREFIX = re.compile(
     r"^\s*(?:автор(?:ка|и|ы)?|author(?:s)?|by|written by|текст|text|репортаж|reporting by|"
     r"розповідає|записала|записав|записал|записала)\s*[:\-—–]?\s+(?P<name>.+)$",
@@ -115,7 +118,7 @@ def parse_byline(line: str) -> Byline | None:
     if prefixed:
         name_part = prefixed.group("name")
         if date is not None:
-            name_part = _TIME_RE.sub(" ", name_part.replace(stripped[date.start:date.end], " "))
+            name_part = _TIME_RE.sub(" ", name_part.replace(stripped[date.start : date.end], " "))
         author = _clean_name(name_part)
         if author is None and date is None:
             return None

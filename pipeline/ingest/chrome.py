@@ -23,13 +23,15 @@ STOP_WORDS = word_set(
     the a an of and to in is are was were be been for on with as by at it its from that this
     these those has have had not but or he she they we you i his her their which who will
     would can could said says also after before into than then there about
-    """)
+    """
+)
 
 LANG_TOKENS = word_set(
     """
     укр укр. українська українською україн рус рус. русский русская русском по-русски
     eng eng. english en ua ru uk рус/укр de pl fr es deutsch polski
-    """)
+    """
+)
 
 SECTION_WORDS = word_set(
     """
@@ -43,7 +45,8 @@ SECTION_WORDS = word_set(
     tech technology opinion opinions video videos photo photos health life lifestyle war
     ukraine regions analysis interviews blogs kyiv home features podcasts investigations
     travel finance markets climate entertainment environment more все всі всё меню menu
-    """)
+    """
+)
 
 _SEPARATORS = re.compile(r"\s*(?:\||·|•|/|\\|»|›|>|→|::|\s{2,}|\t)\s*")
 _TERMINAL = re.compile(r"[.!?…:;»”\"')]\s*$")
@@ -167,7 +170,8 @@ WIDGETS = word_set(
 
 SOCIAL = word_set(
     "facebook twitter x telegram viber whatsapp instagram youtube tiktok linkedin "
-    "reddit email e-mail threads bluesky mastodon vk ok pinterest")
+    "reddit email e-mail threads bluesky mastodon vk ok pinterest"
+)
 
 
 SUPPORT_ENDINGS = word_set(
@@ -198,8 +202,10 @@ def is_support_or_widget(line: str) -> bool:
     if len(found) <= 25 and APPEAL.search(line):
         return True
     head = re.match(r"^\s*([^:]{2,30}):\s*(.+)$", line)
-    if head and _starts_with(head.group(1), SUPPORT | WIDGETS) and all(
-        w.lower() in SOCIAL for w in words(head.group(2))
+    if (
+        head
+        and _starts_with(head.group(1), SUPPORT | WIDGETS)
+        and all(w.lower() in SOCIAL for w in words(head.group(2)))
     ):
         return True
     if _starts_with(line, SUPPORT) is not None:
@@ -211,14 +217,20 @@ def is_support_or_widget(line: str) -> bool:
         return len(found) <= 6 and not ends_like_sentence(line)
     # "2 хв читання", "1 234 перегляди", "5 min read"
     return len(found) <= 5 and bool(
-        re.match(r"^\W*\d[\d\s.,]*\s*(?:хв|мин|min|перегляд|просмотр|views?|коментар|"
-                 r"комментар|comments?)", line.strip(), re.IGNORECASE)
+        re.match(
+            r"^\W*\d[\d\s.,]*\s*(?:хв|мин|min|перегляд|просмотр|views?|коментар|"
+            r"комментар|comments?)",
+            line.strip(),
+            re.IGNORECASE,
+        )
     )
 
 
 AD_MARKERS = word_set(
     "реклама|advertisement|advertising|sponsored|партнерський матеріал|партнерский материал"
-    "|на правах реклами|на правах рекламы|promoted|ad|спецпроєкт|спецпроект", "|")
+    "|на правах реклами|на правах рекламы|promoted|ad|спецпроєкт|спецпроект",
+    "|",
+)
 
 
 def is_ad(line: str) -> bool:
@@ -264,7 +276,9 @@ def is_caption(line: str) -> bool:
 
 TAG_MARKERS = word_set(
     "теги|теґи|тэги|tags|tag|мітки|метки|ключові слова|ключевые слова|keywords|topics|теми"
-    "|темы|рубрики|категорії|категории|categories|filed under", "|")
+    "|темы|рубрики|категорії|категории|categories|filed under",
+    "|",
+)
 
 
 def is_tag_line(line: str) -> bool:
@@ -283,7 +297,9 @@ def is_tag_line(line: str) -> bool:
 RELATED_INLINE = word_set(
     "читайте також|читайте также|read also|also read|see also|дивіться також|смотрите также"
     "|по темі|по теме|related|read more|читати також|читайте ще|читайте еще|читайте більше"
-    "|більше на тему|больше по теме|по темі також", "|")
+    "|більше на тему|больше по теме|по темі також",
+    "|",
+)
 RELATED_LISTS = word_set(
     "останні новини|последние новости|latest news|recent news|related news|related stories"
     "|related articles|схожі новини|похожие новости|схожі матеріали|похожие материалы"
@@ -296,7 +312,9 @@ RELATED_LISTS = word_set(
     "|другие новости|other news|новини|новости|news|матеріали по темі|материалы по теме"
     "|читайте також|читайте также|read also|see also|дивіться також|смотрите также"
     "|more from|also on|вибір редакції|выбор редакции|editor's picks|editors picks"
-    "|останні статті|последние статьи|latest articles|актуальне|актуальное|trending", "|")
+    "|останні статті|последние статьи|latest articles|актуальне|актуальное|trending",
+    "|",
+)
 
 
 def related_header(line: str) -> str | None:
@@ -342,9 +360,12 @@ FOOTER_LINES = word_set(
     "|редакция|editorial team|реклама на сайті|реклама на сайте|advertise|advertise with us"
     "|вакансії|вакансии|careers|jobs|карта сайту|карта сайта|sitemap|архів|архив|archive"
     "|правила|rules|faq|допомога|помощь|help|команда|team|зворотний зв'язок|обратная связь"
-    "|feedback|наші проєкти|наши проекты|our projects|партнери|партнеры|partners", "|")
-_CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\+\d[\d\s()-]{8,}\d|^(?:тел|tel|phone)\b",
-                      re.IGNORECASE)
+    "|feedback|наші проєкти|наши проекты|our projects|партнери|партнеры|partners",
+    "|",
+)
+_CONTACT = re.compile(
+    r"[\w.+-]+@[\w-]+\.[\w.]+|\+\d[\d\s()-]{8,}\d|^(?:тел|tel|phone)\b", re.IGNORECASE
+)
 
 
 def is_footer(line: str) -> bool:
@@ -365,7 +386,9 @@ def is_footer(line: str) -> bool:
 COMMENTS = word_set(
     "коментарі|комментарии|comments|коментарів|комментариев|залишити коментар|оставить комментарий"
     "|leave a comment|додати коментар|добавить комментарий|add a comment|discussion|обговорення"
-    "|обсуждение|join the discussion|показати коментарі|показать комментарии|show comments", "|")
+    "|обсуждение|join the discussion|показати коментарі|показать комментарии|show comments",
+    "|",
+)
 
 
 def is_comments_header(line: str) -> bool:
@@ -381,5 +404,5 @@ TIMED_ITEM = re.compile(
 
 
 def is_timed_item(line: str) -> bool:
-    """"14:32 Title" or "12.03.2026 Title": an entry of a news feed."""
+    """ "14:32 Title" or "12.03.2026 Title": an entry of a news feed."""
     return bool(TIMED_ITEM.match(line)) and len(line.strip()) <= 250

@@ -14,7 +14,14 @@ IGNORE_FILE = ".pipelineignore"
 
 # Legacy encodings met in Ukrainian/Russian/English newsrooms, in order of preference.
 CANDIDATE_ENCODINGS: tuple[str, ...] = (
-    "cp1251", "koi8-u", "koi8-r", "mac_cyrillic", "iso8859_5", "cp866", "cp1252", "latin_1",
+    "cp1251",
+    "koi8-u",
+    "koi8-r",
+    "mac_cyrillic",
+    "iso8859_5",
+    "cp866",
+    "cp1252",
+    "latin_1",
 )
 
 
@@ -140,8 +147,9 @@ def decode_bytes(path: Path, data: bytes) -> tuple[str, str]:
         except UnicodeDecodeError:
             pass
     if _looks_binary(data):
-        raise IngestError(path, "binary file, not text", "export the article as text, HTML, "
-                          "Markdown or JSON")
+        raise IngestError(
+            path, "binary file, not text", "export the article as text, HTML, Markdown or JSON"
+        )
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8"), "utf-8-sig"
@@ -201,7 +209,8 @@ _WORD = re.compile(r"[^\W\d_]+")
 _COMMON_WORDS = word_set(
     "і в на та що не з у до за як це від про його але а й ще для вже так є був була "
     "и в на что не с у по за как это от о его но а же для уже так был была она они "
-    "the of and to in a is that for on with was as by at it from be are has have")
+    "the of and to in a is that for on with was as by at it from be are has have"
+)
 
 
 def _score_decoding(text: str) -> float:
@@ -213,8 +222,11 @@ def _score_decoding(text: str) -> float:
     for word in words:
         rest = word[1:]
         cased = rest == rest.lower() or word == word.upper()
-        scripts = {"cyr" if "\u0400" <= ch <= "\u04ff" else "lat" if ch.isascii() else "other"
-                   for ch in word if ch not in "\u02bc'"}
+        scripts = {
+            "cyr" if "\u0400" <= ch <= "\u04ff" else "lat" if ch.isascii() else "other"
+            for ch in word
+            if ch not in "\u02bc'"
+        }
         if cased and len(scripts) == 1 and "other" not in scripts:
             good += 1
     shape = good / len(words)

@@ -14,8 +14,28 @@ from pipeline.ingest.text import filter_blocks
 
 # Leaf-level elements whose text is reported as dropped when the extraction left it out.
 _TEXT_TAGS = (
-    "p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "blockquote", "td", "th",
-    "dt", "dd", "caption", "button", "label", "a", "span", "time", "small", "div",
+    "p",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "figcaption",
+    "blockquote",
+    "td",
+    "th",
+    "dt",
+    "dd",
+    "caption",
+    "button",
+    "label",
+    "a",
+    "span",
+    "time",
+    "small",
+    "div",
 )
 _SKIP_TAGS = ("script", "style", "noscript", "template", "svg", "head", "iframe")
 

@@ -34,7 +34,8 @@ def json_records(text: str) -> list[Record]:
         return [Record(0, None, data)]
     if isinstance(data, list):
         return [
-            Record(i, None, item) if isinstance(item, dict)
+            Record(i, None, item)
+            if isinstance(item, dict)
             else Record(i, None, None, f"record {i} is {type(item).__name__}, not an object")
             for i, item in enumerate(data)
         ]
@@ -50,14 +51,16 @@ def jsonl_records(text: str) -> list[Record]:
         try:
             data = json.loads(line)
         except json.JSONDecodeError as err:
-            records.append(Record(index, number, None, f"not valid JSON ({err.msg}, column "
-                                  f"{err.colno})"))
+            records.append(
+                Record(index, number, None, f"not valid JSON ({err.msg}, column {err.colno})")
+            )
         else:
             if isinstance(data, dict):
                 records.append(Record(index, number, data))
             else:
-                records.append(Record(index, number, None,
-                                      f"a {type(data).__name__}, not an object"))
+                records.append(
+                    Record(index, number, None, f"a {type(data).__name__}, not an object")
+                )
         index += 1
     return records
 

@@ -52,8 +52,11 @@ def split_units(text: str) -> list[str]:
         if not line:
             previous_blank = True
             continue
-        if units and not previous_blank and not BULLET.match(line) and _continues(
-            units[-1], line, width
+        if (
+            units
+            and not previous_blank
+            and not BULLET.match(line)
+            and _continues(units[-1], line, width)
         ):
             units[-1] = f"{units[-1]} {line}"
         else:
@@ -77,9 +80,12 @@ def _continues(previous: str, line: str, width: int | None) -> bool:
         return False
     if line[:1].islower() and not _WRAP_END.search(previous):
         return True
-    return width is not None and len(previous) >= width * 0.75 and not (
-        chrome.ends_like_sentence(previous) and line[:1].isupper()
-    ) and not previous.rstrip().endswith(":")
+    return (
+        width is not None
+        and len(previous) >= width * 0.75
+        and not (chrome.ends_like_sentence(previous) and line[:1].isupper())
+        and not previous.rstrip().endswith(":")
+    )
 
 
 def boilerplate_keys(text: str) -> set[str]:
@@ -115,9 +121,9 @@ def _top_chrome(unit: str, boilerplate: frozenset[str]) -> bool:
 
 def _is_headline_like(unit: str) -> bool:
     found = chrome.words(unit)
-    return len(found) >= 3 and len(unit) >= 15 and not unit.rstrip().endswith(":") and len(
-        unit
-    ) <= 300
+    return (
+        len(found) >= 3 and len(unit) >= 15 and not unit.rstrip().endswith(":") and len(unit) <= 300
+    )
 
 
 def find_headline(units: list[str], boilerplate: frozenset[str]) -> int | None:

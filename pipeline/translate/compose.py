@@ -43,7 +43,7 @@ class Pivot:
             model_id=f"{a.model_id} + {b.model_id}",
             revision=revision,
             decoding=canonical_json({"first": a.decoding, "second": b.decoding}),
-            route=f"{a.route}>{b.route.split('>', 1)[1]}",
+            route=f"{a.route}>{b.route.rsplit('>', 1)[-1]}",
             engine=a.engine if a.engine == b.engine else f"{a.engine} + {b.engine}",
         )
 

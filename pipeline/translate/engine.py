@@ -26,10 +26,12 @@ from pipeline.translate.normalize import has_letters, normalize
 
 __all__ = [
     "ENGINES",
+    "LAZY_ENGINES",
     "Backend",
     "Engine",
     "TransformersBackend",
     "build_engine",
+    "engine_factory",
     "output_problem",
     "register_engine",
 ]
@@ -80,12 +82,33 @@ EngineFactory = Callable[[EngineOptions, EngineStats], Backend]
 ENGINES: dict[str, EngineFactory] = {"transformers": TransformersBackend}
 
 
+# Engine kinds whose module loads only when asked for (module, class), so that importing the
+# engine never imports their libraries.
+LAZY_ENGINES: dict[str, tuple[str, str]] = {
+    "ctranslate2": ("pipeline.translate.ct2", "CTranslate2Backend"),
+}
+
+
 def register_engine(name: str, factory: EngineFactory) -> None:
     ENGINES[name] = factory
 
 
+def engine_factory(name: str) -> EngineFactory:
+    """The factory registered under ``name``, importing a lazy engine kind on first use."""
+    if name not in ENGINES and name in LAZY_ENGINES:
+        import importlib
+
+        module, attribute = LAZY_ENGINES[name]
+        register_engine(name, getattr(importlib.import_module(module), attribute))
+    factory = ENGINES.get(name)
+    if factory is None:
+        known = sorted(set(ENGINES) | set(LAZY_ENGINES))
+        raise PipelineError(f"unknown translation engine {name!r}: use one of {', '.join(known)}")
+    return factory
+
+
 def output_problem(source_text: str, output: str, source: str, target: str) -> str | None:
-    """"untranslated", "wrong-language" or None for one model output.
+    """ "untranslated", "wrong-language" or None for one model output.
 
     The letter heuristic (pipeline.checks) proposes; the language detector must agree with
     confidence before a wrong-language verdict stands.
@@ -244,15 +267,12 @@ def build_engine(
 ) -> Engine:
     """An engine over ``table``; models load on first use. Applies the malloc fix."""
     options = options or EngineOptions()
-    factory = ENGINES.get(options.engine)
-    if factory is None:
-        raise PipelineError(
-            f"unknown translation engine {options.engine!r}: use one of {', '.join(ENGINES)}"
-        )
+    factory = engine_factory(options.engine)
     if options.profile is not None:
         table.profile_name(options.profile)  # an unknown profile fails now, not mid-run
     if not tune_malloc():
-        warnings.warn("malloc tuning unavailable (not glibc); beam search may run slower",
-                      stacklevel=2)
+        warnings.warn(
+            "malloc tuning unavailable (not glibc); beam search may run slower", stacklevel=2
+        )
     stats = EngineStats()
     return Engine(table, options, factory(options, stats), stats, memory)

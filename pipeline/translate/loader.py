@@ -38,7 +38,7 @@ def tune_malloc() -> bool:
 
 
 def resolve_device(device: str) -> str:
-    """"auto" → "cuda" when a GPU is usable, else "cpu"; anything else is checked and kept."""
+    """ "auto" → "cuda" when a GPU is usable, else "cpu"; anything else is checked and kept."""
     import torch
 
     if device == "auto":
@@ -88,8 +88,9 @@ class ModelLoader:
         self.max_loaded = max_loaded
         self.quantize = quantize if self.device == "cpu" else None
         if quantize and self.device != "cpu":
-            warnings.warn("int8 quantisation applies on CPU only; using the GPU dtype",
-                          stacklevel=2)
+            warnings.warn(
+                "int8 quantisation applies on CPU only; using the GPU dtype", stacklevel=2
+            )
         if self.device == "cpu":
             self.dtype = "float32"  # tc-big checkpoints are stored fp16, far too slow on CPU
         else:
@@ -125,17 +126,27 @@ class ModelLoader:
     def _load(self, key: str, route: Route) -> LoadedModel:
         import torch
         from transformers import MarianMTModel, MarianTokenizer
+        from transformers.utils import logging as hf_logging
 
-        where = f"model {route.model!r} (route {route.source}>{route.target})"
+        # The job draws its own progress; per-load bars would interleave with it.
+        hf_logging.disable_progress_bar()
+        where = f"model {route.model!r} (route {route.name})"
         try:
             with warnings.catch_warnings():
                 warnings.filterwarnings("ignore", message=".*sacremoses.*")
                 revision: Any = route.revision
-                tokenizer = MarianTokenizer.from_pretrained(route.model, revision=revision)
+                # The model first: offline, a missing hub model raises OSError quickly there,
+                # while the tokenizer gets as far as a TypeError on its absent files.
                 model: Any = MarianMTModel.from_pretrained(
                     route.model, revision=revision, dtype=getattr(torch, self.dtype)
                 )
-        except (OSError, ValueError) as exc:
+                tokenizer = MarianTokenizer.from_pretrained(route.model, revision=revision)
+        except (OSError, ValueError, TypeError, AssertionError, KeyError) as exc:
+            if route.is_local:
+                raise PipelineError(
+                    f"{where}: the folder is missing or incomplete ({type(exc).__name__}: "
+                    f"{exc}); rebuild it with `pipeline models demo DIR` or fix models.yaml"
+                ) from exc
             raise PipelineError(
                 f"{where} is neither cached nor reachable ({type(exc).__name__}): run "
                 "`pipeline models pull`, or `pipeline models demo DIR` for offline demo models"
@@ -165,6 +176,7 @@ def _quantize_int8(model: Any) -> tuple[Any, bool]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
             warnings.simplefilter("ignore", FutureWarning)
+            warnings.simplefilter("ignore", UserWarning)  # quantized tensor deprecation
             return quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8), True
     except (ImportError, RuntimeError, AttributeError, AssertionError) as exc:
         warnings.warn(f"int8 quantisation unavailable ({exc}); running in float32", stacklevel=3)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -87,10 +88,17 @@ class MarianTranslator:
     def signature(self) -> Signature:
         return self._signature(self.decoding())
 
+    @functools.cached_property
+    def revision(self) -> str | None:
+        """The revision actually used: the cached snapshot's commit, or a local folder's hash."""
+        from pipeline.modelstore import resolve_revision
+
+        return resolve_revision(self.route.model, self.route.revision) or self.route.revision
+
     def _signature(self, decoding: dict[str, Any]) -> Signature:
         return Signature(
             model_id=self.route.model,
-            revision=self.route.revision,
+            revision=self.revision,
             decoding=canonical_json(decoding),
             route=self.route.key,
             engine=self.engine,
@@ -205,4 +213,3 @@ def _split(text: str, fits: Callable[[str], bool]) -> list[str]:
 
     pieces = [p for p in split_clauses(text, fits) if p.strip()]
     return pieces or [text]
-

@@ -1,0 +1,806 @@
+"""Translation throughput on full-size MarianMT architectures: naive, plain batches, the pipeline.
+
+Run: .venv/bin/python benchmarks/throughput.py [--quick] [--sizes base,tc-big] [--beams 1,4]
+     [--sentences 2000] [--threads 2] [--work DIR] [--data ../shared/data]
+
+Models have random weights and the exact architectures of the real ones (base: d_model 512,
+6+6 layers, ffn 2048, swish; tc-big: d_model 1024, 6+6, ffn 4096, relu) with a SentencePiece
+tokenizer trained on project text and a vocabulary padded to 61,000 entries so the output layer
+costs what it really costs. Random weights emit random lengths, so every configuration decodes a
+forced length: ceil(1.0 x longest source tokens in the batch) + 2, the pipeline's own length
+cap with max_new_tokens_ratio 1.0 (min = max). "Generated tokens" counts what each sentence would
+get alone (the same numerator for every configuration, so padding waste shows as lost rate).
+
+Every configuration runs in its own subprocess so its peak RSS (ru_maxrss) is its own. Models,
+CTranslate2 conversions and the corpus are cached under --work. Writes
+benchmarks/results/throughput-<date>.json (git-ignored) and benchmarks/throughput-latest.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import random
+import re
+import resource
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results"
+LATEST = ROOT / "benchmarks" / "throughput-latest.md"
+VOCAB = 61_000
+RATIO, EXTRA = 1.0, 2  # forced output length: ceil(RATIO * source tokens) + EXTRA
+ARCH: dict[str, dict[str, Any]] = {
+    "base": {
+        "d_model": 512,
+        "ffn": 2048,
+        "heads": 8,
+        "activation": "swish",
+        "positions": 512,
+        "dtype": "float32",
+        "targets": ("uk",),
+    },
+    "tc-big": {
+        "d_model": 1024,
+        "ffn": 4096,
+        "heads": 16,
+        "activation": "relu",
+        "positions": 1024,
+        "dtype": "float16",
+        "targets": ("uk", "ru"),
+    },
+}
+NAMES = [
+    "Kovalenko",
+    "Shevchuk",
+    "Melnyk",
+    "Bondarenko",
+    "Tkachenko",
+    "Kravchenko",
+    "Oliynyk",
+    "Hrytsenko",
+    "Lysenko",
+    "Marchenko",
+    "Savchenko",
+    "Rudenko",
+    "Petrenko",
+    "Moroz",
+]
+CITIES = [
+    "Kyiv",
+    "Odesa",
+    "Lviv",
+    "Kharkiv",
+    "Dnipro",
+    "Zaporizhzhia",
+    "Mykolaiv",
+    "Poltava",
+    "Chernihiv",
+    "Vinnytsia",
+    "Uzhhorod",
+    "Sumy",
+    "Rivne",
+    "Kherson",
+]
+
+
+# ----------------------------------------------------------------------------- preparation
+
+
+def english_text() -> list[str]:
+    """English sentences the project ships (samples/ and the demo corpus)."""
+    sentences: list[str] = []
+    for line in (ROOT / "pipeline" / "data" / "demo_corpus.txt").read_text("utf-8").splitlines():
+        if line.startswith("en\t"):
+            sentences.append(line[3:].strip())
+    for path in sorted((ROOT / "samples").glob("en-*")):
+        text = re.sub(r"<[^>]+>", " ", path.read_text("utf-8"))
+        for line in text.splitlines():
+            for part in re.split(r"(?<=[.!?])\s+", line.strip()):
+                if len(part.split()) >= 6 and part[-1:] in ".!?" and part.isascii():
+                    sentences.append(part)
+    return list(dict.fromkeys(sentences))
+
+
+def spm_text(lang: str) -> list[str]:
+    lines = []
+    for line in (ROOT / "pipeline" / "data" / "demo_corpus.txt").read_text("utf-8").splitlines():
+        if line.startswith(f"{lang}\t"):
+            lines.append(line[3:].strip())
+    for path in sorted((ROOT / "samples").glob(f"{lang}-*")):
+        lines += [s for s in re.sub(r"<[^>]+>", " ", path.read_text("utf-8")).splitlines() if s]
+    return lines
+
+
+def build_model(size: str, folder: Path) -> Path:
+    """A full-size Marian en>uk (base) or en>zle (tc-big, with >>ukr<< tokens) random model."""
+    if (folder / "config.json").is_file():
+        return folder
+    import io
+
+    import sentencepiece as spm
+    import torch
+    from transformers import GenerationConfig, MarianConfig, MarianMTModel, MarianTokenizer
+
+    arch = ARCH[size]
+    folder.mkdir(parents=True, exist_ok=True)
+    pieces: list[str] = []
+    for name, langs in (("source", ("en",)), ("target", arch["targets"])):
+        written = io.BytesIO()
+        lines = [s for lang in langs for s in spm_text(lang)]
+        with open(os.devnull, "w") as quiet:
+            spm.SentencePieceTrainer.train(
+                sentence_iterator=iter(lines),
+                model_writer=written,
+                vocab_size=8000,
+                model_type="unigram",
+                character_coverage=1.0,
+                unk_id=0,
+                eos_id=1,
+                bos_id=-1,
+                pad_id=-1,
+                hard_vocab_limit=False,
+                num_threads=1,
+                logstream=quiet,
+            )
+        (folder / f"{name}.spm").write_bytes(written.getvalue())
+        processor = spm.SentencePieceProcessor(model_proto=written.getvalue())
+        pieces += [
+            processor.id_to_piece(i)
+            for i in range(processor.get_piece_size())
+            if not (processor.is_control(i) or processor.is_unknown(i))
+        ]
+    tokens = [">>ukr<<", ">>rus<<"] if len(arch["targets"]) > 1 else []
+    order = ["</s>", "<unk>", *tokens, *pieces]
+    vocab: dict[str, int] = {}
+    for token in order:
+        vocab.setdefault(token, len(vocab))
+    filler = 0
+    while len(vocab) < VOCAB - 1:  # the real vocabularies are ~61k: pay for the output layer
+        vocab.setdefault(f"▁filler{filler}", len(vocab))
+        filler += 1
+    vocab["<pad>"] = len(vocab)
+    (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), "utf-8")
+    tokenizer = MarianTokenizer(
+        source_spm=str(folder / "source.spm"),
+        target_spm=str(folder / "target.spm"),
+        vocab=str(folder / "vocab.json"),
+        source_lang="en",
+        target_lang="zle" if tokens else "uk",
+        model_max_length=512,
+        separate_vocabs=False,
+    )
+    tokenizer.save_pretrained(str(folder))
+    pad, eos = vocab["<pad>"], vocab["</s>"]
+    config = MarianConfig(
+        architectures=["MarianMTModel"],
+        vocab_size=len(vocab),
+        decoder_vocab_size=len(vocab),
+        d_model=arch["d_model"],
+        encoder_layers=6,
+        decoder_layers=6,
+        encoder_attention_heads=arch["heads"],
+        decoder_attention_heads=arch["heads"],
+        encoder_ffn_dim=arch["ffn"],
+        decoder_ffn_dim=arch["ffn"],
+        activation_function=arch["activation"],
+        max_position_embeddings=arch["positions"],
+        scale_embedding=True,
+        share_encoder_decoder_embeddings=True,
+        tie_word_embeddings=True,
+        pad_token_id=pad,
+        decoder_start_token_id=pad,
+        eos_token_id=eos,
+        forced_eos_token_id=eos,
+        bos_token_id=None,
+        dropout=0.1,
+        attention_dropout=0.0,
+        activation_dropout=0.0,
+    )
+    torch.manual_seed(0)
+    model = MarianMTModel(config)
+    model.generation_config = GenerationConfig(
+        bad_words_ids=[[pad]],
+        decoder_start_token_id=pad,
+        eos_token_id=eos,
+        forced_eos_token_id=eos,
+        pad_token_id=pad,
+        max_length=512,
+        num_beams=4,
+        renormalize_logits=True,
+    )
+    model.to(getattr(torch, arch["dtype"])).save_pretrained(str(folder))
+    return folder
+
+
+def make_sentence(rng: random.Random, pool: list[str], words: int, serial: int) -> str:
+    """A sentence of about ``words`` words from shipped English text, with names, places and
+    numbers substituted and a serial number so that no two sentences are alike."""
+    text: list[str] = []
+    while len(text) < words:
+        text += rng.choice(pool).rstrip(".!?").split()
+    text = text[: max(1, words)]
+    for i, word in enumerate(text):
+        if any(ch.isdigit() for ch in word):
+            text[i] = str(rng.randint(2, 9999))
+        elif word[:1].isupper() and i and rng.random() < 0.5:
+            text[i] = rng.choice(NAMES + CITIES)
+    cleaned = " ".join(w.replace(".", "").replace("?", "").replace("!", "") for w in text)
+    cleaned = re.sub(r"\s+", " ", cleaned).strip(" ,;:")
+    return f"{cleaned[:1].upper()}{cleaned[1:]}, report {serial}."
+
+
+def write_corpus(
+    folder: Path, sentences: int, seed: int = 1, short: bool = False, per_article: int = 20
+) -> Path:
+    """Markdown articles of ~``per_article`` sentences (5-80 tokens, median ~25) into folder."""
+    if folder.is_dir() and any(folder.iterdir()):
+        return folder
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    pool = english_text()
+    serial = 0
+    article = 0
+    while serial < sentences:
+        article += 1
+        count = min(per_article if short else rng.randint(8, 2 * per_article), sentences - serial)
+        paragraphs, paragraph = [], []
+        for _ in range(count):
+            serial += 1
+            spread = int(min(34, max(1, rng.lognormvariate(2.2, 0.55))))
+            words = rng.randint(1, 3) if short else spread
+            paragraph.append(make_sentence(rng, pool, words, serial))
+            if len(paragraph) >= rng.randint(2, 4):
+                paragraphs.append(" ".join(paragraph))
+                paragraph = []
+        if paragraph:
+            paragraphs.append(" ".join(paragraph))
+        title = f"{rng.choice(CITIES)} bulletin number {article}"
+        body = "\n\n".join(paragraphs)
+        (folder / f"article-{article:05d}.md").write_text(
+            f"---\nlang: en\n---\n# {title}\n\n{body}\n", "utf-8"
+        )
+    return folder
+
+
+def models_yaml(path: Path, model: Path, size: str, beams: int) -> Path:
+    token = '">>ukr<<"' if len(ARCH[size]["targets"]) > 1 else "null"
+    path.write_text(
+        "version: 1\ninherit: false\ndefault_profile: bench\npivot: null\nprofiles:\n  bench:\n"
+        f"    generation: {{num_beams: {beams}, max_new_tokens_ratio: {RATIO}, "
+        f"max_new_tokens_extra: {EXTRA}}}\n"
+        f"    en>uk: {{model: {model}, revision: null, target_token: {token}}}\n",
+        "utf-8",
+    )
+    return path
+
+
+def pipeline_sentences(corpus: Path) -> list[str]:
+    """The segments the pipeline will translate, in file order (ingest + detect + segment)."""
+    from pipeline.ingest import IngestOptions
+    from pipeline.jobs import Failure, parse_paths
+    from pipeline.translate.normalize import has_letters, normalize
+
+    texts: list[str] = []
+    for item in parse_paths([corpus], IngestOptions()):
+        if isinstance(item, Failure):
+            raise SystemExit(f"corpus failed to ingest: {item}")
+        texts += [normalize(s.text) for s in item.segments if s.lang == "en"]
+    return [t for t in texts if has_letters(t)]
+
+
+# ----------------------------------------------------------------------------- measurement
+
+
+def force_lengths() -> None:
+    """Make every decoding run to its length cap (random weights would stop anywhere): the
+    transformers engine gets min_new_tokens = max_new_tokens - 1 (the last is the forced </s>),
+    the CTranslate2 engine min_decoding_length = max_decoding_length."""
+    from transformers import MarianMTModel
+
+    generate = MarianMTModel.generate
+
+    def forced(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if "max_new_tokens" in kwargs:
+            kwargs["min_new_tokens"] = max(1, int(kwargs["max_new_tokens"]) - 1)
+        return generate(self, *args, **kwargs)
+
+    MarianMTModel.generate = forced  # type: ignore[method-assign]
+    try:
+        from pipeline.translate import ct2
+    except ImportError:
+        return
+    options = ct2.CTranslate2Translator.decode_options
+
+    def forced_options(self: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        found = options(self, *args, **kwargs)
+        found["min_decoding_length"] = found["max_decoding_length"]
+        return found
+
+    ct2.CTranslate2Translator.decode_options = forced_options  # type: ignore[method-assign]
+
+
+def cap(tokens: int) -> int:
+    return math.ceil(RATIO * tokens) + EXTRA
+
+
+def rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child(spec: dict[str, Any]) -> dict[str, Any]:
+    """One configuration, measured in this (fresh) process."""
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    import torch
+
+    from pipeline.translate.loader import tune_malloc
+
+    tune_malloc()  # every configuration gets the malloc fix the pipeline applies
+    torch.set_num_threads(spec["threads"])
+    force_lengths()
+    import transformers  # noqa: F401  # imported before the baseline so it isn't model memory
+
+    baseline = rss_mib()
+    kind = spec["kind"]
+    sentences: list[str] = spec["sentences"]
+    started = time.perf_counter()
+    extra: dict[str, Any] = {}
+    if kind in ("naive", "batch64"):
+        extra = run_transformers(spec, sentences, 1 if kind == "naive" else 64)
+    elif kind == "ct2-raw":
+        extra = run_ct2_raw(spec, sentences)
+    elif kind == "pipeline":
+        extra = run_pipeline(spec)
+    seconds = extra.pop("seconds", time.perf_counter() - started)
+    return {"seconds": seconds, "peak_rss_mib": rss_mib(), "baseline_rss_mib": baseline, **extra}
+
+
+def run_transformers(spec: dict[str, Any], sentences: list[str], batch: int) -> dict[str, Any]:
+    import torch
+    from transformers import MarianMTModel, MarianTokenizer
+
+    tokenizer = MarianTokenizer.from_pretrained(spec["model"])
+    model = MarianMTModel.from_pretrained(spec["model"], dtype=torch.float32).eval()
+    prefix = spec["prefix"]
+    started = time.perf_counter()
+    for i in range(0, len(sentences), batch):
+        chunk = [prefix + s for s in sentences[i : i + batch]]
+        encoded = tokenizer(chunk, return_tensors="pt", padding=True)
+        with torch.inference_mode():
+            output = model.generate(
+                **encoded,
+                num_beams=spec["beams"],
+                max_new_tokens=cap(int(encoded["input_ids"].shape[1])),
+            )
+        tokenizer.batch_decode(output, skip_special_tokens=True)
+    return {"seconds": time.perf_counter() - started}
+
+
+def run_ct2_raw(spec: dict[str, Any], sentences: list[str]) -> dict[str, Any]:
+    """The anchor: tokenise, sort by length, batches of 64, translate_batch, detokenise."""
+    import ctranslate2
+    from transformers import MarianTokenizer
+
+    tokenizer = MarianTokenizer.from_pretrained(spec["model"])
+    translator = ctranslate2.Translator(
+        spec["ct2_model"],
+        device="cpu",
+        compute_type="int8",
+        inter_threads=1,
+        intra_threads=spec["threads"],
+    )
+    started = time.perf_counter()
+    sources = [
+        tokenizer.convert_ids_to_tokens(tokenizer(spec["prefix"] + s)["input_ids"])
+        for s in sentences
+    ]
+    order = sorted(range(len(sources)), key=lambda i: -len(sources[i]))
+    for i in range(0, len(order), 64):
+        batch = [sources[j] for j in order[i : i + 64]]
+        length = cap(max(len(s) for s in batch)) - 1
+        results = translator.translate_batch(
+            batch, beam_size=spec["beams"], max_decoding_length=length, min_decoding_length=length
+        )
+        for result in results:
+            tokenizer.convert_tokens_to_string(result.hypotheses[0])
+    return {"seconds": time.perf_counter() - started}
+
+
+def run_pipeline(spec: dict[str, Any]) -> dict[str, Any]:
+    from pipeline.jobs import TranslateOptions, translate_paths
+    from pipeline.store import Store
+    from pipeline.translate import ENGINES, EngineOptions
+
+    if spec["engine"] == "ctranslate2" and "ctranslate2" not in ENGINES:
+        from pipeline.translate.ct2 import CTranslate2Backend
+
+        ENGINES["ctranslate2"] = CTranslate2Backend  # until the registry lists it
+    engine = EngineOptions(
+        device="cpu",
+        threads=spec["threads"],
+        quantize=spec.get("quantize"),
+        engine=spec["engine"],
+        **spec.get("engine_options", {}),
+    )
+    options = TranslateOptions(targets=("uk",), engine=engine, models_file=Path(spec["yaml"]))
+    db = Path(spec["db"])
+    for stale in db.parent.glob(db.name + "*"):
+        stale.unlink()
+    with Store(db) as store:
+        started = time.perf_counter()
+        report = translate_paths([Path(spec["corpus"])], store, options)
+        first = time.perf_counter() - started
+        result: dict[str, Any] = {
+            "seconds": first,
+            "articles": report.articles,
+            "translated": report.translated,
+            "failed": report.failed,
+        }
+        if spec.get("rerun"):
+            started = time.perf_counter()
+            again = translate_paths([Path(spec["corpus"])], store, options)
+            result["rerun_seconds"] = time.perf_counter() - started
+            result["rerun_translated"] = again.translated
+    return result
+
+
+def measure(spec: dict[str, Any]) -> dict[str, Any]:
+    completed = subprocess.run(
+        [sys.executable, __file__, "--child"],
+        input=json.dumps(spec),
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+    )
+    lines = [ln for ln in completed.stdout.splitlines() if ln.startswith("{")]
+    if completed.returncode != 0 or not lines:
+        tail = completed.stderr.strip().splitlines()[-5:]
+        raise SystemExit(f"{spec['label']} failed:\n" + "\n".join(tail))
+    return dict(json.loads(lines[-1]))
+
+
+# ----------------------------------------------------------------------------- orchestration
+
+
+def token_counts(model: Path, prefix: str, sentences: list[str]) -> list[int]:
+    from transformers import MarianTokenizer
+
+    tokenizer = MarianTokenizer.from_pretrained(str(model))
+    return [len(tokenizer(prefix + s)["input_ids"]) for s in sentences]
+
+
+def weights_mib(model: Path, size: str) -> float:
+    """The model's parameters as the transformers engine holds them on CPU (float32)."""
+    stored = sum(p.stat().st_size for p in model.glob("*.safetensors"))
+    return stored * (2 if ARCH[size]["dtype"] == "float16" else 1) / 2**20
+
+
+def rates(result: dict[str, Any], tokens: int, sentences: int, articles: float) -> dict[str, Any]:
+    seconds = result["seconds"]
+    return {
+        **result,
+        "tokens_per_s": tokens / seconds,
+        "sentences_per_s": sentences / seconds,
+        "articles_per_s": articles / seconds,
+    }
+
+
+def run_size_beam(args: argparse.Namespace, size: str, beams: int, n: int) -> dict[str, Any]:
+    work: Path = args.work
+    model = build_model(size, work / "models" / size)
+    prefix = ">>ukr<< " if len(ARCH[size]["targets"]) > 1 else ""
+    corpus = write_corpus(work / f"corpus-{n}", n)
+    sentences = pipeline_sentences(corpus)
+    articles = len(list(corpus.glob("*.md")))
+    counts = token_counts(model, prefix, sentences)
+    tokens = sum(cap(c) for c in counts)
+    yaml_path = models_yaml(work / f"models-{size}-beam{beams}.yaml", model, size, beams)
+    common = {"model": str(model), "prefix": prefix, "beams": beams, "threads": args.threads}
+    naive_n = min(len(sentences), args.naive_sentences if beams == 1 else args.naive_sentences // 2)
+    step = max(1, len(sentences) // naive_n)
+    subset = sentences[::step][:naive_n]
+    subset_tokens = sum(cap(c) for c in counts[::step][:naive_n])
+    per_article = len(sentences) / articles
+    configs: dict[str, dict[str, Any]] = {}
+
+    def record(name: str, label: str, spec: dict[str, Any], texts: int, toks: int) -> None:
+        print(f"  {size} beam {beams}: {label} ...", file=sys.stderr, flush=True)
+        result = measure({**common, **spec, "label": label})
+        configs[name] = {"label": label, **rates(result, toks, texts, texts / per_article)}
+        print(
+            f"    {configs[name]['sentences_per_s']:.1f} sentences/s, "
+            f"{result['peak_rss_mib']:.0f} MiB",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    record(
+        "naive",
+        f"(a) naive, 1 sentence per generate ({naive_n}-sentence sample)",
+        {"kind": "naive", "sentences": subset},
+        len(subset),
+        subset_tokens,
+    )
+    record(
+        "batch64",
+        "(b) generate, batches of 64 in file order",
+        {"kind": "batch64", "sentences": sentences},
+        len(sentences),
+        tokens,
+    )
+    pipeline = {
+        "kind": "pipeline",
+        "sentences": [],
+        "yaml": str(yaml_path),
+        "corpus": str(corpus),
+        "db": str(work / "bench.db"),
+    }
+    record(
+        "pipeline",
+        "(c) pipeline translate, defaults",
+        {**pipeline, "engine": "transformers", "rerun": True},
+        len(sentences),
+        tokens,
+    )
+    record(
+        "pipeline_int8",
+        "(d) pipeline --quantize int8",
+        {**pipeline, "engine": "transformers", "quantize": "int8"},
+        len(sentences),
+        tokens,
+    )
+    ct2_model = convert_ct2(model)
+    if ct2_model is not None:
+        record(
+            "pipeline_ct2",
+            "(e) pipeline --engine ctranslate2 (int8)",
+            {**pipeline, "engine": "ctranslate2"},
+            len(sentences),
+            tokens,
+        )
+        record(
+            "ct2_raw",
+            "(e0) raw ctranslate2 translate_batch (int8, sorted, 64)",
+            {"kind": "ct2-raw", "sentences": sentences, "ct2_model": str(ct2_model)},
+            len(sentences),
+            tokens,
+        )
+    for name in ("naive", "batch64", "ct2_raw"):
+        if name in configs:
+            base_rate = configs[name]["tokens_per_s"]
+            for entry in configs.values():
+                entry[f"vs_{name}"] = entry["tokens_per_s"] / base_rate
+    first = configs["pipeline"]
+    if first.get("rerun_seconds"):
+        first["rerun_speedup"] = first["seconds"] / first["rerun_seconds"]
+    weights = weights_mib(model, size)
+    for entry in configs.values():
+        entry["rss_over_weights"] = entry["peak_rss_mib"] / weights
+        above = entry["peak_rss_mib"] - entry["baseline_rss_mib"]
+        entry["model_rss_over_weights"] = above / weights
+    return {
+        "size": size,
+        "beams": beams,
+        "sentences": len(sentences),
+        "articles": articles,
+        "generated_tokens": tokens,
+        "mean_source_tokens": sum(counts) / len(counts),
+        "min_source_tokens": min(counts),
+        "max_source_tokens": max(counts),
+        "weights_fp32_mib": weights,
+        "configs": configs,
+    }
+
+
+def convert_ct2(model: Path) -> Path | None:
+    try:
+        from pipeline.translate.ct2 import convert
+    except ImportError:
+        return None
+    try:
+        started = time.perf_counter()
+        folder = convert(str(model), None, "int8")
+    except Exception as exc:  # noqa: BLE001  # the benchmark goes on without CTranslate2
+        print(f"  CTranslate2 unavailable: {exc}", file=sys.stderr)
+        return None
+    print(f"  CTranslate2 model ready in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return folder
+
+
+def run_scaling(args: argparse.Namespace, counts: list[int]) -> dict[str, Any]:
+    """Cost against article count with the fastest configuration and 3-sentence articles."""
+    model = build_model("base", args.work / "models" / "base")
+    yaml_path = models_yaml(args.work / "models-base-beam1.yaml", model, "base", 1)
+    engine = "ctranslate2" if convert_ct2(model) is not None else "transformers"
+    rows = []
+    for count in counts:
+        corpus = write_corpus(
+            args.work / f"scaling-{count}", count * 3, seed=7, short=True, per_article=3
+        )
+        print(f"  scaling: {count} articles ...", file=sys.stderr, flush=True)
+        result = measure(
+            {
+                "kind": "pipeline",
+                "label": f"scaling {count}",
+                "sentences": [],
+                "model": str(model),
+                "beams": 1,
+                "threads": args.threads,
+                "prefix": "",
+                "yaml": str(yaml_path),
+                "corpus": str(corpus),
+                "db": str(args.work / "scaling.db"),
+                "engine": engine,
+                "quantize": None if engine == "ctranslate2" else "int8",
+            }
+        )
+        rows.append(
+            {
+                "articles": count,
+                "seconds": result["seconds"],
+                "seconds_per_article": result["seconds"] / count,
+                "peak_rss_mib": result["peak_rss_mib"],
+            }
+        )
+    return {"engine": engine, "sentences_per_article": 3, "rows": rows}
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import torch
+
+    return (
+        f"{cpu}, {os.cpu_count()} CPUs, torch {torch.__version__}, "
+        f"Python {platform.python_version()}, {platform.system()}"
+    )
+
+
+def table(result: dict[str, Any]) -> str:
+    lines = [
+        f"Machine: {result['machine']}; {result['threads']} threads; {result['date']}.",
+        "",
+        "| model | beams | configuration | tokens/s | sentences/s | articles/s | peak RSS MiB "
+        "| x (a) | x (b) | x raw CT2 |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for run in result["runs"]:
+        for entry in run["configs"].values():
+
+            def ratio(name: str, entry: dict[str, Any] = entry) -> str:
+                value = entry.get(f"vs_{name}")
+                return f"{value:.2f}" if value is not None else "-"
+
+            lines.append(
+                f"| {run['size']} | {run['beams']} | {entry['label']} | "
+                f"{entry['tokens_per_s']:.0f} | {entry['sentences_per_s']:.1f} | "
+                f"{entry['articles_per_s']:.2f} | {entry['peak_rss_mib']:.0f} | {ratio('naive')} | "
+                f"{ratio('batch64')} | {ratio('ct2_raw')} |"
+            )
+    lines.append("")
+    for run in result["runs"]:
+        first = run["configs"]["pipeline"]
+        lines.append(
+            f"- {run['size']} beam {run['beams']}: {run['sentences']} sentences in "
+            f"{run['articles']} articles, source tokens {run['min_source_tokens']}-"
+            f"{run['max_source_tokens']} (mean {run['mean_source_tokens']:.1f}), "
+            f"{run['generated_tokens']} generated tokens; fp32 weights "
+            f"{run['weights_fp32_mib']:.0f} MiB, default pipeline peak RSS "
+            f"{first['rss_over_weights']:.2f}x weights ({first['model_rss_over_weights']:.2f}x "
+            f"counting only memory above the process before loading); warm re-run "
+            f"{first.get('rerun_seconds', 0):.2f} s = {first.get('rerun_speedup', 0):.0f}x faster."
+        )
+    scaling = result.get("scaling")
+    if scaling:
+        lines += [
+            "",
+            f"Cost against article count ({scaling['engine']}, greedy, base, "
+            f"{scaling['sentences_per_article']} short sentences per article, fresh db):",
+            "",
+            "| articles | seconds | seconds/article |",
+            "|---|---|---|",
+        ]
+        lines += [
+            f"| {r['articles']} | {r['seconds']:.1f} | {r['seconds_per_article']:.3f} |"
+            for r in scaling["rows"]
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--sizes", default="base,tc-big")
+    parser.add_argument("--beams", default="1,4")
+    parser.add_argument(
+        "--sentences",
+        type=int,
+        default=2000,
+        help="sentences for base greedy (the target configuration)",
+    )
+    parser.add_argument(
+        "--other-sentences",
+        type=int,
+        default=300,
+        help="sentences for the slower combinations (tc-big, beam 4)",
+    )
+    parser.add_argument(
+        "--naive-sentences",
+        type=int,
+        default=100,
+        help="sample for (a), extrapolated (halved at beam 4)",
+    )
+    parser.add_argument("--scaling", default="1,10,100,1000", help="article counts; '' skips")
+    parser.add_argument("--threads", type=int, default=os.cpu_count() or 2)
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="base greedy, 300 sentences, scaling to 100 articles (~3 min)",
+    )
+    parser.add_argument(
+        "--work", type=Path, default=Path.home() / ".cache" / "pipeline" / "bench-throughput"
+    )
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=ROOT.parent / "shared" / "data",
+        help="unused: the corpus is built from project text",
+    )
+    args = parser.parse_args(argv)
+    if args.child:
+        print(json.dumps(child(json.loads(sys.stdin.read()))))
+        return 0
+    if args.quick:
+        args.sizes, args.beams, args.sentences, args.scaling = "base", "1", 300, "1,10,100"
+        args.naive_sentences = min(args.naive_sentences, 30)
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ.setdefault("PIPELINE_CT2_CACHE", str(args.work / "ct2"))
+    args.work.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    result: dict[str, Any] = {
+        "date": datetime.now().isoformat(timespec="seconds"),
+        "machine": machine(),
+        "threads": args.threads,
+        "quick": args.quick,
+        "forced_length": f"ceil({RATIO} * source tokens) + {EXTRA}",
+        "runs": [],
+    }
+    for size in args.sizes.split(","):
+        for beams in (int(b) for b in args.beams.split(",")):
+            n = args.sentences if (size, beams) == ("base", 1) else args.other_sentences
+            result["runs"].append(run_size_beam(args, size, beams, n))
+    counts = [int(c) for c in args.scaling.split(",") if c]
+    if counts:
+        result["scaling"] = run_scaling(args, counts)
+    result["total_seconds"] = time.perf_counter() - started
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"throughput-{datetime.now():%Y-%m-%d-%H%M}.json"
+    out.write_text(json.dumps(result, indent=1), "utf-8")
+    text = table(result)
+    LATEST.write_text(
+        "# Throughput: latest run\n\nWritten by `benchmarks/throughput.py`"
+        f"{' --quick' if args.quick else ''}; JSON in {out.name}.\n\n{text}",
+        "utf-8",
+    )
+    print(text)
+    print(f"({result['total_seconds']:.0f} s; wrote {out} and {LATEST})", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
