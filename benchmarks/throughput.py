@@ -33,6 +33,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
 LATEST = ROOT / "benchmarks" / "throughput-latest.md"
@@ -58,38 +63,14 @@ ARCH: dict[str, dict[str, Any]] = {
         "targets": ("uk", "ru"),
     },
 }
-NAMES = [
-    "Kovalenko",
-    "Shevchuk",
-    "Melnyk",
-    "Bondarenko",
-    "Tkachenko",
-    "Kravchenko",
-    "Oliynyk",
-    "Hrytsenko",
-    "Lysenko",
-    "Marchenko",
-    "Savchenko",
-    "Rudenko",
-    "Petrenko",
-    "Moroz",
-]
-CITIES = [
-    "Kyiv",
-    "Odesa",
-    "Lviv",
-    "Kharkiv",
-    "Dnipro",
-    "Zaporizhzhia",
-    "Mykolaiv",
-    "Poltava",
-    "Chernihiv",
-    "Vinnytsia",
-    "Uzhhorod",
-    "Sumy",
-    "Rivne",
-    "Kherson",
-]
+NAMES = _words(
+    "Kovalenko Shevchuk Melnyk Bondarenko Tkachenko Kravchenko Oliynyk Hrytsenko Lysenko "
+    "Marchenko Savchenko Rudenko Petrenko Moroz"
+)
+CITIES = _words(
+    "Kyiv Odesa Lviv Kharkiv Dnipro Zaporizhzhia Mykolaiv Poltava Chernihiv Vinnytsia Uzhhorod "
+    "Sumy Rivne Kherson"
+)
 
 
 # ----------------------------------------------------------------------------- preparation

@@ -38,6 +38,7 @@ def analyze(raw: RawArticle) -> Article:
         paragraphs=tuple(paragraphs),
         content_hash=raw.content_hash,
         dropped=raw.dropped,
+        translation_of=raw.translation_of,
     )
 
 

@@ -18,6 +18,7 @@ from pipeline.cli_options import (
     open_store,
 )
 from pipeline.ingest import IngestOptions
+from pipeline.store import EditionLink
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -74,6 +75,13 @@ def ingest(
                     if isinstance(result, jobs.Failure):
                         failed += 1
                         click.echo(f"error: {result}", err=True)
+                        continue
+                    if isinstance(result, EditionLink):
+                        click.echo(
+                            f"linked    {result.edition_id}  {result.lang} edition of"
+                            f" {result.original_id}: {result.aligned}/{result.segments}"
+                            " sentences aligned as human versions"
+                        )
                         continue
                     article, saved = result.article, result.result
                     assert saved is not None
@@ -141,8 +149,10 @@ def list_articles(db_path: Path) -> None:
     click.echo(f"{'id':12}  {'lang':8} {'rev':>3} {'seg':>4}  {'uk':>4} {'ru':>4} {'en':>4}  title")
     for s in summaries:
         counts = "  ".join(f"{s.versions.get(lang, 0):>3}" for lang in ("uk", "ru", "en"))
+        edition = f"  (edition of {s.edition_of})" if s.edition_of else ""
         click.echo(
-            f"{s.id:12}  {s.lang:8} {s.revision:>3} {s.segments:>4}  {counts}  {s.title[:50]}"
+            f"{s.id:12}  {s.lang:8} {s.revision:>3} {s.segments:>4}  {counts}"
+            f"  {s.title[:50]}{edition}"
         )
 
 

@@ -44,6 +44,7 @@ class RawArticle:
     lang_hint: str | None = None
     dropped: tuple[str, ...] = ()
     encoding: str = "utf-8"
+    translation_of: str | None = None  # url or key of the original when this is an edition
 
     @property
     def article_id(self) -> str:
@@ -52,7 +53,8 @@ class RawArticle:
     @property
     def content_hash(self) -> str:
         h = hashlib.sha256()
-        for part in (self.title, self.author or "", self.date or "", self.url or ""):
+        meta = (self.title, self.author, self.date, self.url, self.translation_of)
+        for part in (p or "" for p in meta):
             h.update(part.encode("utf-8") + b"\x00")
         for block in self.blocks:
             h.update(f"{block.kind}\x01{block.text}\x00".encode())
@@ -94,6 +96,7 @@ class Article:
     paragraphs: tuple[Paragraph, ...]
     content_hash: str
     dropped: tuple[str, ...] = ()
+    translation_of: str | None = None
 
     @property
     def segments(self) -> list[Segment]:
@@ -166,6 +169,7 @@ class ArticleSummary:
     segments: int
     date: str | None = None
     versions: dict[str, int] = field(default_factory=dict)  # lang -> segments with a version
+    edition_of: str | None = None  # the original's id when this is a human edition of it
 
 
 def slugify(title: str, article_id: str, *, max_len: int = 60) -> str:

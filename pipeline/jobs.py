@@ -6,6 +6,7 @@ how to show them; nothing here prints.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 from pipeline.analyze import analyze
 from pipeline.domain import LANGS, Article, PipelineError, Segment, Version
 from pipeline.ingest import IngestError, IngestOptions, iter_articles
-from pipeline.store import SaveResult, Store, StoredArticle
+from pipeline.store import ArticleNotFound, EditionLink, SaveResult, Store, StoredArticle
 
 if TYPE_CHECKING:
     from pipeline.translate import Engine, EngineOptions, Translation
@@ -51,12 +52,39 @@ def parse_paths(paths: Sequence[Path], options: IngestOptions) -> Iterator[Artic
 
 def ingest_paths(
     paths: Sequence[Path], store: Store, options: IngestOptions
-) -> Iterator[Ingested | Failure]:
+) -> Iterator[Ingested | EditionLink | Failure]:
+    """Store every article; then link human editions (front matter `translation_of`) to their
+    originals, once the whole batch is in, since an edition may come before its original."""
+    editions: list[Article] = []
     for item in parse_paths(paths, options):
         if isinstance(item, Failure):
             yield item
-        else:
-            yield Ingested(item, store.save_article(item))
+            continue
+        yield Ingested(item, store.save_article(item))
+        if item.translation_of:
+            editions.append(item)
+    for edition in editions:
+        assert edition.translation_of is not None
+        original = _original_id(store, edition.translation_of)
+        if original is None:
+            yield Failure(
+                edition.source_path,
+                f"translation_of {edition.translation_of!r} names no stored article; ingest the"
+                " original too (the edition was stored as an article of its own)",
+            )
+            continue
+        yield store.link_edition(edition.id, original)
+
+
+def _original_id(store: Store, reference: str) -> str | None:
+    """The article a `translation_of` value names: by url/key, else any id, slug or path."""
+    candidate = hashlib.sha1(reference.encode("utf-8")).hexdigest()[:12]
+    for ref in (candidate, reference):
+        try:
+            return store.resolve(ref)
+        except ArticleNotFound:
+            continue
+    return None
 
 
 # -- translation -----------------------------------------------------------------------------
@@ -81,6 +109,7 @@ class RunReport:
     split: int = 0
     flagged: int = 0
     kept: int = 0
+    editions: int = 0
     failures: list[Failure] = field(default_factory=list)
     elapsed: float = 0.0
 
@@ -89,10 +118,12 @@ class RunReport:
         return len(self.failures)
 
     def summary(self) -> str:
+        editions = f" (+{self.editions} human editions)" if self.editions else ""
         return (
-            f"articles {self.articles}, segments {self.segments}, translated {self.translated},"
-            f" reused from memory {self.reused}, split {self.split}, flagged {self.flagged},"
-            f" kept as is {self.kept}, failed {self.failed} ({self.elapsed:.1f} s)"
+            f"articles {self.articles}{editions}, segments {self.segments},"
+            f" translated {self.translated}, reused from memory {self.reused},"
+            f" split {self.split}, flagged {self.flagged}, kept as is {self.kept},"
+            f" failed {self.failed} ({self.elapsed:.1f} s)"
         )
 
 
@@ -134,9 +165,13 @@ def translate_paths(
         if isinstance(item, Failure):
             report.failures.append(item)
             progress.failed(item)
-        elif item.article.id not in article_ids:
+        elif isinstance(item, Ingested) and item.article.id not in article_ids:
             article_ids.append(item.article.id)
-    stored_articles = [store.article(article_id) for article_id in article_ids]
+    # A human edition is a set of versions of its original, translated with the original.
+    stored_articles = [
+        stored for stored in map(store.article, article_ids) if stored.edition_of is None
+    ]
+    report.editions = len(article_ids) - len(stored_articles)
     pending = [
         _Pending(
             stored, [(s, lang) for lang in options.targets for s in store.missing(stored, lang)]

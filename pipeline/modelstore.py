@@ -6,6 +6,7 @@ Loading a model is the engine's job (pipeline/translate); it asks here for the f
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Callable, Iterable
@@ -88,6 +89,38 @@ def _cached_file(
     except ValueError:  # not a valid repo id
         return None
     return found if isinstance(found, str) else None
+
+
+@functools.cache
+def hub_reachable(timeout: float = 5.0) -> bool:
+    """One quick probe of the hub (no retries), so an offline run fails in seconds, not minutes."""
+    import os
+    import urllib.error
+    import urllib.request
+
+    from huggingface_hub import constants
+
+    if constants.HF_HUB_OFFLINE or os.environ.get("TRANSFORMERS_OFFLINE") == "1":
+        return False
+    try:
+        request = urllib.request.Request(constants.ENDPOINT, method="HEAD")
+        with urllib.request.urlopen(request, timeout=timeout):
+            return True
+    except urllib.error.HTTPError:
+        return True  # it answered
+    except (OSError, ValueError):
+        return False
+
+
+def ensure_available(route: Route) -> None:
+    """Raise the one-line 'neither cached nor reachable' error before transformers retries."""
+    if route.is_local or is_cached(route.model, route.revision) or hub_reachable():
+        return
+    raise ModelUnavailableError(
+        f"model {route.model!r} (route {route.name}) is not in the local cache and the hub is"
+        " unreachable: run `pipeline models pull` where the hub is reachable, or use offline"
+        " demo models (`pipeline models demo DIR`, then --models DIR/models.yaml)"
+    )
 
 
 def is_cached(model_id: str, revision: str | None = None, *, cache_dir: CachePath = None) -> bool:

@@ -43,6 +43,11 @@ GENERATION_SETTINGS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "num_beams": (_positive_int, "an integer >= 1"),
     "max_new_tokens_ratio": (_positive_number, "a number > 0"),
     "max_new_tokens_extra": (_non_negative_int, "an integer >= 0"),
+    # Benchmarks force output lengths (min = max) so random weights do the real work; 0 is off.
+    "min_new_tokens_ratio": (
+        lambda v: isinstance(v, int | float) and not isinstance(v, bool) and v >= 0,
+        "a number >= 0",
+    ),
     "length_penalty": (_positive_number, "a number > 0"),
     "repetition_penalty": (_positive_number, "a number > 0"),
     "no_repeat_ngram_size": (_non_negative_int, "an integer >= 0"),
@@ -92,6 +97,14 @@ class Route:
         ratio = float(self.generation["max_new_tokens_ratio"])
         extra = int(self.generation["max_new_tokens_extra"])
         return min(math.ceil(ratio * input_tokens) + extra, MODEL_MAX_TOKENS)
+
+    def min_new_tokens(self, input_tokens: int) -> int:
+        """The forced minimum output length (0: none), never above the cap."""
+        ratio = float(self.generation.get("min_new_tokens_ratio") or 0)
+        if ratio <= 0:
+            return 0
+        extra = int(self.generation["max_new_tokens_extra"])
+        return min(math.ceil(ratio * input_tokens) + extra, self.max_new_tokens(input_tokens))
 
 
 @dataclass(frozen=True)

@@ -105,6 +105,11 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (signature_key, source)
     ) WITHOUT ROWID;
     """,
+    # 2: human editions (the same story published in another language) link to their original
+    """
+    ALTER TABLE revisions ADD COLUMN translation_of TEXT;
+    ALTER TABLE articles ADD COLUMN edition_of TEXT REFERENCES articles(id) ON DELETE SET NULL;
+    """,
 )
 
 
@@ -113,6 +118,15 @@ class SaveResult:
     article_id: str
     status: str  # "new", "revised" or "unchanged"
     revision: int
+
+
+@dataclass(frozen=True)
+class EditionLink:
+    edition_id: str
+    original_id: str
+    lang: str
+    aligned: int  # original segments that received the edition's sentence as a human version
+    segments: int
 
 
 @dataclass(frozen=True)
@@ -133,6 +147,8 @@ class StoredArticle:
     confidence: float
     segments: tuple[Segment, ...]
     created: str
+    edition_of: str | None = None
+    translation_of: str | None = None
 
 
 def now() -> str:
@@ -230,8 +246,8 @@ class Store:
             )
             revision_id = conn.execute(
                 "INSERT INTO revisions (article_id, number, content_hash, source_path, format,"
-                " title, author, date, url, lang, confidence, dropped, created)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " title, author, date, url, lang, confidence, dropped, created, translation_of)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     article.id,
                     number,
@@ -246,6 +262,7 @@ class Store:
                     article.confidence,
                     json.dumps(list(article.dropped), ensure_ascii=False),
                     created,
+                    article.translation_of,
                 ),
             ).lastrowid
             for segment in article.segments:
@@ -295,7 +312,8 @@ class Store:
     def article(self, ref: str, *, revision: int | None = None) -> StoredArticle:
         article_id = self.resolve(ref)
         query = (
-            "SELECT r.*, a.slug FROM revisions r JOIN articles a ON a.id = r.article_id"
+            "SELECT r.*, a.slug, a.edition_of FROM revisions r"
+            " JOIN articles a ON a.id = r.article_id"
             " WHERE r.article_id = ?"
         )
         params: tuple[object, ...] = (article_id,)
@@ -336,15 +354,20 @@ class Store:
             confidence=row["confidence"],
             segments=segments,
             created=row["created"],
+            edition_of=row["edition_of"],
+            translation_of=row["translation_of"],
         )
 
-    def article_ids(self) -> list[str]:
-        return [r["id"] for r in self.conn.execute("SELECT id FROM articles ORDER BY id")]
+    def article_ids(self, *, editions: bool = False) -> list[str]:
+        """Stored articles; human editions of another article only when asked for."""
+        where = "" if editions else " WHERE edition_of IS NULL"
+        return [r["id"] for r in self.conn.execute(f"SELECT id FROM articles{where} ORDER BY id")]
 
     def list_articles(self) -> list[ArticleSummary]:
         rows = self.conn.execute(
             """
-            SELECT a.id, r.title, r.lang, r.source_path, r.number, r.date, r.id AS revision_id,
+            SELECT a.id, a.edition_of, r.title, r.lang, r.source_path, r.number, r.date,
+                   r.id AS revision_id,
                    (SELECT COUNT(*) FROM segments s WHERE s.revision_id = r.id) AS n
             FROM articles a JOIN revisions r ON r.article_id = a.id
             WHERE r.number = (SELECT MAX(number) FROM revisions WHERE article_id = a.id)
@@ -372,6 +395,7 @@ class Store:
                     segments=row["n"],
                     date=row["date"],
                     versions=counts,
+                    edition_of=row["edition_of"],
                 )
             )
         return summaries
@@ -381,6 +405,49 @@ class Store:
         with self.transaction() as conn:
             conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
         return article_id
+
+    def link_edition(self, edition_ref: str, original_ref: str) -> EditionLink:
+        """Record an article as a human edition of another, in one transaction.
+
+        Where a paragraph of the edition has as many sentences as the original's, each sentence
+        becomes the human version of the original's sentence at the same index; other
+        paragraphs are left to machine translation.
+        """
+        edition = self.article(edition_ref)
+        original = self.article(original_ref)
+        if edition.id == original.id:
+            raise StoreError(f"{edition.source_path}: an article cannot be an edition of itself")
+        lang = edition.lang
+        theirs = _by_paragraph(edition.segments)
+        ours = _by_paragraph(original.segments)
+        have = {
+            (v.segment_id, v.text)
+            for v in self.article_versions(original, lang=lang)
+            if v.origin in ("human", "source")
+        }
+        versions = []
+        for para, segments in ours.items():
+            match = theirs.get(para)
+            if match is None or len(match) != len(segments):
+                continue
+            for mine, other in zip(segments, match, strict=True):
+                if mine.lang != lang and mine.id is not None and (mine.id, other.text) not in have:
+                    versions.append(
+                        Version(
+                            segment_id=mine.id,
+                            lang=lang,
+                            text=other.text,
+                            origin="human",
+                            state="approved",
+                        )
+                    )
+        aligned = sum(len(s) for p, s in ours.items() if p in theirs and len(theirs[p]) == len(s))
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE articles SET edition_of = ? WHERE id = ?", (original.id, edition.id)
+            )
+            _insert_versions(conn, versions)
+        return EditionLink(edition.id, original.id, lang, aligned, len(original.segments))
 
     # -- versions -------------------------------------------------------------------------
 
@@ -417,39 +484,20 @@ class Store:
         return best
 
     def missing(self, stored: StoredArticle, lang: str) -> list[Segment]:
-        """Segments of an article with no version at all in lang."""
-        have = {v.segment_id for v in self.article_versions(stored, lang=lang)}
+        """Segments of an article with neither source nor machine text in lang.
+
+        Human versions don't count: the machine text is kept beside them for comparison."""
+        have = {
+            v.segment_id
+            for v in self.article_versions(stored, lang=lang)
+            if v.origin in ("source", "machine")
+        }
         return [s for s in stored.segments if s.id not in have]
 
     def add_versions(self, versions: Sequence[Version]) -> int:
         """Insert versions in one transaction; a machine version already there is skipped."""
-        inserted = 0
-        created = now()
         with self.transaction() as conn:
-            for v in versions:
-                sig = v.signature
-                cursor = conn.execute(
-                    "INSERT OR IGNORE INTO versions (segment_id, lang, text, origin, state,"
-                    " model_id, model_revision, decoding, route, engine, signature_key, flags,"
-                    " created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        v.segment_id,
-                        v.lang,
-                        v.text,
-                        v.origin,
-                        v.state,
-                        sig.model_id if sig else None,
-                        sig.revision if sig else None,
-                        sig.decoding if sig else None,
-                        sig.route if sig else None,
-                        sig.engine if sig else None,
-                        sig.key if sig else ("" if v.origin == "machine" else None),
-                        json.dumps(list(v.flags)),
-                        v.created or created,
-                    ),
-                )
-                inserted += cursor.rowcount
-        return inserted
+            return _insert_versions(conn, versions)
 
     def set_state(self, version_ids: Sequence[int], state: str) -> None:
         with self.transaction() as conn:
@@ -507,6 +555,42 @@ def _version(row: sqlite3.Row) -> Version:
         flags=tuple(json.loads(row["flags"])),
         created=row["created"],
     )
+
+
+def _insert_versions(conn: sqlite3.Connection, versions: Sequence[Version]) -> int:
+    inserted = 0
+    created = now()
+    for v in versions:
+        sig = v.signature
+        cursor = conn.execute(
+            "INSERT OR IGNORE INTO versions (segment_id, lang, text, origin, state, model_id,"
+            " model_revision, decoding, route, engine, signature_key, flags, created)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                v.segment_id,
+                v.lang,
+                v.text,
+                v.origin,
+                v.state,
+                sig.model_id if sig else None,
+                sig.revision if sig else None,
+                sig.decoding if sig else None,
+                sig.route if sig else None,
+                sig.engine if sig else None,
+                sig.key if sig else ("" if v.origin == "machine" else None),
+                json.dumps(list(v.flags)),
+                v.created or created,
+            ),
+        )
+        inserted += cursor.rowcount
+    return inserted
+
+
+def _by_paragraph(segments: Sequence[Segment]) -> dict[int, list[Segment]]:
+    paragraphs: dict[int, list[Segment]] = {}
+    for segment in segments:
+        paragraphs.setdefault(segment.para_index, []).append(segment)
+    return paragraphs
 
 
 def _statements(script: str) -> list[str]:

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.domain import Article, Paragraph, Sentence, Signature, Version
-from pipeline.store import ArticleNotFound, Store, StoreError
+from pipeline.store import MIGRATIONS, ArticleNotFound, Store, StoreError
 
 SIGNATURE = Signature(model_id="m/uk-en", revision="abc", decoding='{"num_beams":4}', route="uk>en")
 
@@ -49,7 +49,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 
 def test_new_database_is_migrated_with_wal_and_foreign_keys(store: Store) -> None:
-    assert store.schema_version == 1
+    assert store.schema_version == len(MIGRATIONS)
     assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
 
@@ -59,7 +59,7 @@ def test_reopening_keeps_data_and_schema(tmp_path: Path) -> None:
     with Store(path) as first:
         first.save_article(make_article())
     with Store(path) as second:
-        assert second.schema_version == 1
+        assert second.schema_version == len(MIGRATIONS)
         assert [s.id for s in second.list_articles()] == ["a1b2c3d4e5f6"]
 
 
@@ -212,3 +212,59 @@ def test_deleting_an_article_removes_everything_under_it(store: Store) -> None:
     store.delete_article("a1b2c3")
     for table in ("articles", "revisions", "segments", "versions"):
         assert store.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0
+
+
+def test_a_first_schema_database_is_migrated_with_its_data(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    conn.executescript(MIGRATIONS[0])
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute("INSERT INTO articles (id, key, slug, created) VALUES ('a1', 'k', 's', 'now')")
+    conn.commit()
+    conn.close()
+    with Store(path) as store:
+        assert store.schema_version == len(MIGRATIONS)
+        assert store.article_ids() == ["a1"]
+
+
+def test_an_edition_gives_human_versions_where_paragraphs_align(store: Store) -> None:
+    store.save_article(make_article())
+    ru = make_article("ed1111111111", title="Заголовок по-русски")
+    paragraphs = (
+        ru.paragraphs[0],
+        Paragraph(
+            1,
+            "p",
+            "x",
+            "ru",
+            0.9,
+            (
+                Sentence(0, "Первое предложение.", "ru", 0.9),
+                Sentence(1, "«Это цитата».", "ru", 0.9),
+            ),
+        ),
+        Paragraph(
+            2,
+            "li",
+            "x",
+            "ru",
+            0.9,
+            (Sentence(0, "Пункт.", "ru", 0.9), Sentence(1, "Лишнее.", "ru", 0.9)),
+        ),
+    )
+    store.save_article(replace(ru, lang="ru", paragraphs=paragraphs))
+    link = store.link_edition("ed1111111111", "a1b2c3d4e5f6")
+    assert (link.lang, link.aligned, link.segments) == ("ru", 3, 4)
+    original = store.article("a1b2c3d4e5f6")
+    human = {
+        v.segment_id: v.text
+        for v in store.article_versions(original, lang="ru")
+        if v.origin == "human"
+    }
+    # the title and the first sentence; the quote already has its source text; the list item
+    # paragraph has a different sentence count and is left to the machine
+    assert sorted(human.values()) == ["Заголовок по-русски", "Первое предложение."]
+    assert store.article_ids() == ["a1b2c3d4e5f6"]
+    assert store.article("ed1111111111").edition_of == "a1b2c3d4e5f6"
+    assert store.link_edition("ed1111111111", "a1b2c3d4e5f6").aligned == 3
+    assert len(store.article_versions(original, lang="ru")) == 3  # no duplicates on relink

@@ -205,6 +205,7 @@ def _read_markdown(
             lang_hint=_lang(parts.meta.get("lang") or parts.meta.get("language")),
             dropped=tuple(parts.dropped),
             encoding=encoding,
+            translation_of=meta_text(parts.meta.get("translation_of")),
         )
     ]
 
@@ -265,6 +266,7 @@ def _record_article(
         url=url,
         lang_hint=_lang(data.get("lang") or data.get("language")),
         encoding=encoding,
+        translation_of=jsonfmt.field_text(data, ("translation_of",)),
     )
 
 

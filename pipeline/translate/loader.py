@@ -128,6 +128,9 @@ class ModelLoader:
         from transformers import MarianMTModel, MarianTokenizer
         from transformers.utils import logging as hf_logging
 
+        from pipeline.modelstore import ensure_available
+
+        ensure_available(route)
         # The job draws its own progress; per-load bars would interleave with it.
         hf_logging.disable_progress_bar()
         where = f"model {route.model!r} (route {route.name})"

@@ -74,9 +74,11 @@ class MarianTranslator:
         generation = self.route.generation
         ratio = generation.get("max_new_tokens_ratio", 2.0)
         extra = generation.get("max_new_tokens_extra", 10)
+        forced = generation.get("min_new_tokens_ratio") or 0
         return {
             **self.generate_kwargs,
             **overrides,
+            **({"min_new_tokens": f"ceil({forced}*n)+{extra}"} if forced else {}),
             "max_new_tokens": f"ceil({ratio}*n)+{extra}",
             "max_input_tokens": self.max_input_tokens,
             "target_token": self.route.target_token,
@@ -194,11 +196,15 @@ class MarianTranslator:
                 [self._prefix + p.text for p in members], return_tensors="pt", padding=True
             )
             longest = int(encoded["input_ids"].shape[1])
+            max_new = self.max_new_tokens(loaded, longest)
+            min_new = min(self.route.min_new_tokens(longest), max_new)
+            if min_new:
+                kwargs["min_new_tokens"] = min_new
             with torch.inference_mode():
                 output = loaded.model.generate(
                     input_ids=encoded["input_ids"].to(loaded.device),
                     attention_mask=encoded["attention_mask"].to(loaded.device),
-                    max_new_tokens=self.max_new_tokens(loaded, longest),
+                    max_new_tokens=max_new,
                     **kwargs,
                 )
             self.generate_calls += 1
