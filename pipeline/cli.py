@@ -76,6 +76,9 @@ def ingest(
                         failed += 1
                         click.echo(f"error: {result}", err=True)
                         continue
+                    if isinstance(result, jobs.Notice):
+                        click.echo(f"warning: {result}", err=True)
+                        continue
                     if isinstance(result, EditionLink):
                         click.echo(
                             f"linked    {result.edition_id}  {result.lang} edition of"
@@ -93,7 +96,7 @@ def ingest(
                         for line in article.dropped:
                             click.echo(f"    dropped: {line}")
     if failed:
-        click.echo(f"{failed} file(s) failed", err=True)
+        click.echo(f"{failed} input(s) failed", err=True)
         sys.exit(EXIT_PARTIAL)
 
 

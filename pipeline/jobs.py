@@ -33,6 +33,17 @@ class Failure:
 
 
 @dataclass(frozen=True)
+class Notice:
+    """Something the user should know that did not stop an article from being stored."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+@dataclass(frozen=True)
 class Ingested:
     article: Article
     result: SaveResult | None  # None when nothing was stored (--json)
@@ -52,7 +63,7 @@ def parse_paths(paths: Sequence[Path], options: IngestOptions) -> Iterator[Artic
 
 def ingest_paths(
     paths: Sequence[Path], store: Store, options: IngestOptions
-) -> Iterator[Ingested | EditionLink | Failure]:
+) -> Iterator[Ingested | EditionLink | Notice | Failure]:
     """Store every article; then link human editions (front matter `translation_of`) to their
     originals, once the whole batch is in, since an edition may come before its original."""
     editions: list[Article] = []
@@ -67,10 +78,10 @@ def ingest_paths(
         assert edition.translation_of is not None
         original = _original_id(store, edition.translation_of)
         if original is None:
-            yield Failure(
+            yield Notice(
                 edition.source_path,
-                f"translation_of {edition.translation_of!r} names no stored article; ingest the"
-                " original too (the edition was stored as an article of its own)",
+                f"translation_of {edition.translation_of!r} names no stored article, so this"
+                " edition is stored as an article of its own; ingest the original to link them",
             )
             continue
         yield store.link_edition(edition.id, original)
@@ -160,18 +171,7 @@ def translate_paths(
     progress = progress or Progress()
     report = RunReport()
     started = time.monotonic()
-    article_ids: list[str] = []
-    for item in ingest_paths(paths, store, options.ingest):
-        if isinstance(item, Failure):
-            report.failures.append(item)
-            progress.failed(item)
-        elif isinstance(item, Ingested) and item.article.id not in article_ids:
-            article_ids.append(item.article.id)
-    # A human edition is a set of versions of its original, translated with the original.
-    stored_articles = [
-        stored for stored in map(store.article, article_ids) if stored.edition_of is None
-    ]
-    report.editions = len(article_ids) - len(stored_articles)
+    stored_articles = _ingest_originals(paths, store, options.ingest, report, progress)
     pending = [
         _Pending(
             stored, [(s, lang) for lang in options.targets for s in store.missing(stored, lang)]
@@ -180,12 +180,13 @@ def translate_paths(
     ]
     report.articles = len(stored_articles)
     report.segments = sum(len(s.segments) for s in stored_articles)
+    pending = [p for p in pending if p.work]
     progress.start(len(pending), sum(len(p.work) for p in pending))
-    if any(p.work for p in pending):
+    if pending:
         table = load_table(options.models_file)
         engine = build_engine(table, options.engine, memory=store)
         try:
-            for chunk in _chunks([p for p in pending if p.work], options.chunk_segments):
+            for chunk in _chunks(pending, options.chunk_segments):
                 _translate_chunk(chunk, engine, store, report, progress)
         finally:
             engine.close()
@@ -196,6 +197,27 @@ def translate_paths(
             write_article_files(store, stored, options.out_dir)
     report.elapsed = time.monotonic() - started
     return report
+
+
+def _ingest_originals(
+    paths: Sequence[Path],
+    store: Store,
+    options: IngestOptions,
+    report: RunReport,
+    progress: Progress,
+) -> list[StoredArticle]:
+    """Ingest paths; the stored articles to translate (human editions are translated as versions
+    of their original, so they are left out)."""
+    article_ids: list[str] = []
+    for item in ingest_paths(paths, store, options):
+        if isinstance(item, Failure):
+            report.failures.append(item)
+            progress.failed(item)
+        elif isinstance(item, Ingested) and item.article.id not in article_ids:
+            article_ids.append(item.article.id)
+    originals = [stored for stored in map(store.article, article_ids) if stored.edition_of is None]
+    report.editions = len(article_ids) - len(originals)
+    return originals
 
 
 def _chunks(pending: list[_Pending], budget: int) -> Iterable[list[_Pending]]:

@@ -61,6 +61,7 @@ def test_ingest_stores_every_sample_and_a_rerun_is_a_noop(runner: CliRunner, db:
     assert first.exit_code == 0, first.output
     expected = json.loads((SAMPLES / "expected.json").read_text(encoding="utf-8"))
     assert first.output.count("new ") == len(expected)
+    assert first.output.count("edition of") == 2  # the ru and en editions of the uk story
     second = runner.invoke(main, ["ingest", str(SAMPLES), "--db", db])
     assert second.exit_code == 0
     assert second.output.count("unchanged") == len(expected)
@@ -150,3 +151,14 @@ def test_show_and_rm_fail_clearly_for_unknown_articles(runner: CliRunner, db: st
     assert result.exit_code == 1
     assert "no article 'nope'" in result.output
     assert runner.invoke(main, ["rm", "nope", "--db", db]).exit_code == 1
+
+
+def test_an_edition_without_its_original_is_stored_with_a_warning(
+    runner: CliRunner, db: str
+) -> None:
+    edition = SAMPLES / "set-city-budget" / "city-budget.ru.md"
+    result = runner.invoke(main, ["ingest", str(edition), "--db", db])
+    assert result.exit_code == 0
+    assert "warning:" in result.output and "ingest the original" in result.output
+    linked = runner.invoke(main, ["ingest", str(edition.parent), "--db", db])
+    assert linked.output.count("edition of") == 2
