@@ -56,6 +56,9 @@ GENERATION_SETTINGS: dict[str, tuple[Callable[[Any], bool], str]] = {
         f"an integer from 1 to {MODEL_MAX_TOKENS}",
     ),
     "batch_size": (_positive_int, "an integer >= 1"),
+    # Re-decode outputs that loop. Benchmarks on random weights turn it off: such models loop
+    # on every sentence, which real checkpoints don't.
+    "loop_retry": (lambda v: isinstance(v, bool), "true or false"),
 }
 _TOP_KEYS = {"version", "default_profile", "pivot", "inherit", "generation", "profiles"}
 _PROFILE_KEYS = {"generation", "description"}

@@ -70,7 +70,7 @@ def test_generation_merges_route_over_profile_over_top(packaged: RoutingTable):
     quality_uk_en = packaged.plan("uk", "en")[0]
     fast_uk_en = packaged.plan("uk", "en", "fast")[0]
     assert (fast_ru_en.generation["num_beams"], fast_uk_en.generation["num_beams"]) == (6, 4)
-    assert (quality_uk_en.generation["batch_size"], fast_uk_en.generation["batch_size"]) == (8, 16)
+    assert (quality_uk_en.generation["batch_size"], fast_uk_en.generation["batch_size"]) == (32, 64)
     with pytest.raises(TypeError):
         fast_uk_en.generation["num_beams"] = 1  # type: ignore[index]
     assert len({fast_uk_en, packaged.plan("uk", "en", "fast")[0], quality_uk_en}) == 2
@@ -149,7 +149,7 @@ def test_overlay_merges_into_a_route_and_adds_a_profile(tmp_path: Path):
     assert (mine.model, mine.generation["num_beams"], mine.generation["batch_size"]) == (
         "Org/my-uk-en",
         2,
-        16,
+        64,
     )
     assert str(path) in table.path
 

@@ -150,11 +150,13 @@ class MarianTranslator:
         pieces = {t: _Piece(t, self.token_count(loaded, t)) for t in piece_texts}
         self._generate(loaded, list(pieces.values()), {})
         looped = [p for p in pieces.values() if has_loop(p.output) and not has_loop(p.text)]
-        if looped:
+        if looped and self.route.generation.get("loop_retry", True):
             self._generate(loaded, looped, LOOP_RETRY)
             for piece in looped:
                 piece.retried = True
                 piece.looped = has_loop(piece.output)
+        for piece in looped:
+            piece.looped = piece.looped or not piece.retried
         base = self.signature
         retried = self._signature(self.decoding(**LOOP_RETRY))
         results = []
