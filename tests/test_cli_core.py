@@ -162,3 +162,34 @@ def test_an_edition_without_its_original_is_stored_with_a_warning(
     assert "warning:" in result.output and "ingest the original" in result.output
     linked = runner.invoke(main, ["ingest", str(edition.parent), "--db", db])
     assert linked.output.count("edition of") == 2
+
+
+def _expected_samples() -> list[dict[str, object]]:
+    return json.loads((SAMPLES / "expected.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def parsed_samples() -> list[dict[str, object]]:
+    result = CliRunner().invoke(main, ["ingest", "--json", str(SAMPLES)])
+    assert result.exit_code == 0, result.output
+    return [json.loads(line) for line in result.output.splitlines()]
+
+
+@pytest.mark.parametrize("entry", _expected_samples(), ids=lambda e: f"{e['file']}#{e['record']}")
+def test_every_sample_is_detected_in_its_language_title_and_body(
+    parsed_samples: list[dict[str, object]], entry: dict[str, object]
+) -> None:
+    matches = [
+        a
+        for a in parsed_samples
+        if Path(str(a["source_path"])).name == Path(str(entry["file"])).name
+        and a["title"] == entry["title"]
+    ]
+    assert len(matches) == 1, entry["file"]
+    article = matches[0]
+    assert article["lang"] == entry["lang"]
+    paragraphs = article["paragraphs"]
+    assert isinstance(paragraphs, list)
+    assert len(paragraphs) == int(str(entry["paragraphs"])) + 1  # + the headline
+    labels = [p["lang"] for p in paragraphs]
+    assert labels.count(entry["lang"]) >= len(labels) - 2  # a quote may be in another language
