@@ -38,6 +38,11 @@ def db(tmp_path: Path) -> str:
         ["models", "list"],
         ["models", "pull"],
         ["models", "demo"],
+        ["diff"],
+        ["review"],
+        ["edit"],
+        ["publish"],
+        ["import"],
     ],
 )
 def test_every_command_has_help_with_an_example(runner: CliRunner, command: list[str]) -> None:
