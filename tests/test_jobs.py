@@ -31,11 +31,13 @@ def translate(db: Path, *args: str) -> tuple[int, str]:
 
 
 def version_counts(db: Path) -> Counter[tuple[int, str]]:
+    """(segment, language) → how many source or machine versions (human editions aside)."""
     with Store(db) as store:
         rows = store.conn.execute(
             "SELECT v.segment_id, v.lang FROM versions v JOIN segments s ON s.id = v.segment_id"
             " JOIN revisions r ON r.id = s.revision_id"
             " WHERE r.number = (SELECT MAX(number) FROM revisions WHERE article_id = r.article_id)"
+            " AND v.origin != 'human'"
         ).fetchall()
     return Counter((row[0], row[1]) for row in rows)
 
