@@ -108,7 +108,7 @@ class TranslateOptions:
     models_file: Path | None = None
     out_dir: Path | None = None
     ingest: IngestOptions = field(default_factory=IngestOptions)
-    chunk_segments: int = 256  # small articles are translated together so batches stay full
+    chunk_segments: int = 1024  # articles are translated together so batches stay full and sorted
 
 
 @dataclass

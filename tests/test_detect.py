@@ -26,6 +26,9 @@ from pipeline.detect import Detection, detect, detect_lines, detect_many
         ("The city council approved next year's budget after a long debate.", "en"),
         ("Rescuers are working in Kharkiv, Zaporizhzhia and Dnipro after the strike.", "en"),
         ("Officials in Kyiv said the talks would resume next week.", "en"),
+        # English dominated by names, brands and numbers
+        ("Zelensky meets Macron and Scholz for the Weimar format (2 hours)", "en"),
+        ("Naftogaz, Ukrenergo and DTEK said the grid is stable", "en"),
     ],
 )
 def test_sentences_and_headlines(text: str, expected: str) -> None:
