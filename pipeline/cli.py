@@ -10,6 +10,7 @@ from typing import TextIO
 import click
 
 from pipeline import __version__
+from pipeline.cli_diff import diff
 from pipeline.cli_options import (
     EXIT_PARTIAL,
     db_option,
@@ -17,6 +18,8 @@ from pipeline.cli_options import (
     max_bytes_option,
     open_store,
 )
+from pipeline.cli_publish import edit, import_command, publish, review
+from pipeline.cli_translate import models, translate
 from pipeline.ingest import IngestOptions
 from pipeline.store import EditionLink
 
@@ -207,9 +210,6 @@ def remove(articles: tuple[str, ...], db_path: Path) -> None:
             click.echo(f"deleted {store.delete_article(ref)}")
 
 
-from pipeline.cli_diff import diff  # noqa: E402
-from pipeline.cli_publish import edit, import_command, publish, review  # noqa: E402
-from pipeline.cli_translate import models, translate  # noqa: E402
-
+# Command groups that live in their own modules.
 for command in (translate, models, diff, review, edit, publish, import_command):
     main.add_command(command)

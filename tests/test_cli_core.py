@@ -198,3 +198,12 @@ def test_every_sample_is_detected_in_its_language_title_and_body(
     assert len(paragraphs) == int(str(entry["paragraphs"])) + 1  # + the headline
     labels = [p["lang"] for p in paragraphs]
     assert labels.count(entry["lang"]) >= len(labels) - 2  # a quote may be in another language
+
+
+def test_the_cli_imports_no_model_library_until_it_translates() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, pipeline.cli; print(sorted({'torch', 'transformers'} & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
