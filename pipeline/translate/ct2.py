@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.domain import PipelineError
-from pipeline.routing import Route, validate_target_tokens
+from pipeline.routing import Route
 from pipeline.translate.base import EngineOptions, EngineStats
 from pipeline.translate.batching import pack_batches
-from pipeline.translate.loader import LoadedModel
+from pipeline.translate.loader import CachingLoader, LoadedModel
 from pipeline.translate.marian import MarianTranslator, _Piece
 from pipeline.translate.normalize import strip_target_tokens
 
@@ -140,7 +140,7 @@ def _split_device(device: str) -> tuple[str, int]:
     return name, int(index or 0)
 
 
-class CTranslate2Loader:
+class CTranslate2Loader(CachingLoader):
     """ModelLoader's contract for CTranslate2: ``get(route)`` gives a LoadedModel whose
     ``model`` is a ``ctranslate2.Translator``, at most ``max_loaded`` kept in memory."""
 
@@ -191,26 +191,6 @@ class CTranslate2Loader:
     @property
     def decoding_dtype(self) -> str:
         return self.compute_type
-
-    @property
-    def loaded(self) -> list[str]:
-        return list(self._loaded)
-
-    def get(self, route: Route) -> LoadedModel:
-        key = f"{route.model}@{route.revision or 'main'}"
-        entry = self._loaded.get(key)
-        if entry is None:
-            entry = self._load(key, route)
-            self._loaded[key] = entry
-            while len(self._loaded) > self.max_loaded:
-                self._loaded.popitem(last=False)
-        else:
-            self._loaded.move_to_end(key)
-        validate_target_tokens(route, entry.tokenizer)
-        return entry
-
-    def close(self) -> None:
-        self._loaded.clear()
 
     def _load(self, key: str, route: Route) -> LoadedModel:
         ctranslate2 = import_ctranslate2()

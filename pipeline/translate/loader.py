@@ -65,8 +65,40 @@ class LoadedModel:
     max_positions: int
 
 
-class ModelLoader:
-    """Loads MarianMT checkpoints on first use and keeps at most ``max_loaded`` of them."""
+class CachingLoader:
+    """Loads a route's model on first use and keeps at most ``max_loaded`` models, evicting the
+    least recently used; each engine's loader supplies ``_load``."""
+
+    max_loaded: int
+    _loaded: OrderedDict[str, LoadedModel]
+
+    @property
+    def loaded(self) -> list[str]:
+        """Keys ("model@revision") of the models in memory, least recently used first."""
+        return list(self._loaded)
+
+    def get(self, route: Route) -> LoadedModel:
+        key = f"{route.model}@{route.revision or 'main'}"
+        entry = self._loaded.get(key)
+        if entry is None:
+            entry = self._load(key, route)
+            self._loaded[key] = entry
+            while len(self._loaded) > self.max_loaded:
+                self._loaded.popitem(last=False)
+        else:
+            self._loaded.move_to_end(key)
+        validate_target_tokens(route, entry.tokenizer)
+        return entry
+
+    def close(self) -> None:
+        self._loaded.clear()
+
+    def _load(self, key: str, route: Route) -> LoadedModel:
+        raise NotImplementedError
+
+
+class ModelLoader(CachingLoader):
+    """Loads MarianMT checkpoints through transformers."""
 
     def __init__(
         self,
@@ -99,29 +131,8 @@ class ModelLoader:
         self.loads = 0  # checkpoints read from disk (a reload after eviction counts again)
 
     @property
-    def loaded(self) -> list[str]:
-        """Keys ("model@revision") of the models in memory, least recently used first."""
-        return list(self._loaded)
-
-    @property
     def decoding_dtype(self) -> str:
         return f"{self.dtype}+int8" if self.quantize else self.dtype
-
-    def get(self, route: Route) -> LoadedModel:
-        key = f"{route.model}@{route.revision or 'main'}"
-        entry = self._loaded.get(key)
-        if entry is None:
-            entry = self._load(key, route)
-            self._loaded[key] = entry
-            while len(self._loaded) > self.max_loaded:
-                self._loaded.popitem(last=False)
-        else:
-            self._loaded.move_to_end(key)
-        validate_target_tokens(route, entry.tokenizer)
-        return entry
-
-    def close(self) -> None:
-        self._loaded.clear()
 
     def _load(self, key: str, route: Route) -> LoadedModel:
         import torch
