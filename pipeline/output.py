@@ -20,13 +20,15 @@ def safe_child(root: Path, *parts: str) -> Path:
     return target
 
 
-def write_text(path: Path, text: str) -> bool:
-    """Write atomically; return False when the file already held exactly this text."""
-    if path.exists() and path.read_text(encoding="utf-8") == text:
+def write_if_changed(path: Path, data: bytes | str) -> bool:
+    """Write atomically; return False when the file already held exactly these bytes."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    if path.is_file() and path.read_bytes() == data:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
+    tmp.write_bytes(data)
     os.replace(tmp, path)
     return True
 
@@ -37,10 +39,10 @@ def write_article_files(store: Store, stored: StoredArticle, out_dir: Path) -> l
     written = []
     for lang in LANGS:
         path = folder / f"{lang}.md"
-        write_text(path, render_markdown(stored, current[lang]))
+        write_if_changed(path, render_markdown(stored, current[lang]))
         written.append(path)
     path = folder / "aligned.jsonl"
-    write_text(path, render_aligned(stored, current))
+    write_if_changed(path, render_aligned(stored, current))
     written.append(path)
     return written
 

@@ -8,11 +8,11 @@ that it no longer produces, and never touches a file the manifest does not list.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from pipeline.domain import PipelineError
+from pipeline.output import safe_child, write_if_changed
 
 MANIFEST = ".pipeline-manifest.json"
 
@@ -36,19 +36,13 @@ class OutputTree:
         self._previous = self._read_manifest()
 
     def write(self, fmt: str, relative: str, data: bytes | str) -> None:
-        if isinstance(data, str):
-            data = data.encode("utf-8")
         path = self.inside(relative)
         if relative in self._produced:
             raise PipelineError(f"{relative}: two outputs share one path; rename a slug")
         self._produced[relative] = fmt
-        if path.is_file() and path.read_bytes() == data:
+        if not write_if_changed(path, data):
             self.counts.unchanged += 1
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
         self.counts.written += 1
         self.counts.paths.append(relative)
 
@@ -57,10 +51,7 @@ class OutputTree:
         parts = PurePosixPath(relative).parts
         if not parts or PurePosixPath(relative).is_absolute() or ".." in parts:
             raise PipelineError(f"{relative!r}: refusing an output path outside {self.root}")
-        path = self.root.joinpath(*parts).resolve()
-        if self.root not in path.parents:
-            raise PipelineError(f"{path}: refusing to write outside {self.root}")
-        return path
+        return safe_child(self.root, *parts)
 
     def finish(self) -> WriteCounts:
         """Remove files of this run's formats that an earlier run wrote and this one did not;

@@ -140,14 +140,21 @@ class MarianTranslator:
     def _translate_unique(self, sources: list[str]) -> list[Translation]:
         loaded = self.loader.get(self.route)
 
+        counts: dict[str, int] = {}  # each text is tokenised once for counting
+
+        def count(text: str) -> int:
+            if text not in counts:
+                counts[text] = self.token_count(loaded, text)
+            return counts[text]
+
         def fits(text: str) -> bool:
-            return self.token_count(loaded, text) <= self.max_input_tokens
+            return count(text) <= self.max_input_tokens
 
         plans: list[list[str]] = []
         for text in sources:
             plans.append([text] if fits(text) else _split(text, fits))
         piece_texts, _ = dedupe([p for plan in plans for p in plan])
-        pieces = {t: _Piece(t, self.token_count(loaded, t)) for t in piece_texts}
+        pieces = {t: _Piece(t, count(t)) for t in piece_texts}
         self._generate(loaded, list(pieces.values()), {})
         looped = [p for p in pieces.values() if has_loop(p.output) and not has_loop(p.text)]
         if looped and self.route.generation.get("loop_retry", True):
