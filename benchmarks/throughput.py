@@ -11,7 +11,7 @@ forced length: ceil(1.0 x longest source tokens in the batch) + 2, the pipeline'
 cap with max_new_tokens_ratio 1.0 (min = max). "Generated tokens" counts what each sentence would
 get alone (the same numerator for every configuration, so padding waste shows as lost rate).
 
-Every configuration runs in its own subprocess so its peak RSS (ru_maxrss) is its own. Models,
+Every configuration runs in its own subprocess so its peak RSS (VmHWM) is its own. Models,
 CTranslate2 conversions and the corpus are cached under --work. Writes
 benchmarks/results/throughput-<date>.json (git-ignored) and benchmarks/throughput-latest.md.
 """
@@ -23,9 +23,6 @@ import json
 import math
 import os
 import platform
-import random
-import re
-import resource
 import subprocess
 import sys
 import time
@@ -33,309 +30,58 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from benchdata import (
+    ARCH,
+    EXTRA,
+    RATIO,
+    ROOT,
+    build_model,
+    cap,
+    force_lengths,
+    models_yaml,
+    pipeline_sentences,
+    write_corpus,
+)
 
-def _words(text: str) -> list[str]:
-    return text.split()
-
-
-ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
 LATEST = ROOT / "benchmarks" / "throughput-latest.md"
-VOCAB = 61_000
-RATIO, EXTRA = 1.0, 2  # forced output length: ceil(RATIO * source tokens) + EXTRA
-ARCH: dict[str, dict[str, Any]] = {
-    "base": {
-        "d_model": 512,
-        "ffn": 2048,
-        "heads": 8,
-        "activation": "swish",
-        "positions": 512,
-        "dtype": "float32",
-        "targets": ("uk",),
-    },
-    "tc-big": {
-        "d_model": 1024,
-        "ffn": 4096,
-        "heads": 16,
-        "activation": "relu",
-        "positions": 1024,
-        "dtype": "float16",
-        "targets": ("uk", "ru"),
-    },
-}
-NAMES = _words(
-    "Kovalenko Shevchuk Melnyk Bondarenko Tkachenko Kravchenko Oliynyk Hrytsenko Lysenko "
-    "Marchenko Savchenko Rudenko Petrenko Moroz"
-)
-CITIES = _words(
-    "Kyiv Odesa Lviv Kharkiv Dnipro Zaporizhzhia Mykolaiv Poltava Chernihiv Vinnytsia Uzhhorod "
-    "Sumy Rivne Kherson"
-)
-
-
-# ----------------------------------------------------------------------------- preparation
-
-
-def english_text() -> list[str]:
-    """English sentences the project ships (samples/ and the demo corpus)."""
-    sentences: list[str] = []
-    for line in (ROOT / "pipeline" / "data" / "demo_corpus.txt").read_text("utf-8").splitlines():
-        if line.startswith("en\t"):
-            sentences.append(line[3:].strip())
-    for path in sorted((ROOT / "samples").glob("en-*")):
-        text = re.sub(r"<[^>]+>", " ", path.read_text("utf-8"))
-        for line in text.splitlines():
-            for part in re.split(r"(?<=[.!?])\s+", line.strip()):
-                if len(part.split()) >= 6 and part[-1:] in ".!?" and part.isascii():
-                    sentences.append(part)
-    return list(dict.fromkeys(sentences))
-
-
-def spm_text(lang: str) -> list[str]:
-    lines = []
-    for line in (ROOT / "pipeline" / "data" / "demo_corpus.txt").read_text("utf-8").splitlines():
-        if line.startswith(f"{lang}\t"):
-            lines.append(line[3:].strip())
-    for path in sorted((ROOT / "samples").glob(f"{lang}-*")):
-        lines += [s for s in re.sub(r"<[^>]+>", " ", path.read_text("utf-8")).splitlines() if s]
-    return lines
-
-
-def _ukrainian_digits(number: int) -> str:
-    """Filler pieces spelled in Ukrainian letters: random weights emit mostly fillers, and output
-    that reads as the target language is what real models give the pipeline's checks."""
-    return "".join("абвгґдежзк"[int(d)] for d in str(number))
-
-
-def build_model(size: str, folder: Path) -> Path:
-    """A full-size Marian en>uk (base) or en>zle (tc-big, with >>ukr<< tokens) random model."""
-    if (folder / "config.json").is_file():
-        return folder
-    import io
-
-    import sentencepiece as spm
-    import torch
-    from transformers import GenerationConfig, MarianConfig, MarianMTModel, MarianTokenizer
-
-    arch = ARCH[size]
-    folder.mkdir(parents=True, exist_ok=True)
-    pieces: list[str] = []
-    for name, langs in (("source", ("en",)), ("target", arch["targets"])):
-        written = io.BytesIO()
-        lines = [s for lang in langs for s in spm_text(lang)]
-        with open(os.devnull, "w") as quiet:
-            spm.SentencePieceTrainer.train(
-                sentence_iterator=iter(lines),
-                model_writer=written,
-                vocab_size=8000,
-                model_type="unigram",
-                character_coverage=1.0,
-                unk_id=0,
-                eos_id=1,
-                bos_id=-1,
-                pad_id=-1,
-                hard_vocab_limit=False,
-                num_threads=1,
-                logstream=quiet,
-            )
-        (folder / f"{name}.spm").write_bytes(written.getvalue())
-        processor = spm.SentencePieceProcessor(model_proto=written.getvalue())
-        pieces += [
-            processor.id_to_piece(i)
-            for i in range(processor.get_piece_size())
-            if not (processor.is_control(i) or processor.is_unknown(i))
-        ]
-    tokens = [">>ukr<<", ">>rus<<"] if len(arch["targets"]) > 1 else []
-    order = ["</s>", "<unk>", *tokens, *pieces]
-    vocab: dict[str, int] = {}
-    for token in order:
-        vocab.setdefault(token, len(vocab))
-    filler = 0
-    while len(vocab) < VOCAB - 1:  # the real vocabularies are ~61k: pay for the output layer
-        vocab.setdefault(f"▁ї{_ukrainian_digits(filler)}", len(vocab))
-        filler += 1
-    vocab["<pad>"] = len(vocab)
-    (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), "utf-8")
-    tokenizer = MarianTokenizer(
-        source_spm=str(folder / "source.spm"),
-        target_spm=str(folder / "target.spm"),
-        vocab=str(folder / "vocab.json"),
-        source_lang="en",
-        target_lang="zle" if tokens else "uk",
-        model_max_length=512,
-        separate_vocabs=False,
-    )
-    tokenizer.save_pretrained(str(folder))
-    pad, eos = vocab["<pad>"], vocab["</s>"]
-    config = MarianConfig(
-        architectures=["MarianMTModel"],
-        vocab_size=len(vocab),
-        decoder_vocab_size=len(vocab),
-        d_model=arch["d_model"],
-        encoder_layers=6,
-        decoder_layers=6,
-        encoder_attention_heads=arch["heads"],
-        decoder_attention_heads=arch["heads"],
-        encoder_ffn_dim=arch["ffn"],
-        decoder_ffn_dim=arch["ffn"],
-        activation_function=arch["activation"],
-        max_position_embeddings=arch["positions"],
-        scale_embedding=True,
-        share_encoder_decoder_embeddings=True,
-        tie_word_embeddings=True,
-        pad_token_id=pad,
-        decoder_start_token_id=pad,
-        eos_token_id=eos,
-        forced_eos_token_id=eos,
-        bos_token_id=None,
-        dropout=0.1,
-        attention_dropout=0.0,
-        activation_dropout=0.0,
-    )
-    torch.manual_seed(0)
-    model = MarianMTModel(config)
-    model.generation_config = GenerationConfig(
-        bad_words_ids=[[pad]],
-        decoder_start_token_id=pad,
-        eos_token_id=eos,
-        forced_eos_token_id=eos,
-        pad_token_id=pad,
-        max_length=512,
-        num_beams=4,
-        renormalize_logits=True,
-    )
-    model.to(getattr(torch, arch["dtype"])).save_pretrained(str(folder))
-    return folder
-
-
-def make_sentence(rng: random.Random, pool: list[str], words: int, serial: int) -> str:
-    """A sentence of about ``words`` words from shipped English text, with names, places and
-    numbers substituted and a serial number so that no two sentences are alike."""
-    text: list[str] = []
-    while len(text) < words:
-        text += rng.choice(pool).rstrip(".!?").split()
-    text = text[: max(1, words)]
-    for i, word in enumerate(text):
-        if any(ch.isdigit() for ch in word):
-            text[i] = str(rng.randint(2, 9999))
-        elif word[:1].isupper() and i and rng.random() < 0.5:
-            text[i] = rng.choice(NAMES + CITIES)
-    cleaned = " ".join(w.replace(".", "").replace("?", "").replace("!", "") for w in text)
-    cleaned = re.sub(r"\s+", " ", cleaned).strip(" ,;:")
-    return f"{cleaned[:1].upper()}{cleaned[1:]}, report {serial}."
-
-
-def write_corpus(
-    folder: Path, sentences: int, seed: int = 1, short: bool = False, per_article: int = 20
-) -> Path:
-    """Markdown articles of ~``per_article`` sentences (5-80 tokens, median ~25) into folder."""
-    if folder.is_dir() and any(folder.iterdir()):
-        return folder
-    folder.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(seed)
-    pool = english_text()
-    serial = 0
-    article = 0
-    while serial < sentences:
-        article += 1
-        count = min(per_article if short else rng.randint(8, 2 * per_article), sentences - serial)
-        paragraphs, paragraph = [], []
-        for _ in range(count):
-            serial += 1
-            spread = int(min(34, max(1, rng.lognormvariate(2.2, 0.55))))
-            words = rng.randint(1, 3) if short else spread
-            paragraph.append(make_sentence(rng, pool, words, serial))
-            if len(paragraph) >= rng.randint(2, 4):
-                paragraphs.append(" ".join(paragraph))
-                paragraph = []
-        if paragraph:
-            paragraphs.append(" ".join(paragraph))
-        title = f"{rng.choice(CITIES)} bulletin number {article}"
-        body = "\n\n".join(paragraphs)
-        (folder / f"article-{article:05d}.md").write_text(
-            f"---\nlang: en\n---\n# {title}\n\n{body}\n", "utf-8"
-        )
-    return folder
-
-
-def models_yaml(path: Path, model: Path, size: str, beams: int) -> Path:
-    token = '">>ukr<<"' if len(ARCH[size]["targets"]) > 1 else "null"
-    path.write_text(
-        "version: 1\ninherit: false\ndefault_profile: bench\npivot: null\nprofiles:\n  bench:\n"
-        f"    generation: {{num_beams: {beams}, max_new_tokens_ratio: {RATIO}, "
-        f"max_new_tokens_extra: {EXTRA}, loop_retry: false}}\n"
-        f"    en>uk: {{model: {model}, revision: null, target_token: {token}}}\n",
-        "utf-8",
-    )
-    return path
-
-
-def pipeline_sentences(corpus: Path) -> list[str]:
-    """The segments the pipeline will translate, in file order (ingest + detect + segment)."""
-    from pipeline.ingest import IngestOptions
-    from pipeline.jobs import Failure, parse_paths
-    from pipeline.translate.normalize import has_letters, normalize
-
-    texts: list[str] = []
-    for item in parse_paths([corpus], IngestOptions()):
-        if isinstance(item, Failure):
-            raise SystemExit(f"corpus failed to ingest: {item}")
-        texts += [normalize(s.text) for s in item.segments if s.lang == "en"]
-    return [t for t in texts if has_letters(t)]
-
 
 # ----------------------------------------------------------------------------- measurement
 
 
-def force_lengths() -> None:
-    """Make every decoding run to its length cap (random weights would stop anywhere): the
-    transformers engine gets min_new_tokens = max_new_tokens - 1 (the last is the forced </s>),
-    the CTranslate2 engine min_decoding_length = max_decoding_length."""
-    from transformers import MarianMTModel
-
-    generate = MarianMTModel.generate
-
-    def forced(self: Any, *args: Any, **kwargs: Any) -> Any:
-        if "max_new_tokens" in kwargs:
-            kwargs["min_new_tokens"] = max(1, int(kwargs["max_new_tokens"]) - 1)
-        return generate(self, *args, **kwargs)
-
-    MarianMTModel.generate = forced  # type: ignore[method-assign]
-    try:
-        from pipeline.translate import ct2
-    except ImportError:
-        return
-    options = ct2.CTranslate2Translator.decode_options
-
-    def forced_options(self: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        found = options(self, *args, **kwargs)
-        found["min_decoding_length"] = found["max_decoding_length"]
-        return found
-
-    ct2.CTranslate2Translator.decode_options = forced_options  # type: ignore[method-assign]
-
-
-def cap(tokens: int) -> int:
-    return math.ceil(RATIO * tokens) + EXTRA
-
-
-def rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def rss_mib(field: str = "VmHWM") -> float:
+    """This process's peak (VmHWM) or current (VmRSS) resident memory. Not ru_maxrss: Linux
+    carries that across exec, so a child would inherit the orchestrator's peak."""
+    with open("/proc/self/status", encoding="ascii") as handle:
+        for line in handle:
+            key, _, value = line.partition(":")
+            if key == field:
+                return int(value.split()[0]) / 1024
+    raise RuntimeError(f"no {field} in /proc/self/status")
 
 
 def child(spec: dict[str, Any]) -> dict[str, Any]:
     """One configuration, measured in this (fresh) process."""
     os.environ["HF_HUB_OFFLINE"] = "1"
-    import torch
-
     from pipeline.translate.loader import tune_malloc
 
     tune_malloc()  # every configuration gets the malloc fix the pipeline applies
-    torch.set_num_threads(spec["threads"])
-    force_lengths()
-    import transformers  # noqa: F401  # imported before the baseline so it isn't model memory
+    # The CTranslate2 runs never import torch or transformers (the engine does not need them).
+    uses_torch = spec["kind"] in ("naive", "batch64") or spec.get("engine") == "transformers"
+    if uses_torch:
+        import torch
+        import transformers  # noqa: F401  # imported before the baseline: not model memory
 
-    baseline = rss_mib()
+        torch.set_num_threads(spec["threads"])
+    force_lengths(transformers=uses_torch)
+    if spec["kind"] == "pipeline":
+        from pipeline.detect import detect
+
+        # The detectors load before the baseline too: what remains above it is the models
+        # and their decoding.
+        detect("The detectors load their models on first use.")
+        detect("Детектори завантажують моделі під час першого виклику.")
+    baseline = rss_mib("VmRSS")
     kind = spec["kind"]
     sentences: list[str] = spec["sentences"]
     started = time.perf_counter()
@@ -377,9 +123,10 @@ def run_ct2_raw(spec: dict[str, Any], sentences: list[str]) -> dict[str, Any]:
     Loading is timed as it is for the pipeline runs, which load their models inside the run."""
     started = time.perf_counter()
     import ctranslate2
-    from transformers import MarianTokenizer
 
-    tokenizer = MarianTokenizer.from_pretrained(spec["model"])
+    from pipeline.translate.pieces import MarianPieces
+
+    tokenizer = MarianPieces(Path(spec["model"]))
     translator = ctranslate2.Translator(
         spec["ct2_model"],
         device="cpu",
@@ -387,10 +134,7 @@ def run_ct2_raw(spec: dict[str, Any], sentences: list[str]) -> dict[str, Any]:
         inter_threads=1,
         intra_threads=spec["threads"],
     )
-    sources = [
-        tokenizer.convert_ids_to_tokens(tokenizer(spec["prefix"] + s)["input_ids"])
-        for s in sentences
-    ]
+    sources = [tokenizer.source_pieces(spec["prefix"] + s) for s in sentences]
     order = sorted(range(len(sources)), key=lambda i: -len(sources[i]))
     for i in range(0, len(order), 64):
         batch = [sources[j] for j in order[i : i + 64]]
@@ -399,19 +143,15 @@ def run_ct2_raw(spec: dict[str, Any], sentences: list[str]) -> dict[str, Any]:
             batch, beam_size=spec["beams"], max_decoding_length=length, min_decoding_length=length
         )
         for result in results:
-            tokenizer.convert_tokens_to_string(result.hypotheses[0])
+            tokenizer.join(result.hypotheses[0])
     return {"seconds": time.perf_counter() - started}
 
 
 def run_pipeline(spec: dict[str, Any]) -> dict[str, Any]:
     from pipeline.jobs import TranslateOptions, translate_paths
     from pipeline.store import Store
-    from pipeline.translate import ENGINES, EngineOptions
+    from pipeline.translate import EngineOptions
 
-    if spec["engine"] == "ctranslate2" and "ctranslate2" not in ENGINES:
-        from pipeline.translate.ct2 import CTranslate2Backend
-
-        ENGINES["ctranslate2"] = CTranslate2Backend  # until the registry lists it
     engine = EngineOptions(
         device="cpu",
         threads=spec["threads"],
@@ -471,6 +211,28 @@ def weights_mib(model: Path, size: str) -> float:
     """The model's parameters as the transformers engine holds them on CPU (float32)."""
     stored = sum(p.stat().st_size for p in model.glob("*.safetensors"))
     return stored * (2 if ARCH[size]["dtype"] == "float16" else 1) / 2**20
+
+
+def int8_weights_mib(model: Path) -> float:
+    """What dynamic int8 leaves in memory: Linear weights as int8, the rest (biases, norms, the
+    shared embeddings) in float32, plus an int8 copy of the embeddings for the tied output
+    layer (an nn.Linear too)."""
+    from safetensors import safe_open
+
+    total = 0
+    with safe_open(str(next(model.glob("*.safetensors"))), "np") as handle:
+        for name in handle.keys():  # noqa: SIM118  # safe_open has no __iter__
+            shape = handle.get_slice(name).get_shape()
+            count = math.prod(shape)
+            if name.endswith("shared.weight"):
+                total += count * (4 + 1)
+            else:
+                total += count * (1 if len(shape) == 2 else 4)
+    return total / 2**20
+
+
+def ct2_weights_mib(ct2_model: Path | None) -> float | None:
+    return (ct2_model / "model.bin").stat().st_size / 2**20 if ct2_model else None
 
 
 def rates(result: dict[str, Any], tokens: int, sentences: int, articles: float) -> dict[str, Any]:
@@ -572,10 +334,17 @@ def run_size_beam(args: argparse.Namespace, size: str, beams: int, n: int) -> di
     if first.get("rerun_seconds"):
         first["rerun_speedup"] = first["seconds"] / first["rerun_seconds"]
     weights = weights_mib(model, size)
-    for entry in configs.values():
-        entry["rss_over_weights"] = entry["peak_rss_mib"] / weights
-        above = entry["peak_rss_mib"] - entry["baseline_rss_mib"]
-        entry["model_rss_over_weights"] = above / weights
+    own_weights = {
+        "pipeline_int8": int8_weights_mib(model),
+        "pipeline_ct2": ct2_weights_mib(ct2_model),
+        "ct2_raw": ct2_weights_mib(ct2_model),
+    }
+    for name, entry in configs.items():
+        # Each engine against the weights it holds: float32, dynamic int8, CTranslate2 int8.
+        entry["weights_mib"] = own_weights.get(name) or weights
+        entry["rss_over_weights"] = entry["peak_rss_mib"] / entry["weights_mib"]
+        entry["above_baseline_mib"] = entry["peak_rss_mib"] - entry["baseline_rss_mib"]
+        entry["model_rss_over_weights"] = entry["above_baseline_mib"] / entry["weights_mib"]
     return {
         "size": size,
         "beams": beams,
@@ -665,8 +434,8 @@ def table(result: dict[str, Any]) -> str:
         f"Machine: {result['machine']}; {result['threads']} threads; {result['date']}.",
         "",
         "| model | beams | configuration | tokens/s | sentences/s | articles/s | peak RSS MiB "
-        "| x (a) | x (b) | x raw CT2 |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| above baseline MiB | weights MiB | x weights | x (a) | x (b) | x raw CT2 |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for run in result["runs"]:
         for entry in run["configs"].values():
@@ -678,7 +447,9 @@ def table(result: dict[str, Any]) -> str:
             lines.append(
                 f"| {run['size']} | {run['beams']} | {entry['label']} | "
                 f"{entry['tokens_per_s']:.0f} | {entry['sentences_per_s']:.1f} | "
-                f"{entry['articles_per_s']:.2f} | {entry['peak_rss_mib']:.0f} | {ratio('naive')} | "
+                f"{entry['articles_per_s']:.2f} | {entry['peak_rss_mib']:.0f} | "
+                f"{entry['above_baseline_mib']:.0f} | {entry['weights_mib']:.0f} | "
+                f"{entry['model_rss_over_weights']:.2f} | {ratio('naive')} | "
                 f"{ratio('batch64')} | {ratio('ct2_raw')} |"
             )
     lines.append("")
@@ -688,10 +459,7 @@ def table(result: dict[str, Any]) -> str:
             f"- {run['size']} beam {run['beams']}: {run['sentences']} sentences in "
             f"{run['articles']} articles, source tokens {run['min_source_tokens']}-"
             f"{run['max_source_tokens']} (mean {run['mean_source_tokens']:.1f}), "
-            f"{run['generated_tokens']} generated tokens; fp32 weights "
-            f"{run['weights_fp32_mib']:.0f} MiB, default pipeline peak RSS "
-            f"{first['rss_over_weights']:.2f}x weights ({first['model_rss_over_weights']:.2f}x "
-            f"counting only memory above the process before loading); warm re-run "
+            f"{run['generated_tokens']} generated tokens; warm re-run "
             f"{first.get('rerun_seconds', 0):.2f} s = {first.get('rerun_speedup', 0):.0f}x faster."
         )
     scaling = result.get("scaling")

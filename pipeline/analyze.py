@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from pipeline.detect import Detection, detect, detect_lines
+from pipeline.detect import Detection, detect, detect_lines, detect_many
 from pipeline.domain import LANGS, Article, Paragraph, RawArticle, Sentence
 from pipeline.segment import split_sentences
 
@@ -19,11 +19,6 @@ def analyze(raw: RawArticle) -> Article:
     body = "\n".join([raw.title, *(block.text for block in raw.blocks)])
     hint = Detection(raw.lang_hint, 0.5) if raw.lang_hint in LANGS else None
     article_label = detect(body, prior=hint)
-    paragraphs = [_paragraph(0, "title", raw.title, article_label, split=False)]
-    paragraphs += [
-        _paragraph(index, block.kind, block.text, article_label)
-        for index, block in enumerate(raw.blocks, start=1)
-    ]
     return Article(
         id=raw.article_id,
         key=raw.key,
@@ -35,25 +30,41 @@ def analyze(raw: RawArticle) -> Article:
         url=raw.url,
         lang=article_label.label,
         confidence=article_label.confidence,
-        paragraphs=tuple(paragraphs),
+        paragraphs=_paragraphs(raw, article_label),
         content_hash=raw.content_hash,
         dropped=raw.dropped,
         translation_of=raw.translation_of,
     )
 
 
-def _paragraph(
-    index: int, kind: str, text: str, prior: Detection, *, split: bool = True
-) -> Paragraph:
-    label = detect(text, prior=prior)
-    parts = split_sentences(text, _split_lang(label.label, prior.label)) if split else [text]
-    sentences = []
-    for number, sentence in enumerate(parts or [text]):
-        sentence_label = detect(sentence, prior=label) if len(parts) > 1 else label
-        sentences.append(
-            Sentence(number, sentence, sentence_label.label, sentence_label.confidence)
+def _paragraphs(raw: RawArticle, article_label: Detection) -> tuple[Paragraph, ...]:
+    """Paragraphs under the article's label, then sentences under their paragraph's: one
+    detector call per level, so lingua sees the whole article at once (and runs in parallel)."""
+    blocks = [(0, "title", raw.title)]
+    blocks += [(i, block.kind, block.text) for i, block in enumerate(raw.blocks, start=1)]
+    labels = detect_many([text for _, _, text in blocks], prior=article_label)
+    splits: list[list[str]] = []
+    for (index, _, text), label in zip(blocks, labels, strict=True):
+        parts = (
+            split_sentences(text, _split_lang(label.label, article_label.label)) if index else []
         )
-    return Paragraph(index, kind, text, label.label, label.confidence, tuple(sentences))
+        splits.append(parts or [text])
+    pending = [
+        (b, sentence) for b, parts in enumerate(splits) if len(parts) > 1 for sentence in parts
+    ]
+    found = detect_many([s for _, s in pending], priors=[labels[b] for b, _ in pending])
+    sentence_labels: dict[int, list[Detection]] = {}
+    for (b, _), label in zip(pending, found, strict=True):
+        sentence_labels.setdefault(b, []).append(label)
+    paragraphs = []
+    for b, ((index, kind, text), label) in enumerate(zip(blocks, labels, strict=True)):
+        per_sentence = sentence_labels.get(b, [label])
+        sentences = tuple(
+            Sentence(number, sentence, each.label, each.confidence)
+            for number, (sentence, each) in enumerate(zip(splits[b], per_sentence, strict=True))
+        )
+        paragraphs.append(Paragraph(index, kind, text, label.label, label.confidence, sentences))
+    return tuple(paragraphs)
 
 
 def _split_lang(label: str, fallback: str) -> str:

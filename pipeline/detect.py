@@ -399,8 +399,21 @@ def _decide_other_script(text: str) -> Detection:
 # -- public API ----------------------------------------------------------------------------
 
 
-def detect_many(texts: Sequence[str], *, prior: Detection | None = None) -> list[Detection]:
-    """Detect each text; lingua runs once per script group, in parallel for long batches."""
+def detect_many(
+    texts: Sequence[str],
+    *,
+    prior: Detection | None = None,
+    priors: Sequence[Detection | None] | None = None,
+) -> list[Detection]:
+    """Detect each text; lingua runs once per script group, in parallel for long batches.
+
+    ``priors`` gives each text its own prior (a sentence's paragraph); otherwise all share
+    ``prior``.
+    """
+    if priors is None:
+        priors = [prior] * len(texts)
+    elif len(priors) != len(texts):
+        raise ValueError("priors must give one prior per text")
     results: list[Detection | None] = [None] * len(texts)
     cyrillic: list[tuple[int, list[str]]] = []
     latin: list[tuple[int, int]] = []
@@ -423,11 +436,11 @@ def detect_many(texts: Sequence[str], *, prior: Detection | None = None) -> list
         joined = [" ".join(words) for _, words in cyrillic]
         confidences = _lingua_confidences(("uk", "ru", "en"), joined)
         for (i, words), conf in zip(cyrillic, confidences, strict=True):
-            results[i] = _decide_cyrillic(words, conf, prior)
+            results[i] = _decide_cyrillic(words, conf, priors[i])
     if latin:
         confidences = _lingua_confidences(tuple(_LATIN_CODES), [texts[i] for i, _ in latin])
         for (i, letters), conf in zip(latin, confidences, strict=True):
-            results[i] = _decide_latin(texts[i], conf, letters, prior)
+            results[i] = _decide_latin(texts[i], conf, letters, priors[i])
     return [r if r is not None else UNDETERMINED for r in results]
 
 

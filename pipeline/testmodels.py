@@ -139,6 +139,64 @@ def _lang_name(langs: Sequence[str], family: str) -> str:
     return _ISO3[langs[0]] if family == "tc-big" else langs[0]
 
 
+def marian_configs(
+    vocab: dict[str, int],
+    *,
+    d_model: int,
+    layers: int,
+    heads: int,
+    ffn: int,
+    activation: str,
+    max_positions: int,
+) -> tuple[Any, Any]:
+    """(MarianConfig, GenerationConfig) shaped like an OPUS-MT checkpoint's: shared, tied
+    embeddings, <pad> as decoder start, </s> forced last, beam 4, <pad> never generated."""
+    from transformers import GenerationConfig, MarianConfig
+
+    pad, eos = vocab["<pad>"], vocab["</s>"]
+    config = MarianConfig(
+        architectures=["MarianMTModel"],
+        vocab_size=len(vocab),
+        decoder_vocab_size=len(vocab),
+        d_model=d_model,
+        encoder_layers=layers,
+        decoder_layers=layers,
+        encoder_attention_heads=heads,
+        decoder_attention_heads=heads,
+        encoder_ffn_dim=ffn,
+        decoder_ffn_dim=ffn,
+        encoder_layerdrop=0.0,
+        decoder_layerdrop=0.0,
+        activation_function=activation,
+        max_position_embeddings=max_positions,
+        dropout=0.1,
+        attention_dropout=0.0,
+        activation_dropout=0.0,
+        init_std=0.02,
+        scale_embedding=True,
+        share_encoder_decoder_embeddings=True,
+        tie_word_embeddings=True,
+        is_encoder_decoder=True,
+        use_cache=True,
+        pad_token_id=pad,
+        decoder_start_token_id=pad,
+        eos_token_id=eos,
+        forced_eos_token_id=eos,
+        bos_token_id=None,
+    )
+    generation = GenerationConfig(
+        bad_words_ids=[[pad]],
+        decoder_start_token_id=pad,
+        eos_token_id=eos,
+        forced_eos_token_id=eos,
+        pad_token_id=pad,
+        max_length=512,
+        num_beams=4,
+        renormalize_logits=True,
+    )
+    return config, generation
+
+
 def build_tiny_model(
     out_dir: Path,
     *,
@@ -155,7 +213,7 @@ def build_tiny_model(
     vocabulary, as the real tc-big en-zle and zle-zle models do.
     """
     import torch
-    from transformers import GenerationConfig, MarianConfig, MarianMTModel, MarianTokenizer
+    from transformers import MarianMTModel, MarianTokenizer
 
     if family not in FAMILIES:
         raise PipelineError(f"unknown model family {family!r}: use one of {sorted(FAMILIES)}")
@@ -191,50 +249,19 @@ def build_tiny_model(
     )
     tokenizer.save_pretrained(str(out_dir))
 
-    size, pad, eos = len(vocab), vocab["<pad>"], vocab["</s>"]
-    config = MarianConfig(
-        architectures=["MarianMTModel"],
-        vocab_size=size,
-        decoder_vocab_size=size,
+    config, generation = marian_configs(
+        vocab,
         d_model=d_model,
-        encoder_layers=2,
-        decoder_layers=2,
-        encoder_attention_heads=4,
-        decoder_attention_heads=4,
-        encoder_ffn_dim=2 * d_model,
-        decoder_ffn_dim=2 * d_model,
-        encoder_layerdrop=0.0,
-        decoder_layerdrop=0.0,
-        activation_function=spec.activation,
-        max_position_embeddings=spec.max_positions,
-        dropout=0.1,
-        attention_dropout=0.0,
-        activation_dropout=0.0,
-        init_std=0.02,
-        scale_embedding=True,
-        share_encoder_decoder_embeddings=True,
-        tie_word_embeddings=True,
-        is_encoder_decoder=True,
-        use_cache=True,
-        pad_token_id=pad,
-        decoder_start_token_id=pad,
-        eos_token_id=eos,
-        forced_eos_token_id=eos,
-        bos_token_id=None,
+        layers=2,
+        heads=4,
+        ffn=2 * d_model,
+        activation=spec.activation,
+        max_positions=spec.max_positions,
     )
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         model = MarianMTModel(config)
-    model.generation_config = GenerationConfig(
-        bad_words_ids=[[pad]],
-        decoder_start_token_id=pad,
-        eos_token_id=eos,
-        forced_eos_token_id=eos,
-        pad_token_id=pad,
-        max_length=512,
-        num_beams=4,
-        renormalize_logits=True,
-    )
+    model.generation_config = generation
     model.to(getattr(torch, spec.stored_dtype))
     model.eval()
     model.save_pretrained(str(out_dir))

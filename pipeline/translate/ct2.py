@@ -30,6 +30,7 @@ from pipeline.translate.batching import pack_batches
 from pipeline.translate.loader import CachingLoader, LoadedModel
 from pipeline.translate.marian import MarianTranslator, _Piece
 from pipeline.translate.normalize import strip_target_tokens
+from pipeline.translate.pieces import MarianPieces
 
 __all__ = [
     "CACHE_ENV",
@@ -194,45 +195,54 @@ class CTranslate2Loader(CachingLoader):
 
     def _load(self, key: str, route: Route) -> LoadedModel:
         ctranslate2 = import_ctranslate2()
-        from transformers import MarianTokenizer
-
-        where = f"model {route.model!r} (route {route.source}>{route.target})"
-        try:
-            with warnings.catch_warnings():
-                warnings.filterwarnings("ignore", message=".*sacremoses.*")
-                revision: Any = route.revision
-                tokenizer = MarianTokenizer.from_pretrained(route.model, revision=revision)
-        except (OSError, ValueError) as exc:
-            raise PipelineError(
-                f"{where} is neither cached nor reachable ({type(exc).__name__}): run "
-                "`pipeline models pull`, or `pipeline models demo DIR` for offline demo models"
-            ) from exc
+        folder = model_folder(route)
+        tokenizer = MarianPieces(folder)
         # Storing the weights in the compute type makes loading fast and the cache small.
-        folder = convert(route.model, route.revision, self.compute_type, root=self.cache)
+        converted = convert(str(folder), None, self.compute_type, root=self.cache)
         kind, index = _split_device(self.device)
         translator = ctranslate2.Translator(
-            str(folder),
+            str(converted),
             device=kind,
             device_index=index,
             compute_type=self.compute_type,
             inter_threads=1,
             intra_threads=self.threads,
         )
-        max_positions = _max_positions(route)
         self.loads += 1
         quantized = "int8" if self.compute_type.startswith("int8") else None
         return LoadedModel(
-            key, tokenizer, translator, self.device, self.compute_type, quantized, max_positions
+            key,
+            tokenizer,
+            translator,
+            self.device,
+            self.compute_type,
+            quantized,
+            _max_positions(folder),
         )
 
 
-def _max_positions(route: Route) -> int:
+def model_folder(route: Route) -> Path:
+    """The route's checkpoint folder: a local folder, or the hub snapshot (downloaded first when
+    it is missing and the hub is reachable)."""
+    from pipeline.modelstore import ensure_available, is_cached, pull, resolve_model_path
+
+    ensure_available(route)
+    if not route.is_local and not is_cached(route.model, route.revision):
+        pull([route])
+    return Path(resolve_model_path(route))
+
+
+def _max_positions(folder: Path) -> int:
     """The decoder's position limit, from the checkpoint's config (the converted model's config
     does not keep it)."""
-    from transformers import AutoConfig
-
-    config = AutoConfig.from_pretrained(route.model, revision=route.revision)
-    return int(getattr(config, "max_position_embeddings", 512) or 512)
+    try:
+        config = json.loads((folder / "config.json").read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise PipelineError(
+            f"model folder {folder} has no readable config.json ({exc}): rebuild it with "
+            "`pipeline models pull` (or `pipeline models demo DIR`)"
+        ) from exc
+    return int(config.get("max_position_embeddings") or 512)
 
 
 class CTranslate2Translator(MarianTranslator):
@@ -271,10 +281,7 @@ class CTranslate2Translator(MarianTranslator):
         neither)."""
         found = self._tokens.get(text)
         if found is None:
-            ids = loaded.tokenizer(self._prefix + text)["input_ids"]
-            found = loaded.tokenizer.convert_ids_to_tokens(ids)
-            if not found or found[-1] != loaded.tokenizer.eos_token:
-                found.append(loaded.tokenizer.eos_token)
+            found = loaded.tokenizer.source_pieces(self._prefix + text)
             self._tokens[text] = found
         return found
 
@@ -309,8 +316,7 @@ class CTranslate2Translator(MarianTranslator):
         batches = pack_batches(
             [p.tokens for p in pieces], budget=self.batch_tokens, beams=beams, max_items=batch_size
         )
-        tokenizer = loaded.tokenizer
-        special = set(tokenizer.all_special_tokens)
+        tokenizer: MarianPieces = loaded.tokenizer
         try:
             for batch in batches:
                 members = [pieces[i] for i in batch]
@@ -324,8 +330,7 @@ class CTranslate2Translator(MarianTranslator):
                 self.generate_calls += 1
                 self.stats.generate_calls += 1
                 for piece, result in zip(members, results, strict=True):
-                    tokens = [t for t in result.hypotheses[0] if t not in special]
-                    piece.output = strip_target_tokens(tokenizer.convert_tokens_to_string(tokens))
+                    piece.output = strip_target_tokens(tokenizer.join(result.hypotheses[0]))
         finally:
             self._tokens.clear()
 

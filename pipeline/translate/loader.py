@@ -191,7 +191,9 @@ def _quantize_int8(model: Any) -> tuple[Any, bool]:
             warnings.simplefilter("ignore", DeprecationWarning)
             warnings.simplefilter("ignore", FutureWarning)
             warnings.simplefilter("ignore", UserWarning)  # quantized tensor deprecation
-            return quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8), True
+            # In place: the default deep copy would hold a second float32 model meanwhile.
+            quantized = quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
+        return quantized, True
     except (ImportError, RuntimeError, AttributeError, AssertionError) as exc:
         warnings.warn(f"int8 quantisation unavailable ({exc}); running in float32", stacklevel=3)
         return model, False

@@ -12,6 +12,7 @@ from pipeline.domain import PipelineError, Signature
 from pipeline.routing import Route
 from pipeline.translate.base import EngineStats, Translation, canonical_json, passthrough
 from pipeline.translate.batching import dedupe, pack_batches
+from pipeline.translate.greedy import greedy_decode, plain_greedy
 from pipeline.translate.loader import LoadedModel, ModelLoader
 from pipeline.translate.normalize import has_letters, normalize, strip_target_tokens
 
@@ -56,6 +57,7 @@ class MarianTranslator:
         self.max_input_tokens = int(generation.get("max_input_tokens") or _DEFAULT_MAX_INPUT_TOKENS)
         self.batch_size = generation.get("batch_size")
         self.generate_kwargs: dict[str, Any] = {"num_beams": self.num_beams}
+        self._greedy: dict[tuple[int, tuple[tuple[str, Any], ...]], bool] = {}
         length_penalty = float(generation.get("length_penalty", 1.0))
         repetition_penalty = float(generation.get("repetition_penalty", 1.0))
         no_repeat = int(generation.get("no_repeat_ngram_size", 0) or 0)
@@ -188,6 +190,12 @@ class MarianTranslator:
         """Output cap from the input length; never past the decoder's positions."""
         return max(1, min(self.route.max_new_tokens(input_tokens), loaded.max_positions - 2))
 
+    def _plain_greedy(self, loaded: LoadedModel, kwargs: dict[str, Any]) -> bool:
+        key = (id(loaded.model), tuple(sorted(kwargs.items())))
+        if key not in self._greedy:
+            self._greedy[key] = plain_greedy(loaded.model, kwargs)
+        return self._greedy[key]
+
     def _generate(self, loaded: LoadedModel, pieces: list[_Piece], extra: dict[str, Any]) -> None:
         import torch
 
@@ -207,15 +215,25 @@ class MarianTranslator:
             longest = int(encoded["input_ids"].shape[1])
             max_new = self.max_new_tokens(loaded, longest)
             min_new = min(self.route.min_new_tokens(longest), max_new)
-            if min_new:
-                kwargs["min_new_tokens"] = min_new
-            with torch.inference_mode():
-                output = loaded.model.generate(
-                    input_ids=encoded["input_ids"].to(loaded.device),
-                    attention_mask=encoded["attention_mask"].to(loaded.device),
+            input_ids = encoded["input_ids"].to(loaded.device)
+            attention_mask = encoded["attention_mask"].to(loaded.device)
+            if self._plain_greedy(loaded, kwargs):
+                output = greedy_decode(
+                    loaded.model,
+                    input_ids,
+                    attention_mask,
                     max_new_tokens=max_new,
-                    **kwargs,
+                    min_new_tokens=min_new,
                 )
+            else:
+                with torch.inference_mode():
+                    output = loaded.model.generate(
+                        input_ids=input_ids,
+                        attention_mask=attention_mask,
+                        max_new_tokens=max_new,
+                        **({"min_new_tokens": min_new} if min_new else {}),
+                        **kwargs,
+                    )
             self.generate_calls += 1
             self.stats.generate_calls += 1
             decoded = loaded.tokenizer.batch_decode(output, skip_special_tokens=True)

@@ -1,0 +1,78 @@
+"""The lean greedy decoder must give generate()'s tokens exactly, and step aside when it can't."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+torch = pytest.importorskip("torch")
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::UserWarning")
+
+from pipeline.translate.greedy import greedy_decode, plain_greedy  # noqa: E402
+
+TEXTS = [
+    "The city council approved the heating budget on Monday.",
+    "Trains to Warsaw leave Kyiv twice a day, officials said.",
+    "Short.",
+    "Officials said the new port terminal would open in spring after two years of work.",
+]
+
+
+def _load(folder: Path, quantize: bool) -> tuple[Any, Any]:
+    from transformers import MarianMTModel, MarianTokenizer
+
+    model = MarianMTModel.from_pretrained(str(folder), dtype=torch.float32).eval()
+    model.generation_config.max_length = None
+    if quantize:
+        model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+    return MarianTokenizer.from_pretrained(str(folder)), model
+
+
+@pytest.mark.parametrize(
+    ("name", "prefix"),
+    [("tiny-en-uk", ""), ("tiny-uk-en", ""), ("tiny-tc-big-en-zle", ">>rus<< ")],
+)
+@pytest.mark.parametrize(("max_new", "min_new"), [(30, 0), (12, 0), (20, 20), (25, 8)])
+@pytest.mark.parametrize("quantize", [False, True])
+def test_tokens_match_generate(
+    tiny_models_dir: Path, name: str, prefix: str, max_new: int, min_new: int, quantize: bool
+):
+    tokenizer, model = _load(tiny_models_dir / name, quantize)
+    encoded = tokenizer([prefix + t for t in TEXTS], return_tensors="pt", padding=True)
+    assert plain_greedy(model, {"num_beams": 1})
+    with torch.inference_mode():
+        expected = model.generate(
+            **encoded,
+            num_beams=1,
+            max_new_tokens=max_new,
+            **({"min_new_tokens": min_new} if min_new else {}),
+        )
+    made = greedy_decode(
+        model,
+        encoded["input_ids"],
+        encoded["attention_mask"],
+        max_new_tokens=max_new,
+        min_new_tokens=min_new,
+    )
+    assert made.tolist() == expected.tolist()
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"num_beams": 4},
+        {"num_beams": 1, "repetition_penalty": 1.2},
+        {"num_beams": 1, "no_repeat_ngram_size": 3},
+    ],
+)
+def test_other_settings_go_to_generate(tiny_models_dir: Path, kwargs: dict[str, Any]):
+    _, model = _load(tiny_models_dir / "tiny-en-uk", False)
+    assert not plain_greedy(model, kwargs)
+
+
+def test_checkpoint_settings_it_does_not_know_go_to_generate(tiny_models_dir: Path):
+    _, model = _load(tiny_models_dir / "tiny-en-uk", False)
+    model.generation_config.suppress_tokens = [5]
+    assert not plain_greedy(model, {"num_beams": 1})
