@@ -41,7 +41,15 @@ profile_option = click.option(
 @models_option
 @db_option
 @click.option("--device", default="auto", show_default=True, help="cpu, cuda, cuda:N, or auto.")
-@click.option("--threads", type=click.IntRange(min=1), default=None, help="CPU threads for torch.")
+@click.option(
+    "--threads", type=click.IntRange(min=1), default=None, help="CPU threads in all (default: all)."
+)
+@click.option(
+    "--streams",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Batches decoded at once on CPU, sharing the threads (default: 2 with 2+ cores).",
+)
 @click.option(
     "--batch-tokens",
     type=click.IntRange(min=64),
@@ -79,6 +87,7 @@ def translate(
     db_path: Path,
     device: str,
     threads: int | None,
+    streams: int | None,
     batch_tokens: int | None,
     quantize: str | None,
     engine_name: str,
@@ -106,6 +115,7 @@ def translate(
         "profile": profile,
         "device": device,
         "threads": threads,
+        "streams": streams,
         "use_memory": not no_memory,
         "quantize": quantize,
         "engine": engine_name,

@@ -148,3 +148,30 @@ def test_missing_package_says_what_to_install(
     table = load_table(tiny_models)
     with pytest.raises(PipelineError, match=r"pip install 'pipeline\[fast\]'"):
         build_engine(table, EngineOptions(engine="ctranslate2", device="cpu"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("beams", [1, 4])
+def test_streams_change_neither_output_nor_order(
+    tiny_models: Path, tmp_path: Path, registered: None, beams: int
+):
+    overlay = tmp_path / "beams.yaml"
+    table_text = tiny_models.read_text("utf-8").replace("./", f"{tiny_models.parent}/")
+    overlay.write_text(f"{table_text}\ngeneration: {{num_beams: {beams}}}\n", "utf-8")
+    table = load_table(overlay)
+    texts = [t for t in TEXTS if any(ch.isalpha() for ch in t)] * 3
+    texts += [f"Report number {n} said the council met on Monday." for n in range(12)]
+    outputs = []
+    for streams in (1, 2):
+        options = EngineOptions(
+            profile="fast",
+            device="cpu",
+            threads=2,
+            streams=streams,
+            batch_tokens=64,
+            engine="ctranslate2",
+        )
+        with build_engine(table, options) as engine:
+            outputs.append([t.text for t in engine.translate(texts, "en", "uk")])
+    assert outputs[0] == outputs[1]
+    assert len(set(outputs[0])) > 3

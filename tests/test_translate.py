@@ -22,7 +22,8 @@ from pipeline.translate import (
     build_engine,
     tune_malloc,
 )
-from pipeline.translate.batching import dedupe, pack_batches
+from pipeline.translate.batching import dedupe, in_streams, pack_batches
+from pipeline.translate.loader import decoding_streams
 from pipeline.translate.normalize import normalize, strip_target_tokens
 
 UK = "Президент України підписав закон про державний бюджет на наступний рік."
@@ -365,10 +366,19 @@ def test_tiny_long_sentence_is_split_not_truncated(
     calls = _spy_generate(translator, monkeypatch)
     [out] = translator.translate([UK_LONG], "uk", "en")
     assert out.splits >= 3 and f"split:{out.splits}" in out.flags
-    first_pass = calls[0]["in"]
-    assert first_pass.shape[0] == out.splits  # every piece went to the model
-    assert first_pass.shape[1] <= translator.max_input_tokens
-    pieces = loaded.tokenizer.batch_decode(first_pass, skip_special_tokens=True)
+    first_pass, rows = [], 0  # the batches before any loop retry
+    for call in calls:
+        if rows >= out.splits:
+            break
+        first_pass.append(call["in"])
+        rows += int(call["in"].shape[0])
+    assert rows == out.splits  # every piece went to the model
+    assert all(batch.shape[1] <= translator.max_input_tokens for batch in first_pass)
+    pieces = [
+        text
+        for batch in first_pass
+        for text in loaded.tokenizer.batch_decode(batch, skip_special_tokens=True)
+    ]
     assert sorted(" ".join(pieces).split()) == sorted(normalize(UK_LONG).split())
 
 
@@ -459,3 +469,65 @@ def test_tiny_int8_quantisation(tiny_table: RoutingTable) -> None:
 def test_stats_shape() -> None:
     names = {"translated", "reused", "split", "flagged", "passthrough"}
     assert set(EngineStats().as_dict()) >= names
+
+
+# -- decoding streams -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("streams", "threads", "device", "expected"),
+    [
+        (None, 2, "cpu", (2, 1)),
+        (None, 1, "cpu", (1, 1)),
+        (None, 8, "cpu", (2, 4)),
+        (3, 8, "cpu", (3, 2)),
+        (5, 2, "cpu", (2, 1)),
+        (None, 8, "cuda", (1, 8)),
+        (4, 8, "cuda:1", (1, 8)),
+    ],
+)
+def test_decoding_streams_share_the_threads(
+    streams: int | None, threads: int, device: str, expected: tuple[int, int]
+) -> None:
+    assert decoding_streams(streams, threads, device) == expected
+
+
+@pytest.mark.parametrize("streams", [1, 2, 3])
+def test_in_streams_keeps_order(streams: int) -> None:
+    import time
+
+    def slow_square(n: int) -> int:
+        time.sleep(0.001 * (n % 3))  # later items may finish first
+        return n * n
+
+    assert list(in_streams(slow_square, list(range(25)), streams)) == [n * n for n in range(25)]
+
+
+STREAM_TEXTS = [
+    "Київ — столиця України.",
+    "Рада ухвалила бюджет на опалення в понеділок увечері.",
+    "Потяги до Варшави вирушають двічі на день.",
+    "Мер сказав, що новий термінал відкриють навесні після двох років робіт у порту.",
+    "Коротко.",
+    "Уряд оголосив нові тарифи на електроенергію з першого січня.",
+]
+
+
+@pytest.mark.parametrize("beams", [1, 4])
+def test_streams_change_neither_output_nor_order(
+    tiny_models: Path, tmp_path: Path, beams: int
+) -> None:
+    overlay = tmp_path / "beams.yaml"
+    table_text = tiny_models.read_text("utf-8").replace("./", f"{tiny_models.parent}/")
+    overlay.write_text(f"{table_text}\ngeneration: {{num_beams: {beams}}}\n", "utf-8")
+    table = load_table(overlay)
+    outputs = []
+    for streams in (1, 2):
+        # A small budget makes many batches, so both streams get work.
+        options = EngineOptions(
+            profile="fast", device="cpu", threads=2, streams=streams, batch_tokens=64
+        )
+        with build_engine(table, options) as engine:
+            outputs.append([t.text for t in engine.translate(STREAM_TEXTS, "uk", "en")])
+    assert outputs[0] == outputs[1]
+    assert len(set(outputs[0])) > 1

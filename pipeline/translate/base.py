@@ -69,16 +69,21 @@ class EngineOptions:
     """How to run translation.
 
     device: "auto" (cuda when available, else cpu), "cpu", "cuda", "cuda:1".
-    batch_tokens: padded input tokens x beams per generate call (4096 ≈ 32 sentences of 30
-    tokens at beam 4, the batch size measured best on 2-core CPUs with the malloc fix).
+    batch_tokens: padded input tokens x beams per batch. 2048 decoded as fast as 4096 with two
+    streams on 2 CPU cores and peaked 200-300 MB lower (benchmarks/sweep-latest.md and the
+    throughput notes); the profile's batch_size caps the sentences per batch as well.
     quantize: "int8" = dynamic int8 Linear layers on CPU (falls back to fp32 with a warning).
     engine: a name in the engine registry (pipeline.translate.engine.ENGINES).
+    threads: CPU threads in all (None: every core).
+    streams: batches decoded at once on CPU, sharing the threads (None: 2 where there are 2+
+    threads; see pipeline.translate.loader.decoding_streams).
     """
 
     profile: str | None = None
     device: str = "auto"
     threads: int | None = None
-    batch_tokens: int = 4096
+    streams: int | None = None
+    batch_tokens: int = 2048
     max_loaded_models: int = 2
     use_memory: bool = True
     quantize: str | None = None

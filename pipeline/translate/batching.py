@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from typing import TypeVar
 
-__all__ = ["dedupe", "pack_batches"]
+__all__ = ["dedupe", "in_streams", "pack_batches"]
 
 T = TypeVar("T", bound=Hashable)
+Item = TypeVar("Item")
+Result = TypeVar("Result")
 
 
 def dedupe(items: Sequence[T]) -> tuple[list[T], list[int]]:
@@ -46,3 +48,17 @@ def pack_batches(
     if current:
         batches.append(current)
     return batches
+
+
+def in_streams(
+    work: Callable[[Item], Result], items: Sequence[Item], streams: int
+) -> Iterator[Result]:
+    """``work(item)`` for every item, results in order, ``streams`` items at a time on threads
+    (torch and CTranslate2 release the GIL while they compute)."""
+    if streams <= 1 or len(items) <= 1:
+        yield from map(work, items)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=streams, thread_name_prefix="decode") as pool:
+        yield from pool.map(work, items)

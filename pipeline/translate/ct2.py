@@ -27,7 +27,7 @@ from pipeline.domain import PipelineError
 from pipeline.routing import Route
 from pipeline.translate.base import EngineOptions, EngineStats
 from pipeline.translate.batching import pack_batches
-from pipeline.translate.loader import CachingLoader, LoadedModel
+from pipeline.translate.loader import CachingLoader, LoadedModel, decoding_streams
 from pipeline.translate.marian import MarianTranslator, _Piece
 from pipeline.translate.normalize import strip_target_tokens
 from pipeline.translate.pieces import MarianPieces
@@ -103,13 +103,13 @@ def convert(
     Conversion writes to a temporary folder renamed into place, so a crash never leaves a
     half-written model in the cache.
     """
-    import_ctranslate2()
-    from ctranslate2.converters import TransformersConverter
-
     root = root or cache_root()
     target = root / cache_key(model, revision, quantization)
     if (target / "model.bin").is_file():
         return target
+    # Only converting needs the converter, which imports torch and transformers (seconds).
+    from ctranslate2.converters import TransformersConverter
+
     root.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=".converting-", dir=root))
     try:
@@ -153,6 +153,7 @@ class CTranslate2Loader(CachingLoader):
         max_loaded: int = 2,
         compute_type: str | None = None,
         cache: Path | None = None,
+        streams: int | None = None,
     ) -> None:
         ctranslate2 = import_ctranslate2()
         if max_loaded < 1:
@@ -167,7 +168,8 @@ class CTranslate2Loader(CachingLoader):
                 f"device {device!r} asked for but CTranslate2 sees no CUDA GPU: use --device cpu"
             )
         self.device = device
-        self.threads = threads or 0  # 0: CTranslate2 picks (all cores)
+        # Batches in flight at once (CTranslate2's inter_threads), each on `threads` cores.
+        self.streams, self.threads = decoding_streams(streams, threads, kind)
         self.max_loaded = max_loaded
         self.compute_type = compute_type or ("int8" if kind == "cpu" else "float16")
         supported = ctranslate2.get_supported_compute_types(kind)
@@ -205,7 +207,7 @@ class CTranslate2Loader(CachingLoader):
             device=kind,
             device_index=index,
             compute_type=self.compute_type,
-            inter_threads=1,
+            inter_threads=self.streams,
             intra_threads=self.threads,
         )
         self.loads += 1
@@ -257,7 +259,7 @@ class CTranslate2Translator(MarianTranslator):
         route: Route,
         loader: CTranslate2Loader,
         *,
-        batch_tokens: int = 4096,
+        batch_tokens: int = 2048,
         stats: EngineStats | None = None,
     ) -> None:
         super().__init__(
@@ -317,7 +319,11 @@ class CTranslate2Translator(MarianTranslator):
             [p.tokens for p in pieces], budget=self.batch_tokens, beams=beams, max_items=batch_size
         )
         tokenizer: MarianPieces = loaded.tokenizer
+        # With several streams every batch is queued at once and CTranslate2 decodes
+        # `streams` of them in parallel; results are read back in order.
+        parallel = self.ct2_loader.streams > 1
         try:
+            submitted = []
             for batch in batches:
                 members = [pieces[i] for i in batch]
                 sources = [self._source_tokens(loaded, p.text) for p in members]
@@ -326,11 +332,14 @@ class CTranslate2Translator(MarianTranslator):
                 )
                 # The converter drops <pad> from the vocabulary (CTranslate2 starts the decoder
                 # from a zero embedding instead), so <pad> cannot be generated.
-                results = loaded.model.translate_batch(sources, **options)
+                results = loaded.model.translate_batch(sources, asynchronous=parallel, **options)
+                submitted.append((members, results))
+            for members, results in submitted:
                 self.generate_calls += 1
                 self.stats.generate_calls += 1
                 for piece, result in zip(members, results, strict=True):
-                    piece.output = strip_target_tokens(tokenizer.join(result.hypotheses[0]))
+                    done = result.result() if parallel else result
+                    piece.output = strip_target_tokens(tokenizer.join(done.hypotheses[0]))
         finally:
             self._tokens.clear()
 
@@ -356,6 +365,7 @@ class CTranslate2Backend:
             threads=options.threads,
             max_loaded=options.max_loaded_models,
             compute_type=compute_type,
+            streams=options.streams,
         )
 
     def translator(self, route: Route) -> CTranslate2Translator:

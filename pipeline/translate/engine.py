@@ -62,6 +62,7 @@ class TransformersBackend:
             threads=options.threads,
             max_loaded=options.max_loaded_models,
             quantize=options.quantize,
+            streams=options.streams,
         )
 
     def translator(self, route: Route) -> SignedTranslator:

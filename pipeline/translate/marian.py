@@ -11,7 +11,7 @@ from pipeline.checks import has_loop
 from pipeline.domain import PipelineError, Signature
 from pipeline.routing import Route
 from pipeline.translate.base import EngineStats, Translation, canonical_json, passthrough
-from pipeline.translate.batching import dedupe, pack_batches
+from pipeline.translate.batching import dedupe, in_streams, pack_batches
 from pipeline.translate.greedy import greedy_decode, plain_greedy
 from pipeline.translate.loader import LoadedModel, ModelLoader
 from pipeline.translate.normalize import has_letters, normalize, strip_target_tokens
@@ -42,7 +42,7 @@ class MarianTranslator:
         route: Route,
         loader: ModelLoader,
         *,
-        batch_tokens: int = 4096,
+        batch_tokens: int = 2048,
         engine: str = "transformers",
         stats: EngineStats | None = None,
     ) -> None:
@@ -197,8 +197,6 @@ class MarianTranslator:
         return self._greedy[key]
 
     def _generate(self, loaded: LoadedModel, pieces: list[_Piece], extra: dict[str, Any]) -> None:
-        import torch
-
         kwargs = {**self.generate_kwargs, **extra}
         batch_size = int(self.batch_size) if self.batch_size else None
         batches = pack_batches(
@@ -207,38 +205,48 @@ class MarianTranslator:
             beams=int(kwargs["num_beams"]),
             max_items=batch_size,
         )
-        for batch in batches:
-            members = [pieces[i] for i in batch]
-            encoded = loaded.tokenizer(
-                [self._prefix + p.text for p in members], return_tensors="pt", padding=True
+        # Tokenised here, decoded on the loader's streams, detokenised here again: the
+        # tokenizer stays on one thread.
+        work = [
+            loaded.tokenizer(
+                [self._prefix + pieces[i].text for i in batch], return_tensors="pt", padding=True
             )
-            longest = int(encoded["input_ids"].shape[1])
-            max_new = self.max_new_tokens(loaded, longest)
-            min_new = min(self.route.min_new_tokens(longest), max_new)
-            input_ids = encoded["input_ids"].to(loaded.device)
-            attention_mask = encoded["attention_mask"].to(loaded.device)
-            if self._plain_greedy(loaded, kwargs):
-                output = greedy_decode(
-                    loaded.model,
-                    input_ids,
-                    attention_mask,
-                    max_new_tokens=max_new,
-                    min_new_tokens=min_new,
-                )
-            else:
-                with torch.inference_mode():
-                    output = loaded.model.generate(
-                        input_ids=input_ids,
-                        attention_mask=attention_mask,
-                        max_new_tokens=max_new,
-                        **({"min_new_tokens": min_new} if min_new else {}),
-                        **kwargs,
-                    )
+            for batch in batches
+        ]
+        streams = int(getattr(self.loader, "streams", 1))
+        outputs = in_streams(lambda encoded: self._decode(loaded, encoded, kwargs), work, streams)
+        for batch, output in zip(batches, outputs, strict=True):
             self.generate_calls += 1
             self.stats.generate_calls += 1
             decoded = loaded.tokenizer.batch_decode(output, skip_special_tokens=True)
-            for piece, text in zip(members, decoded, strict=True):
-                piece.output = strip_target_tokens(text)
+            for i, text in zip(batch, decoded, strict=True):
+                pieces[i].output = strip_target_tokens(text)
+
+    def _decode(self, loaded: LoadedModel, encoded: Any, kwargs: dict[str, Any]) -> Any:
+        """Output token ids for one tokenised batch."""
+        import torch
+
+        longest = int(encoded["input_ids"].shape[1])
+        max_new = self.max_new_tokens(loaded, longest)
+        min_new = min(self.route.min_new_tokens(longest), max_new)
+        input_ids = encoded["input_ids"].to(loaded.device)
+        attention_mask = encoded["attention_mask"].to(loaded.device)
+        if self._plain_greedy(loaded, kwargs):
+            return greedy_decode(
+                loaded.model,
+                input_ids,
+                attention_mask,
+                max_new_tokens=max_new,
+                min_new_tokens=min_new,
+            )
+        with torch.inference_mode():
+            return loaded.model.generate(
+                input_ids=input_ids,
+                attention_mask=attention_mask,
+                max_new_tokens=max_new,
+                **({"min_new_tokens": min_new} if min_new else {}),
+                **kwargs,
+            )
 
 
 def _split(text: str, fits: Callable[[str], bool]) -> list[str]:
