@@ -1,7 +1,7 @@
 """Settings by measurement: threads, sentences per batch and the token budget, per engine.
 
 Run: .venv/bin/python benchmarks/sweep.py [--work DIR] [--sentences 200] [--beams 1,4]
-     [--engines transformers,int8,ctranslate2] [--threads 1,2]
+     [--engines transformers,int8,ctranslate2] [--threads 1,2] [--grid batches|streams]
 
 Each setting runs the pipeline's own translator (MarianTranslator or CTranslate2Translator) in a
 fresh subprocess on the same sentences of the throughput corpus (base architecture, random
@@ -40,7 +40,9 @@ GRID = (
     (UNBOUNDED, 4096),
     (UNBOUNDED, 8192),
 )
-ENGINES = {
+# --grid streams: one batch at a time on all threads, or two at once, at the profile cap of 64.
+STREAM_GRID = tuple((streams, budget) for streams in (1, 2) for budget in (1024, 2048, 4096))
+ENGINES: dict[str, dict[str, Any]] = {
     "transformers": {"engine": "transformers", "quantize": None},
     "int8": {"engine": "transformers", "quantize": "int8"},
     "ctranslate2": {"engine": "ctranslate2", "quantize": None},
@@ -72,6 +74,7 @@ def child(spec: dict[str, Any]) -> dict[str, Any]:
     options = EngineOptions(
         device="cpu",
         threads=spec["threads"],
+        streams=spec["streams"],
         batch_tokens=spec["batch_tokens"],
         quantize=spec["quantize"],
         engine=spec["engine"],
@@ -110,33 +113,31 @@ def measure(spec: dict[str, Any]) -> dict[str, Any]:
     return dict(json.loads(lines[-1]))
 
 
-def settings(engines: list[str], beams: list[int], threads: list[int]) -> list[dict[str, Any]]:
-    """Every engine x beams: the grid at the most threads, then each thread count at 64/4096."""
+def settings(
+    engines: list[str], beams: list[int], threads: list[int], grid: str
+) -> list[dict[str, Any]]:
+    """Every engine x beams over the chosen grid (at the most threads); the batches grid also
+    tries each thread count at 64 sentences and 4096 tokens."""
     most = max(threads)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for name in engines:
         for beam in beams:
-            for batch_size, budget in GRID:
-                rows.append(
-                    {
-                        "name": name,
-                        "beams": beam,
-                        "threads": most,
-                        "batch_size": batch_size,
-                        "batch_tokens": budget,
-                    }
-                )
-            for count in threads:
-                if count != most:
-                    rows.append(
-                        {
-                            "name": name,
-                            "beams": beam,
-                            "threads": count,
-                            "batch_size": 64,
-                            "batch_tokens": 4096,
-                        }
-                    )
+            base = {"name": name, "beams": beam, "threads": most, "streams": 1}
+            if grid == "streams":
+                rows += [
+                    {**base, "streams": streams, "batch_size": 64, "batch_tokens": budget}
+                    for streams, budget in STREAM_GRID
+                ]
+                continue
+            rows += [
+                {**base, "batch_size": batch_size, "batch_tokens": budget}
+                for batch_size, budget in GRID
+            ]
+            rows += [
+                {**base, "threads": count, "batch_size": 64, "batch_tokens": 4096}
+                for count in threads
+                if count != most
+            ]
     return rows
 
 
@@ -146,9 +147,9 @@ def label(value: int) -> str:
 
 def table(rows: list[dict[str, Any]]) -> str:
     lines = [
-        "| engine | beams | threads | batch size | token budget | tokens/s | vs best | "
+        "| engine | beams | threads | streams | batch size | token budget | tokens/s | vs best | "
         "decoding peak MiB |",
-        "|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     best: dict[tuple[str, int], float] = {}
     for row in rows:
@@ -157,7 +158,8 @@ def table(rows: list[dict[str, Any]]) -> str:
     for row in rows:
         share = row["tokens_per_s"] / best[(row["name"], row["beams"])]
         lines.append(
-            f"| {row['name']} | {row['beams']} | {row['threads']} | {label(row['batch_size'])} | "
+            f"| {row['name']} | {row['beams']} | {row['threads']} | {row['streams']} | "
+            f"{label(row['batch_size'])} | "
             f"{label(row['batch_tokens'])} | {row['tokens_per_s']:.0f} | {share:.2f} | "
             f"{row['decode_peak_mib']:.0f} |"
         )
@@ -173,6 +175,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--beams", default="1,4")
     parser.add_argument("--engines", default="transformers,int8,ctranslate2")
     parser.add_argument("--threads", default=f"1,{os.cpu_count() or 2}")
+    parser.add_argument(
+        "--grid",
+        choices=["batches", "streams"],
+        default="batches",
+        help="batches: sentences per batch, token budget, threads; streams: 1 or 2 batches "
+        "at once x token budget",
+    )
     parser.add_argument(
         "--work", type=Path, default=Path.home() / ".cache" / "pipeline" / "bench-throughput"
     )
@@ -193,6 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         args.engines.split(","),
         [int(b) for b in args.beams.split(",")],
         sorted({int(t) for t in args.threads.split(",")}),
+        args.grid,
     ):
         count = args.sentences if row["beams"] == 1 else args.sentences // 2
         sample = corpus[:: max(1, len(corpus) // count)][:count]
@@ -206,7 +216,8 @@ def main(argv: list[str] | None = None) -> int:
             {**row, **result, "sentences": len(sample), "tokens_per_s": tokens / result["seconds"]}
         )
         print(
-            f"  {row['name']} beam {row['beams']} threads {row['threads']} batch "
+            f"  {row['name']} beam {row['beams']} threads {row['threads']} streams "
+            f"{row['streams']} batch "
             f"{label(row['batch_size'])} budget {label(row['batch_tokens'])}: "
             f"{rows[-1]['tokens_per_s']:.0f} tok/s, +{result['decode_peak_mib']:.0f} MiB",
             file=sys.stderr,
@@ -219,7 +230,8 @@ def main(argv: list[str] | None = None) -> int:
         "utf-8",
     )
     text = table(rows)
-    LATEST.write_text(
+    latest = LATEST if args.grid == "batches" else LATEST.with_name("sweep-streams-latest.md")
+    latest.write_text(
         f"# Settings sweep: latest run\n\nWritten by `benchmarks/sweep.py` in "
         f"{time.perf_counter() - started:.0f} s; JSON in {out.name}. Base architecture, "
         f"{args.sentences} sentences greedy, {args.sentences // 2} at beam 4; '-' = no limit."
