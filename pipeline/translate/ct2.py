@@ -109,6 +109,9 @@ def convert(
         return target
     # Only converting needs the converter, which imports torch and transformers (seconds).
     from ctranslate2.converters import TransformersConverter
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # the job draws its own progress
 
     root.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=".converting-", dir=root))
