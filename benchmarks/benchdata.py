@@ -12,6 +12,7 @@ import math
 import os
 import random
 import re
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -95,42 +96,19 @@ def build_model(size: str, folder: Path) -> Path:
     """A full-size Marian en>uk (base) or en>zle (tc-big, with >>ukr<< tokens) random model."""
     if (folder / "config.json").is_file():
         return folder
-    import io
 
-    import sentencepiece as spm
     import torch
     from transformers import MarianMTModel, MarianTokenizer
 
-    from pipeline.testmodels import marian_configs
+    from pipeline.testmodels import marian_configs, spm_pieces, train_spm
 
     arch = ARCH[size]
     folder.mkdir(parents=True, exist_ok=True)
     pieces: list[str] = []
     for name, langs in (("source", ("en",)), ("target", arch["targets"])):
-        written = io.BytesIO()
-        lines = [s for lang in langs for s in spm_text(lang)]
-        with open(os.devnull, "w") as quiet:
-            spm.SentencePieceTrainer.train(
-                sentence_iterator=iter(lines),
-                model_writer=written,
-                vocab_size=8000,
-                model_type="unigram",
-                character_coverage=1.0,
-                unk_id=0,
-                eos_id=1,
-                bos_id=-1,
-                pad_id=-1,
-                hard_vocab_limit=False,
-                num_threads=1,
-                logstream=quiet,
-            )
-        (folder / f"{name}.spm").write_bytes(written.getvalue())
-        processor = spm.SentencePieceProcessor(model_proto=written.getvalue())
-        pieces += [
-            processor.id_to_piece(i)
-            for i in range(processor.get_piece_size())
-            if not (processor.is_control(i) or processor.is_unknown(i))
-        ]
+        trained = train_spm([s for lang in langs for s in spm_text(lang)], 8000)
+        (folder / f"{name}.spm").write_bytes(trained)
+        pieces += spm_pieces(trained)
     tokens = [">>ukr<<", ">>rus<<"] if len(arch["targets"]) > 1 else []
     order = ["</s>", "<unk>", *tokens, *pieces]
     vocab: dict[str, int] = {}
@@ -276,3 +254,21 @@ def force_lengths(*, transformers: bool = True) -> None:
 
 def cap(tokens: int) -> int:
     return math.ceil(RATIO * tokens) + EXTRA
+
+
+def run_child(script: str, spec: dict[str, Any], label: str) -> dict[str, Any]:
+    """Run ``script --child`` on ``spec`` (JSON on stdin) in a fresh process and return the
+    JSON line it prints: each measurement gets a process, and a peak memory, of its own."""
+    completed = subprocess.run(
+        [sys.executable, script, "--child"],
+        input=json.dumps(spec),
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+    )
+    lines = [ln for ln in completed.stdout.splitlines() if ln.startswith("{")]
+    if completed.returncode != 0 or not lines:
+        tail = completed.stderr.strip().splitlines()[-5:]
+        raise SystemExit(f"{label} failed:\n" + "\n".join(tail))
+    return dict(json.loads(lines[-1]))

@@ -17,14 +17,21 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from benchdata import ROOT, build_model, cap, force_lengths, models_yaml, pipeline_sentences
+from benchdata import (
+    ROOT,
+    build_model,
+    cap,
+    force_lengths,
+    models_yaml,
+    pipeline_sentences,
+    run_child,
+)
 from benchdata import write_corpus as build_corpus
 
 RESULTS = ROOT / "benchmarks" / "results"
@@ -99,18 +106,7 @@ def child(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def measure(spec: dict[str, Any]) -> dict[str, Any]:
-    completed = subprocess.run(
-        [sys.executable, __file__, "--child"],
-        input=json.dumps(spec),
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "HF_HUB_OFFLINE": "1"},
-    )
-    lines = [ln for ln in completed.stdout.splitlines() if ln.startswith("{")]
-    if completed.returncode != 0 or not lines:
-        raise SystemExit("setting failed:\n" + "\n".join(completed.stderr.splitlines()[-5:]))
-    return dict(json.loads(lines[-1]))
+    return run_child(__file__, spec, "setting")
 
 
 def settings(

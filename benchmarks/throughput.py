@@ -23,7 +23,6 @@ import json
 import math
 import os
 import platform
-import subprocess
 import sys
 import time
 from datetime import datetime
@@ -40,6 +39,7 @@ from benchdata import (
     force_lengths,
     models_yaml,
     pipeline_sentences,
+    run_child,
     write_corpus,
 )
 
@@ -192,19 +192,7 @@ def run_pipeline(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def measure(spec: dict[str, Any]) -> dict[str, Any]:
-    completed = subprocess.run(
-        [sys.executable, __file__, "--child"],
-        input=json.dumps(spec),
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "HF_HUB_OFFLINE": "1"},
-    )
-    lines = [ln for ln in completed.stdout.splitlines() if ln.startswith("{")]
-    if completed.returncode != 0 or not lines:
-        tail = completed.stderr.strip().splitlines()[-5:]
-        raise SystemExit(f"{spec['label']} failed:\n" + "\n".join(tail))
-    return dict(json.loads(lines[-1]))
+    return run_child(__file__, spec, spec["label"])
 
 
 # ----------------------------------------------------------------------------- orchestration

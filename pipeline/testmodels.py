@@ -78,10 +78,14 @@ def demo_corpus() -> dict[str, list[str]]:
 @lru_cache(maxsize=16)
 def _train_spm(langs: tuple[str, ...], vocab_size: int) -> bytes:
     """A unigram SentencePiece model trained on the demo sentences of ``langs`` (cached)."""
+    corpus = demo_corpus()
+    return train_spm([s for lang in langs for s in corpus[lang]], vocab_size)
+
+
+def train_spm(sentences: Iterable[str], vocab_size: int) -> bytes:
+    """A unigram SentencePiece model shaped like OPUS-MT's: <unk> 0, </s> 1, no <s> or <pad>."""
     import sentencepiece as spm
 
-    corpus = demo_corpus()
-    sentences = [s for lang in langs for s in corpus[lang]]
     model = io.BytesIO()
     with open(os.devnull, "w") as quiet:
         spm.SentencePieceTrainer.train(
@@ -101,7 +105,8 @@ def _train_spm(langs: tuple[str, ...], vocab_size: int) -> bytes:
     return model.getvalue()
 
 
-def _pieces(spm_bytes: bytes) -> list[str]:
+def spm_pieces(spm_bytes: bytes) -> list[str]:
+    """The model's pieces, control and unknown pieces left out."""
     import sentencepiece as spm
 
     processor = spm.SentencePieceProcessor(model_proto=spm_bytes)
@@ -231,8 +236,8 @@ def build_tiny_model(
     (out_dir / "target.spm").write_bytes(target_spm)
     target_tokens = [TARGET_TOKENS[lang] for lang in targets] if len(targets) > 1 else []
     vocab = _marian_vocab(
-        _pieces(source_spm),
-        _pieces(target_spm),
+        spm_pieces(source_spm),
+        spm_pieces(target_spm),
         target_tokens,
         eos_late=spec.eos_after_source_pieces,
     )
