@@ -149,6 +149,15 @@ def resolve_model_path(route: Route, *, cache_dir: CachePath = None) -> str:
     return str(Path(config).parent)
 
 
+def local_folder(route: Route, *, cache_dir: CachePath = None) -> str:
+    """The folder holding the route's checkpoint, downloading it first when it is missing from
+    the cache and the hub is reachable (engines that read the files themselves need this)."""
+    ensure_available(route)
+    if not route.is_local and not is_cached(route.model, route.revision, cache_dir=cache_dir):
+        pull([route], cache_dir=cache_dir)
+    return resolve_model_path(route, cache_dir=cache_dir)
+
+
 def resolve_revision(
     model_id: str, revision: str | None = None, *, cache_dir: CachePath = None
 ) -> str | None:

@@ -26,7 +26,6 @@ from typing import Any
 from pipeline.domain import PipelineError
 from pipeline.routing import Route
 from pipeline.translate.base import EngineOptions, EngineStats
-from pipeline.translate.batching import pack_batches
 from pipeline.translate.loader import CachingLoader, LoadedModel, decoding_streams
 from pipeline.translate.marian import MarianTranslator, _Piece
 from pipeline.translate.normalize import strip_target_tokens
@@ -199,8 +198,10 @@ class CTranslate2Loader(CachingLoader):
         return self.compute_type
 
     def _load(self, key: str, route: Route) -> LoadedModel:
+        from pipeline.modelstore import local_folder
+
         ctranslate2 = import_ctranslate2()
-        folder = model_folder(route)
+        folder = Path(local_folder(route))
         tokenizer = MarianPieces(folder)
         # Storing the weights in the compute type makes loading fast and the cache small.
         converted = convert(str(folder), None, self.compute_type, root=self.cache)
@@ -224,17 +225,6 @@ class CTranslate2Loader(CachingLoader):
             quantized,
             _max_positions(folder),
         )
-
-
-def model_folder(route: Route) -> Path:
-    """The route's checkpoint folder: a local folder, or the hub snapshot (downloaded first when
-    it is missing and the hub is reachable)."""
-    from pipeline.modelstore import ensure_available, is_cached, pull, resolve_model_path
-
-    ensure_available(route)
-    if not route.is_local and not is_cached(route.model, route.revision):
-        pull([route])
-    return Path(resolve_model_path(route))
 
 
 def _max_positions(folder: Path) -> int:
@@ -317,10 +307,7 @@ class CTranslate2Translator(MarianTranslator):
 
     def _generate(self, loaded: LoadedModel, pieces: list[_Piece], extra: dict[str, Any]) -> None:
         beams = int({**self.generate_kwargs, **extra}["num_beams"])
-        batch_size = int(self.batch_size) if self.batch_size else None
-        batches = pack_batches(
-            [p.tokens for p in pieces], budget=self.batch_tokens, beams=beams, max_items=batch_size
-        )
+        batches = self._batches(pieces, beams)
         tokenizer: MarianPieces = loaded.tokenizer
         # With several streams every batch is queued at once and CTranslate2 decodes
         # `streams` of them in parallel; results are read back in order.

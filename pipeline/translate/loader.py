@@ -43,8 +43,8 @@ def decoding_streams(streams: int | None, threads: int | None, device: str) -> t
 
     On CPU a batch of a few dozen sentences keeps one core busy far better than it splits over
     several: two batches at once with one thread each decoded 1.36x (transformers, greedy) and
-    1.39x (CTranslate2) faster than one batch on both threads of a 2-core machine (sweep in
-    benchmarks/sweep-latest.md). A GPU takes one batch at a time.
+    1.39x (CTranslate2) faster than one batch on both threads of a 2-core machine (whole-corpus
+    runs; benchmarks/sweep-streams-latest.md per setting). A GPU takes one batch at a time.
     """
     cores = threads or os.cpu_count() or 1
     if not device.startswith("cpu"):

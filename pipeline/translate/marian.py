@@ -196,15 +196,18 @@ class MarianTranslator:
             self._greedy[key] = plain_greedy(loaded.model, kwargs)
         return self._greedy[key]
 
-    def _generate(self, loaded: LoadedModel, pieces: list[_Piece], extra: dict[str, Any]) -> None:
-        kwargs = {**self.generate_kwargs, **extra}
-        batch_size = int(self.batch_size) if self.batch_size else None
-        batches = pack_batches(
+    def _batches(self, pieces: list[_Piece], beams: int) -> list[list[int]]:
+        """Indices of ``pieces`` packed by the token budget and the profile's batch size."""
+        return pack_batches(
             [p.tokens for p in pieces],
             budget=self.batch_tokens,
-            beams=int(kwargs["num_beams"]),
-            max_items=batch_size,
+            beams=beams,
+            max_items=int(self.batch_size) if self.batch_size else None,
         )
+
+    def _generate(self, loaded: LoadedModel, pieces: list[_Piece], extra: dict[str, Any]) -> None:
+        kwargs = {**self.generate_kwargs, **extra}
+        batches = self._batches(pieces, int(kwargs["num_beams"]))
         # Tokenised here, decoded on the loader's streams, detokenised here again: the
         # tokenizer stays on one thread.
         work = [
