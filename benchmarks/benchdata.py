@@ -201,7 +201,9 @@ def models_yaml(path: Path, model: Path, size: str, beams: int) -> Path:
     path.write_text(
         "version: 1\ninherit: false\ndefault_profile: bench\npivot: null\nprofiles:\n  bench:\n"
         f"    generation: {{num_beams: {beams}, max_new_tokens_ratio: {RATIO}, "
-        f"min_new_tokens_ratio: {RATIO}, max_new_tokens_extra: {EXTRA}, loop_retry: false}}\n"
+        f"min_new_tokens_ratio: {RATIO}, max_new_tokens_extra: {EXTRA}, loop_retry: false, "
+        # The shipped default cap (models.yaml's generation block, which inherit: false drops).
+        "batch_size: 64}\n"
         f"    en>uk: {{model: {model}, revision: null, target_token: {token}}}\n",
         "utf-8",
     )

@@ -73,6 +73,8 @@ def child(spec: dict[str, Any]) -> dict[str, Any]:
         import transformers  # noqa: F401  # imported before the baseline: not model memory
 
         torch.set_num_threads(spec["threads"])
+        if spec.get("device", "cpu").startswith("cuda"):
+            torch.cuda.init()  # the CUDA context is not model memory either
     force_lengths(transformers=uses_torch)
     if spec["kind"] == "pipeline":
         from pipeline.detect import detect
@@ -93,6 +95,10 @@ def child(spec: dict[str, Any]) -> dict[str, Any]:
     elif kind == "pipeline":
         extra = run_pipeline(spec)
     seconds = extra.pop("seconds", time.perf_counter() - started)
+    if uses_torch and spec.get("device", "cpu").startswith("cuda"):
+        import torch
+
+        extra["gpu_peak_mib"] = torch.cuda.max_memory_allocated() / 2**20
     return {"seconds": seconds, "peak_rss_mib": rss_mib(), "baseline_rss_mib": baseline, **extra}
 
 
@@ -101,12 +107,14 @@ def run_transformers(spec: dict[str, Any], sentences: list[str], batch: int) -> 
     from transformers import MarianMTModel, MarianTokenizer
 
     tokenizer = MarianTokenizer.from_pretrained(spec["model"])
-    model = MarianMTModel.from_pretrained(spec["model"], dtype=torch.float32).eval()
+    device = spec.get("device", "cpu")
+    dtype = getattr(torch, spec.get("dtype", "float32"))
+    model = MarianMTModel.from_pretrained(spec["model"], dtype=dtype).eval().to(device)
     prefix = spec["prefix"]
     started = time.perf_counter()
     for i in range(0, len(sentences), batch):
         chunk = [prefix + s for s in sentences[i : i + batch]]
-        encoded = tokenizer(chunk, return_tensors="pt", padding=True)
+        encoded = tokenizer(chunk, return_tensors="pt", padding=True).to(device)
         with torch.inference_mode():
             output = model.generate(
                 **encoded,
@@ -130,8 +138,8 @@ def run_ct2_raw(spec: dict[str, Any], sentences: list[str]) -> dict[str, Any]:
     streams = int(spec.get("streams", 1))  # batches in parallel (inter_threads)
     translator = ctranslate2.Translator(
         spec["ct2_model"],
-        device="cpu",
-        compute_type="int8",
+        device=spec.get("device", "cpu"),
+        compute_type=spec.get("compute_type", "int8"),
         inter_threads=streams,
         intra_threads=max(1, spec["threads"] // streams),
     )
@@ -163,7 +171,7 @@ def run_pipeline(spec: dict[str, Any]) -> dict[str, Any]:
     from pipeline.translate import EngineOptions
 
     engine = EngineOptions(
-        device="cpu",
+        device=spec.get("device", "cpu"),
         threads=spec["threads"],
         quantize=spec.get("quantize"),
         engine=spec["engine"],
@@ -370,14 +378,14 @@ def run_size_beam(args: argparse.Namespace, size: str, beams: int, n: int) -> di
     }
 
 
-def convert_ct2(model: Path) -> Path | None:
+def convert_ct2(model: Path, compute_type: str = "int8") -> Path | None:
     try:
         from pipeline.translate.ct2 import convert
     except ImportError:
         return None
     try:
         started = time.perf_counter()
-        folder = convert(str(model), None, "int8")
+        folder = convert(str(model), None, compute_type)
     except Exception as exc:  # noqa: BLE001  # the benchmark goes on without CTranslate2
         print(f"  CTranslate2 unavailable: {exc}", file=sys.stderr)
         return None

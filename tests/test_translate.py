@@ -23,7 +23,7 @@ from pipeline.translate import (
     tune_malloc,
 )
 from pipeline.translate.batching import dedupe, in_streams, pack_batches
-from pipeline.translate.loader import decoding_streams
+from pipeline.translate.loader import batch_token_budget, decoding_streams
 from pipeline.translate.normalize import normalize, strip_target_tokens
 
 UK = "Президент України підписав закон про державний бюджет на наступний рік."
@@ -490,6 +490,27 @@ def test_decoding_streams_share_the_threads(
     streams: int | None, threads: int, device: str, expected: tuple[int, int]
 ) -> None:
     assert decoding_streams(streams, threads, device) == expected
+
+
+@pytest.mark.parametrize(
+    ("batch_tokens", "device", "expected"),
+    [(None, "cpu", 2048), (None, "cuda", 32768), (None, "cuda:1", 32768), (512, "cuda", 512)],
+)
+def test_batch_token_budget_defaults_by_device(
+    batch_tokens: int | None, device: str, expected: int
+) -> None:
+    assert batch_token_budget(batch_tokens, device) == expected
+
+
+@pytest.mark.parametrize(("batch_tokens", "expected"), [(None, 2048), (96, 96)])
+def test_engine_packs_by_the_resolved_budget(
+    tiny_models: Path, batch_tokens: int | None, expected: int
+) -> None:
+    table = load_table(tiny_models)
+    options = EngineOptions(profile="fast", device="cpu", threads=1, batch_tokens=batch_tokens)
+    with build_engine(table, options) as engine:
+        translator = engine.backend.translator(table.plan("uk", "en", "fast")[0])
+    assert translator.batch_tokens == expected
 
 
 @pytest.mark.parametrize("streams", [1, 2, 3])

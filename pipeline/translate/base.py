@@ -69,9 +69,9 @@ class EngineOptions:
     """How to run translation.
 
     device: "auto" (cuda when available, else cpu), "cpu", "cuda", "cuda:1".
-    batch_tokens: padded input tokens x beams per batch. 2048 decoded as fast as 4096 with two
-    streams on 2 CPU cores and peaked 200-300 MB lower (benchmarks/sweep-latest.md and the
-    throughput notes); the profile's batch_size caps the sentences per batch as well.
+    batch_tokens: padded input tokens x beams per batch (None: 2048 on CPU, 32768 on a GPU,
+    as measured: pipeline.translate.loader.batch_token_budget); the profile's batch_size caps
+    the sentences per batch as well.
     quantize: "int8" = dynamic int8 Linear layers on CPU (falls back to fp32 with a warning).
     engine: a name in the engine registry (pipeline.translate.engine.ENGINES).
     threads: CPU threads in all (None: every core).
@@ -83,7 +83,7 @@ class EngineOptions:
     device: str = "auto"
     threads: int | None = None
     streams: int | None = None
-    batch_tokens: int = 2048
+    batch_tokens: int | None = None
     max_loaded_models: int = 2
     use_memory: bool = True
     quantize: str | None = None

@@ -26,7 +26,12 @@ from typing import Any
 from pipeline.domain import PipelineError
 from pipeline.routing import Route
 from pipeline.translate.base import EngineOptions, EngineStats
-from pipeline.translate.loader import CachingLoader, LoadedModel, decoding_streams
+from pipeline.translate.loader import (
+    CachingLoader,
+    LoadedModel,
+    batch_token_budget,
+    decoding_streams,
+)
 from pipeline.translate.marian import MarianTranslator, _Piece
 from pipeline.translate.normalize import strip_target_tokens
 from pipeline.translate.pieces import MarianPieces
@@ -360,7 +365,10 @@ class CTranslate2Backend:
 
     def translator(self, route: Route) -> CTranslate2Translator:
         return CTranslate2Translator(
-            route, self.loader, batch_tokens=self.options.batch_tokens, stats=self.stats
+            route,
+            self.loader,
+            batch_tokens=batch_token_budget(self.options.batch_tokens, self.loader.device),
+            stats=self.stats,
         )
 
     def close(self) -> None:

@@ -20,7 +20,7 @@ from pipeline.translate.base import (
     passthrough,
 )
 from pipeline.translate.compose import Cached, Identity, Pivot
-from pipeline.translate.loader import ModelLoader, tune_malloc
+from pipeline.translate.loader import ModelLoader, batch_token_budget, tune_malloc
 from pipeline.translate.marian import MarianTranslator
 from pipeline.translate.normalize import has_letters, normalize
 
@@ -69,7 +69,7 @@ class TransformersBackend:
         return MarianTranslator(
             route,
             self.loader,
-            batch_tokens=self.options.batch_tokens,
+            batch_tokens=batch_token_budget(self.options.batch_tokens, self.loader.device),
             engine=self.name,
             stats=self.stats,
         )

@@ -13,8 +13,21 @@ from typing import Any
 
 from pipeline.domain import PipelineError
 from pipeline.routing import Route, validate_target_tokens
+from pipeline.translate.residency import (
+    file_mappings,
+    page_out,
+    release_free_memory,
+    unread_mappings,
+)
 
-__all__ = ["LoadedModel", "ModelLoader", "decoding_streams", "resolve_device", "tune_malloc"]
+__all__ = [
+    "LoadedModel",
+    "ModelLoader",
+    "batch_token_budget",
+    "decoding_streams",
+    "resolve_device",
+    "tune_malloc",
+]
 
 _M_TRIM_THRESHOLD = -1
 _M_MMAP_THRESHOLD = -3
@@ -52,6 +65,25 @@ def decoding_streams(streams: int | None, threads: int | None, device: str) -> t
     wanted = streams if streams is not None else (2 if cores >= 2 else 1)
     count = max(1, min(wanted, cores))
     return count, max(1, cores // count)
+
+
+CPU_BATCH_TOKENS = 2048
+GPU_BATCH_TOKENS = 32768
+
+
+def batch_token_budget(batch_tokens: int | None, device: str) -> int:
+    """Padded source tokens x beams per batch: ``batch_tokens`` if given, else the default
+    measured for ``device``.
+
+    CPU (2 cores, two streams): 2048 decoded as fast as 4096 and peaked 200-300 MB lower
+    (benchmarks/sweep-streams-latest.md). GPU (H200, bfloat16): 2048 left it idle between
+    small batches; 32768 ran base greedy at 146 sentences/s against 74, and beam 4 at 65
+    against 13 (the budget is shared by the beams), on 1 GB of GPU memory
+    (benchmarks/throughput-cuda-latest.md). The profile's batch_size still caps sentences.
+    """
+    if batch_tokens is not None:
+        return batch_tokens
+    return CPU_BATCH_TOKENS if device.startswith("cpu") else GPU_BATCH_TOKENS
 
 
 def resolve_device(device: str) -> str:
@@ -164,6 +196,7 @@ class ModelLoader(CachingLoader):
         # The job draws its own progress; per-load bars would interleave with it.
         hf_logging.disable_progress_bar()
         where = f"model {route.model!r} (route {route.name})"
+        mapped_before = file_mappings()
         try:
             with warnings.catch_warnings():
                 warnings.filterwarnings("ignore", message=".*sacremoses.*")
@@ -194,9 +227,25 @@ class ModelLoader(CachingLoader):
         if self.quantize == "int8":
             model, applied = _quantize_int8(model)
             quantized = "int8" if applied else None
+        _drop_dead_pages(model, file_mappings() - mapped_before, everything=bool(quantized))
         self.loads += 1
         max_positions = int(getattr(model.config, "max_position_embeddings", 512) or 512)
         return LoadedModel(key, tokenizer, model, self.device, self.dtype, quantized, max_positions)
+
+
+def _drop_dead_pages(model: Any, checkpoint: set[Any], *, everything: bool) -> None:
+    """Free what loading left resident but unread: the heap's temporaries, and the checkpoint
+    file's pages where the model holds copies (widened dtype, GPU) instead of the mapping.
+    After int8 quantisation only the float32 embeddings still read the mapping, a few rows per
+    batch, so all of it goes (base: 287 MiB fewer resident)."""
+    release_free_memory()
+    if not checkpoint:
+        return
+    if everything:
+        page_out(sorted(checkpoint))
+        return
+    tensors = [*model.parameters(), *model.buffers()]
+    page_out(unread_mappings(checkpoint, iter(tensors)))
 
 
 def _quantize_int8(model: Any) -> tuple[Any, bool]:

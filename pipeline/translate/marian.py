@@ -15,6 +15,7 @@ from pipeline.translate.batching import dedupe, in_streams, pack_batches
 from pipeline.translate.greedy import greedy_decode, plain_greedy
 from pipeline.translate.loader import LoadedModel, ModelLoader
 from pipeline.translate.normalize import has_letters, normalize, strip_target_tokens
+from pipeline.translate.residency import release_free_memory
 
 __all__ = ["LOOP_RETRY", "MarianTranslator"]
 
@@ -217,7 +218,13 @@ class MarianTranslator:
             for batch in batches
         ]
         streams = int(getattr(self.loader, "streams", 1))
-        outputs = in_streams(lambda encoded: self._decode(loaded, encoded, kwargs), work, streams)
+
+        def decode(encoded: Any) -> Any:
+            output = self._decode(loaded, encoded, kwargs)
+            release_free_memory()
+            return output
+
+        outputs = in_streams(decode, work, streams)
         for batch, output in zip(batches, outputs, strict=True):
             self.generate_calls += 1
             self.stats.generate_calls += 1

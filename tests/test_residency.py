@@ -1,0 +1,101 @@
+"""Resident memory housekeeping: heap trimming and paging out checkpoint pages nothing reads."""
+
+from __future__ import annotations
+
+import mmap
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+import torch
+
+from pipeline.routing import load_table
+from pipeline.translate.loader import ModelLoader
+from pipeline.translate.residency import file_mappings, page_out, unread_mappings
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux /proc only")
+
+
+def resident_kib(path: Path) -> int:
+    """Resident KiB of this process's mappings of ``path`` (from /proc/self/smaps)."""
+    total, inside = 0, False
+    with open("/proc/self/smaps", encoding="utf-8", errors="replace") as handle:
+        for line in handle:
+            head = line.split(maxsplit=5)
+            if "-" in head[0] and len(head) >= 5 and not head[0].endswith(":"):
+                inside = len(head) == 6 and head[5].strip() == str(path.resolve())
+            elif inside and line.startswith("Rss:"):
+                total += int(line.split()[1])
+    return total
+
+
+def test_page_out_drops_pages_and_keeps_the_data(tmp_path: Path) -> None:
+    data = tmp_path / "weights.bin"
+    payload = bytes(range(256)) * (16 * 1024)  # 4 MiB
+    data.write_bytes(payload)
+    with data.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as view:
+        assert view[:] == payload  # every page read, so resident
+        assert resident_kib(data) >= 3 * 1024
+        mine = [m for m in file_mappings() if m[2] == str(data.resolve())]
+        assert mine
+        assert page_out(mine) >= len(payload)
+        assert resident_kib(data) < 1024
+        assert view[:] == payload  # read back from the file
+
+
+def test_unread_mappings_keeps_those_tensors_live_in(tmp_path: Path) -> None:
+    import numpy as np
+
+    data = tmp_path / "tensor.bin"
+    np.arange(1 << 16, dtype=np.float32).tofile(data)
+    mapped = torch.from_numpy(np.memmap(data, dtype=np.float32, mode="r").copy())
+    in_file = torch.from_numpy(np.memmap(data, dtype=np.float32, mode="c"))
+    mine = {m for m in file_mappings() if m[2] == str(data.resolve())}
+    assert mine
+    assert set(unread_mappings(mine, iter([mapped]))) == mine
+    assert unread_mappings(mine, iter([in_file])) == []
+
+
+def test_int8_load_leaves_no_checkpoint_pages_resident(tiny_models: Path) -> None:
+    table = load_table(tiny_models)
+    route = table.plan("uk", "en", "fast")[0]
+    checkpoint = next(Path(route.model).glob("*.safetensors"))
+    loader = ModelLoader(device="cpu", threads=1, quantize="int8")
+    loaded = loader.get(route)
+    assert loaded.quantized == "int8"
+    assert checkpoint.stat().st_size > 128 * 1024
+    assert any(m[2] == str(checkpoint.resolve()) for m in file_mappings())  # still mapped
+    assert resident_kib(checkpoint) < 16
+    # The float32 embeddings still read the file: translation works after the page-out.
+    encoded = loaded.tokenizer(["Київ — столиця України."], return_tensors="pt")
+    output = loaded.model.generate(**encoded, max_new_tokens=8)
+    assert output.shape[1] > 1
+
+
+def test_release_free_memory_returns_freed_heap_pages() -> None:
+    # In a child: the malloc settings it needs must not leak into the test process.
+    script = textwrap.dedent(
+        """
+        from pipeline.translate.loader import tune_malloc
+        from pipeline.translate.residency import release_free_memory
+
+        def anon_mib():
+            for line in open("/proc/self/status"):
+                if line.startswith("RssAnon:"):
+                    return int(line.split()[1]) // 1024
+
+        tune_malloc()  # large blocks come from the heap and stay there when freed
+        blocks = [bytearray(1 << 20) for _ in range(200)]
+        del blocks[:199]
+        held = anon_mib()
+        release_free_memory()
+        print(held, anon_mib())
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    held, released = (int(x) for x in done.stdout.split())
+    assert held - released >= 150
