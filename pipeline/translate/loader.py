@@ -14,6 +14,7 @@ from typing import Any
 from pipeline.domain import PipelineError
 from pipeline.routing import Route, validate_target_tokens
 from pipeline.translate.residency import (
+    FileMapping,
     file_mappings,
     page_out,
     release_free_memory,
@@ -233,7 +234,7 @@ class ModelLoader(CachingLoader):
         return LoadedModel(key, tokenizer, model, self.device, self.dtype, quantized, max_positions)
 
 
-def _drop_dead_pages(model: Any, checkpoint: set[Any], *, everything: bool) -> None:
+def _drop_dead_pages(model: Any, checkpoint: set[FileMapping], *, everything: bool) -> None:
     """Free what loading left resident but unread: the heap's temporaries, and the checkpoint
     file's pages where the model holds copies (widened dtype, GPU) instead of the mapping.
     After int8 quantisation only the float32 embeddings still read the mapping, a few rows per
