@@ -359,6 +359,20 @@ def test_write_all_orders_index_worst_first(tmp_path: Path) -> None:
     assert 'href="index.html"' in page
 
 
+def test_write_all_stays_inside_and_leaves_unchanged_pages_alone(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    with Store(tmp_path / "all.db") as store:
+        small_article(store, "k-up", "../../up", {(0, 0): "Today 12 pupils passed the exam."})
+        first = write_all_html(store, out, DiffOptions(langs=("uk", "en")))
+        stamps = {p: p.stat().st_mtime_ns for p in first}
+        second = write_all_html(store, out, DiffOptions(langs=("uk", "en")))
+    assert first == second and len(first) == 2
+    assert all(p.parent == out.resolve() for p in first)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["all.db", "site"]
+    assert {p: p.stat().st_mtime_ns for p in second} == stamps
+    assert not list(out.glob(".*.tmp"))
+
+
 def test_write_all_compare_lists_articles_without_the_version(tmp_path: Path) -> None:
     with Store(tmp_path / "all.db") as store:
         small_article(store, "k-one", "One", {(0, 0): "Today 12 pupils passed the exam."})

@@ -25,6 +25,7 @@ from pipeline.diff.align import (
     build,
 )
 from pipeline.diff.worddiff import Piece
+from pipeline.output import safe_child, write_if_changed
 from pipeline.store import Store
 
 _SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,120}")
@@ -228,10 +229,8 @@ def write_all_html(store: Store, out_dir: Path, options: DiffOptions) -> list[Pa
             )
             continue
         name = _file_name(view.article.slug, view.article.id)
-        path = root / name
-        if path.parent != root:  # a slug is sanitised at save time; refuse anything else
-            raise DiffError(f"{name!r} would be written outside {out_dir}; rename the article")
-        path.write_text(render_html(view, index_href="index.html"), encoding="utf-8")
+        path = safe_child(root, name)
+        write_if_changed(path, render_html(view, index_href="index.html"))
         written.append(path)
         entries.append(
             IndexEntry(
@@ -243,8 +242,8 @@ def write_all_html(store: Store, out_dir: Path, options: DiffOptions) -> list[Pa
                 dict(view.counts),
             )
         )
-    index = root / "index.html"
-    index.write_text(render_index(entries, options), encoding="utf-8")
+    index = safe_child(root, "index.html")
+    write_if_changed(index, render_index(entries, options))
     written.append(index)
     return written
 
