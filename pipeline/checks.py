@@ -6,6 +6,7 @@ on the side of silence: a false flag on a good translation costs an editor's tim
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from decimal import Decimal, InvalidOperation
@@ -66,7 +67,51 @@ _NUMBER_WORDS: dict[int, tuple[str, ...]] = {
     10: ("ten", "десят"),
     11: ("eleven", "одинадцят", "одиннадцат"),
     12: ("twelve", "dozen", "дванадцят", "двенадцат", "дюжин"),
+    13: ("thirteen", "тринадцят", "тринадцат"),
+    14: ("fourteen", "чотирнадцят", "четырнадцат"),
+    15: ("fifteen", "п'ятнадцят", "пятнадцат"),
+    16: ("sixteen", "шістнадцят", "шестнадцат"),
+    17: ("seventeen", "сімнадцят", "семнадцат"),
+    18: ("eighteen", "вісімнадцят", "восемнадцат"),
+    19: ("nineteen", "дев'ятнадцят", "девятнадцат"),
+    100: ("hundred", "сто ", "ста ", "сотн"),
+    1000: ("thousand", "тисяч", "тысяч"),
 }
+_TENS: dict[int, tuple[str, ...]] = {
+    20: ("twenty", "двадцят", "двадцат"),
+    30: ("thirty", "тридцят", "тридцат"),
+    40: ("forty", "сорок"),
+    50: ("fifty", "п'ятдесят", "пятьдесят", "пятидесят"),
+    60: ("sixty", "шістдесят", "шестьдесят", "шестидесят"),
+    70: ("seventy", "сімдесят", "семьдесят", "семидесят"),
+    80: ("eighty", "вісімдесят", "восемьдесят", "восьмидесят"),
+    90: ("ninety", "дев'яност", "девяност"),
+}
+# Units after a tens word ("twenty-one", "двадцять одна"): no articles, no "both".
+_UNITS = {
+    unit: tuple(
+        w for w in words if not w.endswith(" ") and w not in ("both", "обидв", "оба", "обе")
+    )
+    for unit, words in _NUMBER_WORDS.items()
+    if 1 <= unit <= 9
+}
+
+
+@functools.cache
+def _spellings(value: int) -> tuple[re.Pattern[str], ...]:
+    """Patterns for ``value`` spelled out in English, Ukrainian or Russian (word stems, so that
+    every case form matches), each after a space, quote or bracket."""
+    forms: list[str] = []
+    for word in _NUMBER_WORDS.get(value, ()) + _TENS.get(value, ()):
+        forms.append(re.escape(word.strip()) + (r"\b" if word.endswith(" ") else ""))
+    tens, unit = divmod(value, 10)
+    if 2 <= tens <= 9 and unit:
+        forms += [
+            re.escape(ten) + r"\w*[\s-]+" + re.escape(one)
+            for ten in _TENS[tens * 10]
+            for one in _UNITS[unit]
+        ]
+    return tuple(re.compile(r"[\s\"'(«]" + form) for form in forms)
 
 
 def _candidates(token: str, lang: str) -> list[Decimal]:
@@ -142,14 +187,11 @@ def numbers(text: str, lang: str) -> list[Decimal | str]:
 def _spelled(value: Decimal | str, text: str) -> bool:
     if not isinstance(value, Decimal) or value != value.to_integral_value():
         return False
-    words = _NUMBER_WORDS.get(int(value), ())
+    number = int(value)
+    if not 0 <= number <= 1000:
+        return False
     lowered = " " + text.lower().replace("’", "'").replace("ʼ", "'")
-    return any(
-        re.search(
-            r"[\s\"'(«]" + re.escape(word.strip()) + (r"\b" if word.endswith(" ") else ""), lowered
-        )
-        for word in words
-    )
+    return any(pattern.search(lowered) for pattern in _spellings(number))
 
 
 def missing_numbers(source: str, version: str, src_lang: str, tgt_lang: str) -> list[str]:

@@ -46,6 +46,13 @@ def test_numbers(text: str, lang: str, expected: list[object]) -> None:
         ("У 2024 році.", "In 2024.", "uk", "en"),
         ("Population 1,250,000.", "Населення 1 250 000.", "en", "uk"),
         ("Це тривало 2 дні.", "It lasted two days.", "uk", "en"),
+        ("Під завалами 17 людей.", "Seventeen people are under the rubble.", "uk", "en"),
+        ("It took 21 days.", "Це тривало двадцять один день.", "en", "uk"),
+        ("Пострадали 45 человек.", "Forty-five people were hurt.", "ru", "en"),
+        ("Прийшли 32 учні.", "Пришли тридцать два ученика.", "uk", "ru"),
+        ("Минуло 90 днів.", "Ninety days have passed.", "uk", "en"),
+        ("He waited 100 days.", "Він чекав сто днів.", "en", "uk"),
+        ("Зібрали 1000 підписів.", "A thousand signatures were collected.", "uk", "en"),
         ("1,250 tons", "1 250 тонн", "en", "ru"),
         ("Новини без чисел.", "News without numbers.", "uk", "en"),
     ],
@@ -63,6 +70,9 @@ def test_missing_numbers_accepts_other_spellings(
         ("Ціна 2,5 млн.", "The price is 25 million.", "uk", "en", ["2,5"]),
         ("О 14:30 і о 15:00.", "At 14:30.", "uk", "en", ["15:00"]),
         ("У 2024 році 17 людей.", "In 2023, 17 people.", "uk", "en", ["2024"]),
+        ("Загинули 21 людина.", "Twenty-two people died.", "uk", "en", ["21"]),
+        ("Минуло 40 днів.", "Fourteen days have passed.", "uk", "en", ["40"]),
+        ("He waited 100 days.", "Він чекав на стоянці.", "en", "uk", ["100"]),
     ],
 )
 def test_missing_numbers_reports_changed(
