@@ -14,6 +14,7 @@ import random
 import re
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -274,3 +275,58 @@ def run_child(script: str, spec: dict[str, Any], label: str) -> dict[str, Any]:
         tail = completed.stderr.strip().splitlines()[-5:]
         raise SystemExit(f"{label} failed:\n" + "\n".join(tail))
     return dict(json.loads(lines[-1]))
+
+
+def token_counts(model: Path, prefix: str, sentences: list[str]) -> list[int]:
+    from transformers import MarianTokenizer
+
+    tokenizer = MarianTokenizer.from_pretrained(str(model))
+    return [len(tokenizer(prefix + s)["input_ids"]) for s in sentences]
+
+
+@dataclass(frozen=True)
+class Workload:
+    """One model and beam width over one corpus: what every row of a run translates."""
+
+    size: str
+    beams: int
+    model: Path
+    prefix: str
+    corpus: Path
+    yaml: Path
+    sentences: list[str]
+    articles: int
+    counts: list[int]  # source tokens per sentence
+
+    @property
+    def tokens(self) -> int:
+        return sum(cap(c) for c in self.counts)
+
+    @property
+    def per_article(self) -> float:
+        return len(self.sentences) / self.articles
+
+    def sample(self, wanted: int) -> tuple[list[str], int]:
+        """``wanted`` sentences spread over the corpus, and the tokens they generate."""
+        wanted = min(len(self.sentences), wanted)
+        step = max(1, len(self.sentences) // wanted)
+        return self.sentences[::step][:wanted], sum(cap(c) for c in self.counts[::step][:wanted])
+
+
+def prepare_workload(work: Path, size: str, beams: int, sentences: int) -> Workload:
+    """The model, corpus and models.yaml for one run, built into ``work`` once."""
+    model = build_model(size, work / "models" / size)
+    prefix = ">>ukr<< " if len(ARCH[size]["targets"]) > 1 else ""
+    corpus = write_corpus(work / f"corpus-{sentences}", sentences)
+    texts = pipeline_sentences(corpus)
+    return Workload(
+        size=size,
+        beams=beams,
+        model=model,
+        prefix=prefix,
+        corpus=corpus,
+        yaml=models_yaml(work / f"models-{size}-beam{beams}.yaml", model, size, beams),
+        sentences=texts,
+        articles=len(list(corpus.glob("*.md"))),
+        counts=token_counts(model, prefix, texts),
+    )

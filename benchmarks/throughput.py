@@ -25,6 +25,7 @@ import os
 import platform
 import sys
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -34,14 +35,17 @@ from benchdata import (
     EXTRA,
     RATIO,
     ROOT,
+    Workload,
     build_model,
     cap,
     force_lengths,
     models_yaml,
-    pipeline_sentences,
+    prepare_workload,
     run_child,
     write_corpus,
 )
+
+Recorder = Callable[[str, str, dict[str, Any], int, int], None]
 
 RESULTS = ROOT / "benchmarks" / "results"
 LATEST = ROOT / "benchmarks" / "throughput-latest.md"
@@ -68,12 +72,13 @@ def child(spec: dict[str, Any]) -> dict[str, Any]:
     tune_malloc()  # every configuration gets the malloc fix the pipeline applies
     # The CTranslate2 runs never import torch or transformers (the engine does not need them).
     uses_torch = spec["kind"] in ("naive", "batch64") or spec.get("engine") == "transformers"
+    on_gpu = uses_torch and spec.get("device", "cpu").startswith("cuda")
     if uses_torch:
         import torch
         import transformers  # noqa: F401  # imported before the baseline: not model memory
 
         torch.set_num_threads(spec["threads"])
-        if spec.get("device", "cpu").startswith("cuda"):
+        if on_gpu:
             torch.cuda.init()  # the CUDA context is not model memory either
     force_lengths(transformers=uses_torch)
     if spec["kind"] == "pipeline":
@@ -95,7 +100,7 @@ def child(spec: dict[str, Any]) -> dict[str, Any]:
     elif kind == "pipeline":
         extra = run_pipeline(spec)
     seconds = extra.pop("seconds", time.perf_counter() - started)
-    if uses_torch and spec.get("device", "cpu").startswith("cuda"):
+    if on_gpu:
         import torch
 
         extra["gpu_peak_mib"] = torch.cuda.max_memory_allocated() / 2**20
@@ -206,13 +211,6 @@ def measure(spec: dict[str, Any]) -> dict[str, Any]:
 # ----------------------------------------------------------------------------- orchestration
 
 
-def token_counts(model: Path, prefix: str, sentences: list[str]) -> list[int]:
-    from transformers import MarianTokenizer
-
-    tokenizer = MarianTokenizer.from_pretrained(str(model))
-    return [len(tokenizer(prefix + s)["input_ids"]) for s in sentences]
-
-
 def weights_mib(model: Path, size: str) -> float:
     """The model's parameters as the transformers engine holds them on CPU (float32)."""
     stored = sum(p.stat().st_size for p in model.glob("*.safetensors"))
@@ -251,38 +249,14 @@ def rates(result: dict[str, Any], tokens: int, sentences: int, articles: float) 
     }
 
 
-def run_size_beam(args: argparse.Namespace, size: str, beams: int, n: int) -> dict[str, Any]:
-    work: Path = args.work
-    model = build_model(size, work / "models" / size)
-    prefix = ">>ukr<< " if len(ARCH[size]["targets"]) > 1 else ""
-    corpus = write_corpus(work / f"corpus-{n}", n)
-    sentences = pipeline_sentences(corpus)
-    articles = len(list(corpus.glob("*.md")))
-    counts = token_counts(model, prefix, sentences)
-    tokens = sum(cap(c) for c in counts)
-    yaml_path = models_yaml(work / f"models-{size}-beam{beams}.yaml", model, size, beams)
-    common = {"model": str(model), "prefix": prefix, "beams": beams, "threads": args.threads}
-    naive_n = min(len(sentences), args.naive_sentences if beams == 1 else args.naive_sentences // 2)
-    step = max(1, len(sentences) // naive_n)
-    subset = sentences[::step][:naive_n]
-    subset_tokens = sum(cap(c) for c in counts[::step][:naive_n])
-    per_article = len(sentences) / articles
-    configs: dict[str, dict[str, Any]] = {}
-
-    def record(name: str, label: str, spec: dict[str, Any], texts: int, toks: int) -> None:
-        print(f"  {size} beam {beams}: {label} ...", file=sys.stderr, flush=True)
-        result = measure({**common, **spec, "label": label})
-        configs[name] = {"label": label, **rates(result, toks, texts, texts / per_article)}
-        print(
-            f"    {configs[name]['sentences_per_s']:.1f} sentences/s, "
-            f"{result['peak_rss_mib']:.0f} MiB",
-            file=sys.stderr,
-            flush=True,
-        )
-
+def reference_rows(record: Recorder, load: Workload, naive_sentences: int) -> None:
+    """(a) one sentence per generate on a sample (halved at beam 4), (b) batches of 64."""
+    subset, subset_tokens = load.sample(
+        naive_sentences if load.beams == 1 else naive_sentences // 2
+    )
     record(
         "naive",
-        f"(a) naive, 1 sentence per generate ({naive_n}-sentence sample)",
+        f"(a) naive, 1 sentence per generate ({len(subset)}-sentence sample)",
         {"kind": "naive", "sentences": subset},
         len(subset),
         subset_tokens,
@@ -290,17 +264,51 @@ def run_size_beam(args: argparse.Namespace, size: str, beams: int, n: int) -> di
     record(
         "batch64",
         "(b) generate, batches of 64 in file order",
-        {"kind": "batch64", "sentences": sentences},
-        len(sentences),
-        tokens,
+        {"kind": "batch64", "sentences": load.sentences},
+        len(load.sentences),
+        load.tokens,
     )
-    pipeline = {
+
+
+def pipeline_spec(load: Workload, db: Path) -> dict[str, Any]:
+    return {
         "kind": "pipeline",
         "sentences": [],
-        "yaml": str(yaml_path),
-        "corpus": str(corpus),
-        "db": str(work / "bench.db"),
+        "yaml": str(load.yaml),
+        "corpus": str(load.corpus),
+        "db": str(db),
     }
+
+
+def add_ratios(configs: dict[str, dict[str, Any]]) -> None:
+    """Each row's rate against (a), (b) and raw CTranslate2, where those rows ran."""
+    for name in ("naive", "batch64", "ct2_raw"):
+        base_rate = configs.get(name, {}).get("tokens_per_s")
+        if base_rate:
+            for entry in configs.values():
+                if "tokens_per_s" in entry:
+                    entry[f"vs_{name}"] = entry["tokens_per_s"] / base_rate
+
+
+def run_size_beam(args: argparse.Namespace, size: str, beams: int, n: int) -> dict[str, Any]:
+    load = prepare_workload(args.work, size, beams, n)
+    model, sentences, tokens = load.model, load.sentences, load.tokens
+    common = {"model": str(model), "prefix": load.prefix, "beams": beams, "threads": args.threads}
+    configs: dict[str, dict[str, Any]] = {}
+
+    def record(name: str, label: str, spec: dict[str, Any], texts: int, toks: int) -> None:
+        print(f"  {size} beam {beams}: {label} ...", file=sys.stderr, flush=True)
+        result = measure({**common, **spec, "label": label})
+        configs[name] = {"label": label, **rates(result, toks, texts, texts / load.per_article)}
+        print(
+            f"    {configs[name]['sentences_per_s']:.1f} sentences/s, "
+            f"{result['peak_rss_mib']:.0f} MiB",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    reference_rows(record, load, args.naive_sentences)
+    pipeline = pipeline_spec(load, args.work / "bench.db")
     record(
         "pipeline",
         "(c) pipeline translate, defaults",
@@ -343,11 +351,7 @@ def run_size_beam(args: argparse.Namespace, size: str, beams: int, n: int) -> di
             len(sentences),
             tokens,
         )
-    for name in ("naive", "batch64", "ct2_raw"):
-        if name in configs:
-            base_rate = configs[name]["tokens_per_s"]
-            for entry in configs.values():
-                entry[f"vs_{name}"] = entry["tokens_per_s"] / base_rate
+    add_ratios(configs)
     first = configs["pipeline"]
     if first.get("rerun_seconds"):
         first["rerun_speedup"] = first["seconds"] / first["rerun_seconds"]
@@ -368,11 +372,11 @@ def run_size_beam(args: argparse.Namespace, size: str, beams: int, n: int) -> di
         "size": size,
         "beams": beams,
         "sentences": len(sentences),
-        "articles": articles,
+        "articles": load.articles,
         "generated_tokens": tokens,
-        "mean_source_tokens": sum(counts) / len(counts),
-        "min_source_tokens": min(counts),
-        "max_source_tokens": max(counts),
+        "mean_source_tokens": sum(load.counts) / len(load.counts),
+        "min_source_tokens": min(load.counts),
+        "max_source_tokens": max(load.counts),
         "weights_fp32_mib": weights,
         "configs": configs,
     }

@@ -24,8 +24,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from benchdata import ARCH, ROOT, build_model, cap, models_yaml, pipeline_sentences, write_corpus
-from throughput import RESULTS, convert_ct2, machine, measure, rates, token_counts
+from benchdata import ARCH, ROOT, prepare_workload
+from throughput import (
+    RESULTS,
+    add_ratios,
+    convert_ct2,
+    machine,
+    measure,
+    pipeline_spec,
+    rates,
+    reference_rows,
+)
 
 LATEST = ROOT / "benchmarks" / "throughput-cuda-latest.md"
 
@@ -55,29 +64,17 @@ def ct2_on_gpu() -> str | None:
 
 
 def run_size_beam(args: argparse.Namespace, size: str, beams: int, n: int) -> dict[str, Any]:
-    work: Path = args.work
-    model = build_model(size, work / "models" / size)
-    prefix = ">>ukr<< " if len(ARCH[size]["targets"]) > 1 else ""
-    corpus = write_corpus(work / f"corpus-{n}", n)
-    sentences = pipeline_sentences(corpus)
-    articles = len(list(corpus.glob("*.md")))
-    counts = token_counts(model, prefix, sentences)
-    tokens = sum(cap(c) for c in counts)
-    yaml_path = models_yaml(work / f"models-{size}-beam{beams}.yaml", model, size, beams)
+    load = prepare_workload(args.work, size, beams, n)
+    model, sentences, tokens = load.model, load.sentences, load.tokens
     dtype = gpu_dtype(args.device)
     common = {
         "model": str(model),
-        "prefix": prefix,
+        "prefix": load.prefix,
         "beams": beams,
         "threads": args.threads,
         "device": args.device,
         "dtype": dtype,
     }
-    naive_n = min(len(sentences), args.naive_sentences if beams == 1 else args.naive_sentences // 2)
-    step = max(1, len(sentences) // naive_n)
-    subset = sentences[::step][:naive_n]
-    subset_tokens = sum(cap(c) for c in counts[::step][:naive_n])
-    per_article = len(sentences) / articles
     configs: dict[str, dict[str, Any]] = {}
 
     def record(name: str, label: str, spec: dict[str, Any], texts: int, toks: int) -> None:
@@ -88,7 +85,7 @@ def run_size_beam(args: argparse.Namespace, size: str, beams: int, n: int) -> di
             print(f"    failed: {exc}", file=sys.stderr, flush=True)
             configs[name] = {"label": label, "error": str(exc)}
             return
-        configs[name] = {"label": label, **rates(result, toks, texts, texts / per_article)}
+        configs[name] = {"label": label, **rates(result, toks, texts, texts / load.per_article)}
         print(
             f"    {configs[name]['sentences_per_s']:.1f} sentences/s, "
             f"GPU {result.get('gpu_peak_mib', 0):.0f} MiB",
@@ -96,28 +93,8 @@ def run_size_beam(args: argparse.Namespace, size: str, beams: int, n: int) -> di
             flush=True,
         )
 
-    record(
-        "naive",
-        f"(a) naive, 1 sentence per generate ({naive_n}-sentence sample)",
-        {"kind": "naive", "sentences": subset},
-        len(subset),
-        subset_tokens,
-    )
-    record(
-        "batch64",
-        "(b) generate, batches of 64 in file order",
-        {"kind": "batch64", "sentences": sentences},
-        len(sentences),
-        tokens,
-    )
-    pipeline = {
-        "kind": "pipeline",
-        "sentences": [],
-        "yaml": str(yaml_path),
-        "corpus": str(corpus),
-        "db": str(work / "bench.db"),
-        "engine": "transformers",
-    }
+    reference_rows(record, load, args.naive_sentences)
+    pipeline = {**pipeline_spec(load, args.work / "bench.db"), "engine": "transformers"}
     record(
         "pipeline",
         "(c) pipeline translate, defaults",
@@ -155,12 +132,7 @@ def run_size_beam(args: argparse.Namespace, size: str, beams: int, n: int) -> di
             len(sentences),
             tokens,
         )
-    for name in ("naive", "batch64", "ct2_raw"):
-        base_rate = configs.get(name, {}).get("tokens_per_s")
-        if base_rate:
-            for entry in configs.values():
-                if "tokens_per_s" in entry:
-                    entry[f"vs_{name}"] = entry["tokens_per_s"] / base_rate
+    add_ratios(configs)
     first = configs["pipeline"]
     if first.get("rerun_seconds"):
         first["rerun_speedup"] = first["seconds"] / first["rerun_seconds"]
@@ -173,7 +145,7 @@ def run_size_beam(args: argparse.Namespace, size: str, beams: int, n: int) -> di
         "size": size,
         "beams": beams,
         "sentences": len(sentences),
-        "articles": articles,
+        "articles": load.articles,
         "generated_tokens": tokens,
         "weights_16bit_mib": weights,
         "dtype": dtype,
@@ -271,7 +243,6 @@ def main(argv: list[str] | None = None) -> int:
 
 def write(result: dict[str, Any], started: float) -> None:
     result["total_seconds"] = time.perf_counter() - started
-    RESULTS.mkdir(parents=True, exist_ok=True)
     # BENCH_OUT: a folder that outlives the machine (a lent GPU's is given back after the run).
     folder = Path(os.environ.get("BENCH_OUT", RESULTS))
     out = folder / f"throughput-cuda-{result['date'][:10]}.json"

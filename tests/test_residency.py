@@ -54,8 +54,8 @@ def test_unread_mappings_keeps_those_tensors_live_in(tmp_path: Path) -> None:
     in_file = torch.from_numpy(np.memmap(data, dtype=np.float32, mode="c"))
     mine = {m for m in file_mappings() if m[2] == str(data.resolve())}
     assert mine
-    assert set(unread_mappings(mine, iter([mapped]))) == mine
-    assert unread_mappings(mine, iter([in_file])) == []
+    assert set(unread_mappings(mine, [mapped])) == mine
+    assert unread_mappings(mine, [in_file]) == []
 
 
 def test_int8_load_leaves_no_checkpoint_pages_resident(tiny_models: Path) -> None:

@@ -27,6 +27,7 @@ from pipeline.domain import PipelineError
 from pipeline.routing import Route
 from pipeline.translate.base import EngineOptions, EngineStats
 from pipeline.translate.loader import (
+    CPU_BATCH_TOKENS,
     CachingLoader,
     LoadedModel,
     batch_token_budget,
@@ -257,7 +258,7 @@ class CTranslate2Translator(MarianTranslator):
         route: Route,
         loader: CTranslate2Loader,
         *,
-        batch_tokens: int = 2048,
+        batch_tokens: int = CPU_BATCH_TOKENS,
         stats: EngineStats | None = None,
     ) -> None:
         super().__init__(

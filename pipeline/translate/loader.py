@@ -245,8 +245,7 @@ def _drop_dead_pages(model: Any, checkpoint: set[FileMapping], *, everything: bo
     if everything:
         page_out(sorted(checkpoint))
         return
-    tensors = [*model.parameters(), *model.buffers()]
-    page_out(unread_mappings(checkpoint, iter(tensors)))
+    page_out(unread_mappings(checkpoint, [*model.parameters(), *model.buffers()]))
 
 
 def _quantize_int8(model: Any) -> tuple[Any, bool]:

@@ -13,7 +13,7 @@ from pipeline.routing import Route
 from pipeline.translate.base import EngineStats, Translation, canonical_json, passthrough
 from pipeline.translate.batching import dedupe, in_streams, pack_batches
 from pipeline.translate.greedy import greedy_decode, plain_greedy
-from pipeline.translate.loader import LoadedModel, ModelLoader
+from pipeline.translate.loader import CPU_BATCH_TOKENS, LoadedModel, ModelLoader
 from pipeline.translate.normalize import has_letters, normalize, strip_target_tokens
 from pipeline.translate.residency import release_free_memory
 
@@ -43,7 +43,7 @@ class MarianTranslator:
         route: Route,
         loader: ModelLoader,
         *,
-        batch_tokens: int = 2048,
+        batch_tokens: int = CPU_BATCH_TOKENS,
         engine: str = "transformers",
         stats: EngineStats | None = None,
     ) -> None:

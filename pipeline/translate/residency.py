@@ -13,7 +13,7 @@ import ctypes
 import ctypes.util
 import functools
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable
 from typing import Any
 
 __all__ = ["FileMapping", "file_mappings", "page_out", "release_free_memory", "unread_mappings"]
@@ -59,7 +59,7 @@ def file_mappings() -> set[FileMapping]:
     return found
 
 
-def unread_mappings(mappings: set[FileMapping], tensors: Iterator[Any]) -> list[FileMapping]:
+def unread_mappings(mappings: set[FileMapping], tensors: Iterable[Any]) -> list[FileMapping]:
     """Those of ``mappings`` that none of ``tensors`` has its data in."""
     pointers = [t.data_ptr() for t in tensors if t.device.type == "cpu"]
     return [m for m in mappings if not any(m[0] <= p < m[1] for p in pointers)]
