@@ -330,3 +330,34 @@ def prepare_workload(work: Path, size: str, beams: int, sentences: int) -> Workl
         articles=len(list(corpus.glob("*.md"))),
         counts=token_counts(model, prefix, texts),
     )
+
+
+WARMUP_SENTENCES = [
+    "The council met on Monday.",
+    "Prices rose again in the city, and the mayor promised a new plan for the winter.",
+]
+
+
+def prepare_warmup(work: Path, size: str, beams: int) -> dict[str, Any]:
+    """A tiny model of ``size``'s family with a one-article corpus and models.yaml, for the
+    warm-up each measured process runs before its baseline (benchmarks/throughput.py)."""
+    from pipeline.testmodels import build_tiny_model
+
+    folder = work / "warmup" / size
+    model = folder / "model"
+    if not (model / "config.json").is_file():
+        build_tiny_model(
+            model, family=size, source_langs=("en",), target_langs=ARCH[size]["targets"]
+        )
+    corpus = folder / "corpus"
+    corpus.mkdir(parents=True, exist_ok=True)
+    (corpus / "article.md").write_text(
+        "---\nlang: en\n---\n# Warm-up\n\n" + " ".join(WARMUP_SENTENCES) + "\n", "utf-8"
+    )
+    return {
+        "model": str(model),
+        "corpus": str(corpus),
+        "yaml": str(models_yaml(folder / f"models-beam{beams}.yaml", model, size, beams)),
+        "db": str(folder / "warmup.db"),
+        "sentences": WARMUP_SENTENCES,
+    }

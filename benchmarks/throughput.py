@@ -11,7 +11,10 @@ forced length: ceil(1.0 x longest source tokens in the batch) + 2, the pipeline'
 cap with max_new_tokens_ratio 1.0 (min = max). "Generated tokens" counts what each sentence would
 get alone (the same numerator for every configuration, so padding waste shows as lost rate).
 
-Every configuration runs in its own subprocess so its peak RSS (VmHWM) is its own. Models,
+Every configuration runs in its own subprocess so its peak RSS (VmHWM) is its own. Before its
+baseline the process loads the language detectors and runs its configuration once on a tiny
+model of the same family (then hands the freed heap back), so what rises above the baseline is
+the model and its decoding, not the libraries' code pages, thread pools and caches. Models,
 CTranslate2 conversions and the corpus are cached under --work. Writes
 benchmarks/results/throughput-<date>.json (git-ignored) and benchmarks/throughput-latest.md.
 """
@@ -40,6 +43,7 @@ from benchdata import (
     cap,
     force_lengths,
     models_yaml,
+    prepare_warmup,
     prepare_workload,
     run_child,
     write_corpus,
@@ -62,6 +66,16 @@ def rss_mib(field: str = "VmHWM") -> float:
             if key == field:
                 return int(value.split()[0]) / 1024
     raise RuntimeError(f"no {field} in /proc/self/status")
+
+
+def reset_peak_rss() -> None:
+    """Restart VmHWM from the current RSS (Linux 4.0+), so that the passing peaks of loading
+    the detectors and of the warm-up are not counted as the configuration's."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as handle:
+            handle.write("5")
+    except OSError as exc:
+        raise RuntimeError(f"cannot reset the peak RSS ({exc}): Linux 4.0 or later needed") from exc
 
 
 def child(spec: dict[str, Any]) -> dict[str, Any]:
@@ -88,6 +102,13 @@ def child(spec: dict[str, Any]) -> dict[str, Any]:
         # and their decoding.
         detect("The detectors load their models on first use.")
         detect("Детектори завантажують моделі під час першого виклику.")
+        detect("Οι ανιχνευτές φορτώνουν τα μοντέλα τους.")  # other scripts: langdetect's profiles
+    warm_up(spec)
+    if on_gpu:
+        import torch
+
+        torch.cuda.reset_peak_memory_stats()
+    reset_peak_rss()
     baseline = rss_mib("VmRSS")
     kind = spec["kind"]
     sentences: list[str] = spec["sentences"]
@@ -105,6 +126,30 @@ def child(spec: dict[str, Any]) -> dict[str, Any]:
 
         extra["gpu_peak_mib"] = torch.cuda.max_memory_allocated() / 2**20
     return {"seconds": seconds, "peak_rss_mib": rss_mib(), "baseline_rss_mib": baseline, **extra}
+
+
+def warm_up(spec: dict[str, Any]) -> None:
+    """Run the configuration once on a tiny model of the same family, then hand the freed heap
+    back. The baseline then holds what the libraries keep after first use (code pages, thread
+    pools, kernel caches): the process's memory, not the model's."""
+    warm = spec.get("warmup")
+    if not warm:
+        return
+    import gc
+
+    from pipeline.translate.residency import release_free_memory
+
+    tiny = {**spec, **warm, "rerun": False}
+    kind = spec["kind"]
+    if kind in ("naive", "batch64"):
+        run_transformers(tiny, warm["sentences"], 1 if kind == "naive" else 64)
+    elif kind == "ct2-raw":
+        if warm.get("ct2_model"):
+            run_ct2_raw(tiny, warm["sentences"])
+    else:
+        run_pipeline(tiny)
+    gc.collect()
+    release_free_memory()
 
 
 def run_transformers(spec: dict[str, Any], sentences: list[str], batch: int) -> dict[str, Any]:
@@ -293,7 +338,14 @@ def add_ratios(configs: dict[str, dict[str, Any]]) -> None:
 def run_size_beam(args: argparse.Namespace, size: str, beams: int, n: int) -> dict[str, Any]:
     load = prepare_workload(args.work, size, beams, n)
     model, sentences, tokens = load.model, load.sentences, load.tokens
-    common = {"model": str(model), "prefix": load.prefix, "beams": beams, "threads": args.threads}
+    warm = prepare_warmup(args.work, size, beams)
+    common = {
+        "model": str(model),
+        "prefix": load.prefix,
+        "beams": beams,
+        "threads": args.threads,
+        "warmup": warm,
+    }
     configs: dict[str, dict[str, Any]] = {}
 
     def record(name: str, label: str, spec: dict[str, Any], texts: int, toks: int) -> None:
@@ -317,6 +369,13 @@ def run_size_beam(args: argparse.Namespace, size: str, beams: int, n: int) -> di
         tokens,
     )
     record(
+        "pipeline_low_memory",
+        "(c2) pipeline --low-memory",
+        {**pipeline, "engine": "transformers", "engine_options": {"low_memory": True}},
+        len(sentences),
+        tokens,
+    )
+    record(
         "pipeline_int8",
         "(d) pipeline --quantize int8",
         {**pipeline, "engine": "transformers", "quantize": "int8"},
@@ -325,6 +384,8 @@ def run_size_beam(args: argparse.Namespace, size: str, beams: int, n: int) -> di
     )
     ct2_model = convert_ct2(model)
     if ct2_model is not None:
+        tiny = convert_ct2(Path(warm["model"]))
+        warm["ct2_model"] = str(tiny) if tiny else None
         record(
             "pipeline_ct2",
             "(e) pipeline --engine ctranslate2 (int8)",
@@ -402,6 +463,9 @@ def run_scaling(args: argparse.Namespace, counts: list[int]) -> dict[str, Any]:
     model = build_model("base", args.work / "models" / "base")
     yaml_path = models_yaml(args.work / "models-base-beam1.yaml", model, "base", 1)
     engine = "ctranslate2" if convert_ct2(model) is not None else "transformers"
+    warm = prepare_warmup(args.work, "base", 1)
+    if engine == "ctranslate2":
+        convert_ct2(Path(warm["model"]))
     rows = []
     for count in counts:
         corpus = write_corpus(
@@ -422,6 +486,7 @@ def run_scaling(args: argparse.Namespace, counts: list[int]) -> dict[str, Any]:
                 "db": str(args.work / "scaling.db"),
                 "engine": engine,
                 "quantize": None if engine == "ctranslate2" else "int8",
+                "warmup": warm,
             }
         )
         rows.append(

@@ -24,7 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from benchdata import ARCH, ROOT, prepare_workload
+from benchdata import ARCH, ROOT, prepare_warmup, prepare_workload
 from throughput import (
     RESULTS,
     add_ratios,
@@ -74,6 +74,7 @@ def run_size_beam(args: argparse.Namespace, size: str, beams: int, n: int) -> di
         "threads": args.threads,
         "device": args.device,
         "dtype": dtype,
+        "warmup": prepare_warmup(args.work, size, beams),
     }
     configs: dict[str, dict[str, Any]] = {}
 
@@ -113,6 +114,8 @@ def run_size_beam(args: argparse.Namespace, size: str, beams: int, n: int) -> di
     blocked = ct2_on_gpu()
     ct2_model = None if blocked else convert_ct2(model, "float16")
     if ct2_model is not None:
+        tiny = convert_ct2(Path(common["warmup"]["model"]), "float16")
+        common["warmup"]["ct2_model"] = str(tiny) if tiny else None
         record(
             "pipeline_ct2",
             "(e) pipeline --engine ctranslate2 (float16)",

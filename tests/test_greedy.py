@@ -76,3 +76,51 @@ def test_checkpoint_settings_it_does_not_know_go_to_generate(tiny_models_dir: Pa
     _, model = _load(tiny_models_dir / "tiny-en-uk", False)
     model.generation_config.suppress_tokens = [5]
     assert not plain_greedy(model, {"num_beams": 1})
+
+
+@pytest.mark.parametrize("vocab_slice", [64, 100, 249])
+@pytest.mark.parametrize(("max_new", "min_new"), [(30, 0), (20, 20), (25, 8)])
+def test_scoring_the_vocabulary_in_slices_gives_the_same_tokens(
+    tiny_models_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    vocab_slice: int,
+    max_new: int,
+    min_new: int,
+):
+    import pipeline.translate.greedy as greedy
+
+    tokenizer, model = _load(tiny_models_dir / "tiny-en-uk", quantize=False)
+    assert model.lm_head.weight.shape[0] > vocab_slice  # the sliced path is the one taken
+    monkeypatch.setattr(greedy, "VOCAB_SLICE", vocab_slice)
+    encoded = tokenizer(TEXTS, return_tensors="pt", padding=True)
+    with torch.inference_mode():
+        expected = model.generate(
+            **encoded,
+            num_beams=1,
+            max_new_tokens=max_new,
+            **({"min_new_tokens": min_new} if min_new else {}),
+        )
+    made = greedy_decode(
+        model,
+        encoded["input_ids"],
+        encoded["attention_mask"],
+        max_new_tokens=max_new,
+        min_new_tokens=min_new,
+    )
+    assert made.tolist() == expected.tolist()
+
+
+def test_sliced_scoring_breaks_ties_to_the_lowest_id(monkeypatch: pytest.MonkeyPatch):
+    from types import SimpleNamespace
+
+    import pipeline.translate.greedy as greedy
+
+    monkeypatch.setattr(greedy, "VOCAB_SLICE", 4)
+    head = torch.nn.Linear(3, 10, bias=False)
+    with torch.no_grad():
+        head.weight.zero_()
+        head.weight[[2, 6, 9]] = 1.0  # three equal best scores, in three slices
+    choose = greedy._sliced_argmax(SimpleNamespace(lm_head=head), None, banned=[9], eos_ids=[2])
+    hidden = torch.ones(2, 3)
+    assert choose(hidden, early=False).tolist() == [2, 2]
+    assert choose(hidden, early=True).tolist() == [6, 6]  # </s> (2) barred; 9 banned

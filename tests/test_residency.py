@@ -99,3 +99,55 @@ def test_release_free_memory_returns_freed_heap_pages() -> None:
     )
     held, released = (int(x) for x in done.stdout.split())
     assert held - released >= 150
+
+
+def test_widening_pages_out_each_tensor_as_it_goes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import numpy as np
+
+    from pipeline.translate import loader as loader_module
+
+    data = tmp_path / "half.bin"
+    values = (np.arange(4 << 20) % 2048).astype(np.float16)  # two 4 MiB tensors
+    values.tofile(data)
+    mapped = torch.from_numpy(np.memmap(data, dtype=np.float16, mode="c"))
+    first, second = mapped[: 2 << 20].view(1024, 2048), mapped[2 << 20 :].view(1024, 2048)
+    model = torch.nn.Module()
+    model.a = torch.nn.Linear(2048, 1024, bias=False)
+    model.b = torch.nn.Linear(2048, 1024, bias=False)
+    model.tied = torch.nn.Linear(2048, 1024, bias=False)
+    model.a.weight = torch.nn.Parameter(first, requires_grad=False)
+    model.b.weight = torch.nn.Parameter(second, requires_grad=False)
+    model.tied.weight = model.a.weight
+    model.register_buffer("scale", torch.ones(4, dtype=torch.float16))
+    assert float(first.float().sum() + second.float().sum()) > 0  # every page read: resident
+    assert resident_kib(data) >= 7 * 1024
+    checkpoint = {m for m in file_mappings() if m[2] == str(data.resolve())}
+    seen: list[int] = []
+    real_page_out = loader_module.page_out
+
+    def watched(ranges: list[tuple[int, int, str]]) -> int:
+        asked = real_page_out(ranges)
+        if ranges:
+            seen.append(resident_kib(data))
+        return asked
+
+    monkeypatch.setattr(loader_module, "page_out", watched)
+    loader_module._widen(model, torch.float32, checkpoint)
+    assert len(seen) == 2  # one page-out per tensor in the file; the tied one counted once
+    assert seen[0] <= 4 * 1024 + 8  # the first tensor's pages went before the second's copy
+    assert resident_kib(data) < 16
+    assert model.a.weight.dtype == model.b.weight.dtype == model.scale.dtype == torch.float32
+    assert model.tied.weight is model.a.weight
+    assert torch.equal(model.b.weight, torch.from_numpy(values[2 << 20 :]).float().view(1024, 2048))
+
+
+def test_float16_checkpoint_loads_as_float32_on_cpu(tiny_models: Path) -> None:
+    table = load_table(tiny_models)
+    route = table.plan("uk", "en", "quality")[0]
+    checkpoint = next(Path(route.model).glob("*.safetensors"))
+    loaded = ModelLoader(device="cpu", threads=1).get(route)
+    dtypes = {p.dtype for p in loaded.model.parameters()}
+    assert dtypes == {torch.float32}
+    assert resident_kib(checkpoint) < 16

@@ -493,13 +493,21 @@ def test_decoding_streams_share_the_threads(
 
 
 @pytest.mark.parametrize(
-    ("batch_tokens", "device", "expected"),
-    [(None, "cpu", 2048), (None, "cuda", 32768), (None, "cuda:1", 32768), (512, "cuda", 512)],
+    ("batch_tokens", "device", "low_memory", "expected"),
+    [
+        (None, "cpu", False, 2048),
+        (None, "cuda", False, 32768),
+        (None, "cuda:1", False, 32768),
+        (512, "cuda", False, 512),
+        (None, "cpu", True, 512),
+        (None, "cuda", True, 2048),
+        (96, "cpu", True, 96),
+    ],
 )
 def test_batch_token_budget_defaults_by_device(
-    batch_tokens: int | None, device: str, expected: int
+    batch_tokens: int | None, device: str, low_memory: bool, expected: int
 ) -> None:
-    assert batch_token_budget(batch_tokens, device) == expected
+    assert batch_token_budget(batch_tokens, device, low_memory=low_memory) == expected
 
 
 @pytest.mark.parametrize(("batch_tokens", "expected"), [(None, 2048), (96, 96)])
@@ -511,6 +519,24 @@ def test_engine_packs_by_the_resolved_budget(
     with build_engine(table, options) as engine:
         translator = engine.backend.translator(table.plan("uk", "en", "fast")[0])
     assert translator.batch_tokens == expected
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ({}, (512, 1, 1)),
+        ({"streams": 2, "batch_tokens": 96, "max_loaded_models": 3}, (96, 2, 1)),
+    ],
+)
+def test_low_memory_keeps_one_model_and_one_small_batch(
+    tiny_models: Path, given: dict[str, int], expected: tuple[int, int, int]
+) -> None:
+    table = load_table(tiny_models)
+    options = EngineOptions(profile="fast", device="cpu", threads=2, low_memory=True, **given)
+    with build_engine(table, options) as engine:
+        translator = engine.backend.translator(table.plan("uk", "en", "fast")[0])
+        loader = engine.backend.loader
+        assert (translator.batch_tokens, loader.streams, loader.max_loaded) == expected
 
 
 @pytest.mark.parametrize("streams", [1, 2, 3])

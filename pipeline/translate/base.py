@@ -77,6 +77,9 @@ class EngineOptions:
     threads: CPU threads in all (None: every core).
     streams: batches decoded at once on CPU, sharing the threads (None: 2 where there are 2+
     threads; see pipeline.translate.loader.decoding_streams).
+    low_memory: one model loaded at a time, one batch decoded at a time and a small token
+    budget (pipeline.translate.loader.LOW_MEMORY_BATCH_TOKENS), unless streams or batch_tokens
+    are given: peak memory near the model's weights, at under half the default speed on CPU.
     """
 
     profile: str | None = None
@@ -88,6 +91,17 @@ class EngineOptions:
     use_memory: bool = True
     quantize: str | None = None
     engine: str = "transformers"
+    low_memory: bool = False
+
+    @property
+    def loaded_models(self) -> int:
+        """How many models the engine keeps loaded."""
+        return 1 if self.low_memory else self.max_loaded_models
+
+    @property
+    def decoding_streams(self) -> int | None:
+        """Batches decoded at once, None for the device's default."""
+        return 1 if self.low_memory and self.streams is None else self.streams
 
 
 @dataclass

@@ -359,16 +359,18 @@ class CTranslate2Backend:
         self.loader = CTranslate2Loader(
             device=options.device,
             threads=options.threads,
-            max_loaded=options.max_loaded_models,
+            max_loaded=options.loaded_models,
             compute_type=compute_type,
-            streams=options.streams,
+            streams=options.decoding_streams,
         )
 
     def translator(self, route: Route) -> CTranslate2Translator:
         return CTranslate2Translator(
             route,
             self.loader,
-            batch_tokens=batch_token_budget(self.options.batch_tokens, self.loader.device),
+            batch_tokens=batch_token_budget(
+                self.options.batch_tokens, self.loader.device, low_memory=self.options.low_memory
+            ),
             stats=self.stats,
         )
 

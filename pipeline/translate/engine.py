@@ -60,16 +60,18 @@ class TransformersBackend:
         self.loader = ModelLoader(
             device=options.device,
             threads=options.threads,
-            max_loaded=options.max_loaded_models,
+            max_loaded=options.loaded_models,
             quantize=options.quantize,
-            streams=options.streams,
+            streams=options.decoding_streams,
         )
 
     def translator(self, route: Route) -> SignedTranslator:
         return MarianTranslator(
             route,
             self.loader,
-            batch_tokens=batch_token_budget(self.options.batch_tokens, self.loader.device),
+            batch_tokens=batch_token_budget(
+                self.options.batch_tokens, self.loader.device, low_memory=self.options.low_memory
+            ),
             engine=self.name,
             stats=self.stats,
         )

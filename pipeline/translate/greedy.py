@@ -81,6 +81,7 @@ def greedy_decode(
     bias = getattr(model, "final_logits_bias", None)
     rows = input_ids.shape[0]
     with torch.inference_mode():
+        choose = _sliced_argmax(model, bias, banned, eos_ids)
         encoded = model.get_encoder()(input_ids=input_ids, attention_mask=attention_mask)
         memory = encoded.last_hidden_state
         cache = EncoderDecoderCache(
@@ -99,14 +100,20 @@ def greedy_decode(
                 cache=cache,
                 use_cache=True,
             ).last_hidden_state[:, -1]
-            logits = model.lm_head(hidden)
-            if bias is not None:
-                logits += bias[0]
-            if banned:
-                logits[:, banned] = float("-inf")
-            if step < min_new_tokens:
-                logits[:, eos] = float("-inf")
-            chosen = logits.argmax(-1)
+            if choose is not None:
+                chosen = choose(hidden, early=step < min_new_tokens)
+            else:
+                logits = model.lm_head(hidden)
+                if bias is not None:
+                    logits += bias[0]
+                if banned:
+                    logits[:, banned] = float("-inf")
+                if step < min_new_tokens:
+                    logits[:, eos] = float("-inf")
+                chosen = logits.argmax(-1)
+                # Freed before the next step allocates its own: two live rows x 61k buffers
+                # were about a tenth of a batch's decoding peak.
+                del logits
             if forced_eos is not None and step == max_new_tokens - 1:
                 chosen.fill_(int(forced_eos))
             chosen = torch.where(finished, pad, chosen)
@@ -116,3 +123,55 @@ def greedy_decode(
             if bool(finished.all()):
                 break
         return torch.cat(produced, dim=1)
+
+
+# Columns of the output layer scored at once. A batch's full rows x 61k score matrix (16 MiB at
+# 64 rows) is the largest buffer of a decoding step; slices of 8192 keep a ninth of it.
+VOCAB_SLICE = 8192
+
+
+def _sliced_argmax(model: Any, bias: Any, banned: list[int], eos_ids: list[int]) -> Any:
+    """A function (hidden states, early) -> each row's best token, scoring the vocabulary in
+    slices of VOCAB_SLICE columns; ``early`` bars ``</s>``. None off the CPU, where the output
+    layer is not a plain float Linear (int8 packs its weights) or where the vocabulary fits in
+    one slice. Ties go to the lowest id, as with argmax over the whole row."""
+    import torch
+
+    head = model.lm_head
+    weight = getattr(head, "weight", None)
+    if not isinstance(weight, torch.Tensor) or weight.shape[0] <= VOCAB_SLICE:
+        return None
+    if weight.device.type != "cpu":
+        return None  # GPU memory holds the full scores easily; one kernel launch beats eight
+    vocab = weight.shape[0]
+    offsets = torch.zeros(vocab, dtype=weight.dtype, device=weight.device)
+    if bias is not None:
+        offsets += bias[0].to(weight.dtype)
+    if getattr(head, "bias", None) is not None:
+        offsets += head.bias
+    offsets[banned] = float("-inf")
+    early_offsets = offsets.clone()
+    early_offsets[eos_ids] = float("-inf")
+    starts = range(0, vocab, VOCAB_SLICE)
+
+    def choose(hidden: Any, *, early: bool) -> Any:
+        added = early_offsets if early else offsets
+        best_score, best_token = _slice_best(hidden, weight[:VOCAB_SLICE], added[:VOCAB_SLICE])
+        for start in starts[1:]:
+            end = min(start + VOCAB_SLICE, vocab)
+            score, token = _slice_best(hidden, weight[start:end], added[start:end])
+            better = score > best_score
+            best_score = torch.where(better, score, best_score)
+            best_token = torch.where(better, token + start, best_token)
+        return best_token
+
+    return choose
+
+
+def _slice_best(hidden: Any, weight: Any, added: Any) -> tuple[Any, Any]:
+    import torch
+
+    scores = torch.nn.functional.linear(hidden, weight)
+    scores += added
+    best = scores.max(-1)
+    return best.values, best.indices

@@ -16,7 +16,14 @@ import sys
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["FileMapping", "file_mappings", "page_out", "release_free_memory", "unread_mappings"]
+__all__ = [
+    "FileMapping",
+    "file_mappings",
+    "page_out",
+    "release_free_memory",
+    "tensor_range",
+    "unread_mappings",
+]
 
 _MADV_PAGEOUT = 21  # Linux 5.4+: reclaim the pages; clean file pages are simply dropped
 _MADV_COLD = 20
@@ -77,6 +84,20 @@ def page_out(mappings: list[FileMapping]) -> int:
             libc.madvise(start, end - start, _MADV_COLD)  # older kernels: reclaim first
         asked += end - start
     return asked
+
+
+def tensor_range(tensor: Any, mappings: Iterable[FileMapping]) -> list[FileMapping]:
+    """The whole pages holding ``tensor``'s data, where they lie in one of ``mappings``
+    (none for a tensor in ordinary memory: paging that out would only swap it)."""
+    start = tensor.data_ptr()
+    end = start + tensor.nbytes
+    for first, last, path in mappings:
+        if first <= start < last:
+            return [(start - start % _PAGE, min(last, -(-end // _PAGE) * _PAGE), path)]
+    return []
+
+
+_PAGE = 4096  # MADV_PAGEOUT works on whole pages; a shared edge page just comes back on use
 
 
 @functools.cache
