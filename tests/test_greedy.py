@@ -30,18 +30,10 @@ def _load(folder: Path, quantize: bool) -> tuple[Any, Any]:
     return MarianTokenizer.from_pretrained(str(folder)), model
 
 
-@pytest.mark.parametrize(
-    ("name", "prefix"),
-    [("tiny-en-uk", ""), ("tiny-uk-en", ""), ("tiny-tc-big-en-zle", ">>rus<< ")],
-)
-@pytest.mark.parametrize(("max_new", "min_new"), [(30, 0), (12, 0), (20, 20), (25, 8)])
-@pytest.mark.parametrize("quantize", [False, True])
-def test_tokens_match_generate(
-    tiny_models_dir: Path, name: str, prefix: str, max_new: int, min_new: int, quantize: bool
-):
-    tokenizer, model = _load(tiny_models_dir / name, quantize)
-    encoded = tokenizer([prefix + t for t in TEXTS], return_tensors="pt", padding=True)
-    assert plain_greedy(model, {"num_beams": 1})
+def _greedy_and_generate(
+    model: Any, encoded: Any, max_new: int, min_new: int
+) -> tuple[list[list[int]], list[list[int]]]:
+    """The lean decoder's tokens and generate()'s, for the same batch and lengths."""
     with torch.inference_mode():
         expected = model.generate(
             **encoded,
@@ -56,7 +48,23 @@ def test_tokens_match_generate(
         max_new_tokens=max_new,
         min_new_tokens=min_new,
     )
-    assert made.tolist() == expected.tolist()
+    return made.tolist(), expected.tolist()
+
+
+@pytest.mark.parametrize(
+    ("name", "prefix"),
+    [("tiny-en-uk", ""), ("tiny-uk-en", ""), ("tiny-tc-big-en-zle", ">>rus<< ")],
+)
+@pytest.mark.parametrize(("max_new", "min_new"), [(30, 0), (12, 0), (20, 20), (25, 8)])
+@pytest.mark.parametrize("quantize", [False, True])
+def test_tokens_match_generate(
+    tiny_models_dir: Path, name: str, prefix: str, max_new: int, min_new: int, quantize: bool
+):
+    tokenizer, model = _load(tiny_models_dir / name, quantize)
+    encoded = tokenizer([prefix + t for t in TEXTS], return_tensors="pt", padding=True)
+    assert plain_greedy(model, {"num_beams": 1})
+    made, expected = _greedy_and_generate(model, encoded, max_new, min_new)
+    assert made == expected
 
 
 @pytest.mark.parametrize(
@@ -93,21 +101,8 @@ def test_scoring_the_vocabulary_in_slices_gives_the_same_tokens(
     assert model.lm_head.weight.shape[0] > vocab_slice  # the sliced path is the one taken
     monkeypatch.setattr(greedy, "VOCAB_SLICE", vocab_slice)
     encoded = tokenizer(TEXTS, return_tensors="pt", padding=True)
-    with torch.inference_mode():
-        expected = model.generate(
-            **encoded,
-            num_beams=1,
-            max_new_tokens=max_new,
-            **({"min_new_tokens": min_new} if min_new else {}),
-        )
-    made = greedy_decode(
-        model,
-        encoded["input_ids"],
-        encoded["attention_mask"],
-        max_new_tokens=max_new,
-        min_new_tokens=min_new,
-    )
-    assert made.tolist() == expected.tolist()
+    made, expected = _greedy_and_generate(model, encoded, max_new, min_new)
+    assert made == expected
 
 
 def test_sliced_scoring_breaks_ties_to_the_lowest_id(monkeypatch: pytest.MonkeyPatch):
