@@ -151,3 +151,28 @@ def test_float16_checkpoint_loads_as_float32_on_cpu(tiny_models: Path) -> None:
     dtypes = {p.dtype for p in loaded.model.parameters()}
     assert dtypes == {torch.float32}
     assert resident_kib(checkpoint) < 16
+
+
+def test_int8_load_frees_the_float_layers_it_replaced(
+    tiny_models: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import weakref
+
+    from pipeline.translate import loader as loader_module
+
+    replaced: list[weakref.ref[torch.Tensor]] = []
+    real_quantize = loader_module._quantize_int8
+
+    def watched(model: torch.nn.Module) -> tuple[torch.nn.Module, bool]:
+        tied = model.get_input_embeddings().weight
+        for module in model.modules():
+            if isinstance(module, torch.nn.Linear) and module.weight is not tied:
+                replaced.append(weakref.ref(module.weight))
+        return real_quantize(model)
+
+    monkeypatch.setattr(loader_module, "_quantize_int8", watched)
+    route = load_table(tiny_models).plan("uk", "en", "fast")[0]
+    loaded = ModelLoader(device="cpu", threads=1, quantize="int8").get(route)
+    assert loaded.quantized == "int8"
+    assert replaced
+    assert [ref for ref in replaced if ref() is not None] == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 import os
 import sys
 import warnings
@@ -277,6 +278,9 @@ def _drop_dead_pages(model: Any, checkpoint: set[FileMapping], *, everything: bo
     file's pages where the model holds copies (widened dtype, GPU) instead of the mapping.
     After int8 quantisation only the float32 embeddings still read the mapping, a few rows per
     batch, so all of it goes (base: 287 MiB fewer resident)."""
+    # The float Linear layers that int8 quantisation replaced sit in reference cycles: without
+    # a collection their weights lived on until the next full GC (tc-big: 570 MiB).
+    gc.collect()
     release_free_memory()
     if not checkpoint:
         return
