@@ -384,8 +384,7 @@ def run_size_beam(args: argparse.Namespace, size: str, beams: int, n: int) -> di
     )
     ct2_model = convert_ct2(model)
     if ct2_model is not None:
-        tiny = convert_ct2(Path(warm["model"]))
-        warm["ct2_model"] = str(tiny) if tiny else None
+        warm_ct2(warm)
         record(
             "pipeline_ct2",
             "(e) pipeline --engine ctranslate2 (int8)",
@@ -458,6 +457,13 @@ def convert_ct2(model: Path, compute_type: str = "int8") -> Path | None:
     return folder
 
 
+def warm_ct2(warm: dict[str, Any], compute_type: str = "int8") -> None:
+    """Convert the warm-up model for CTranslate2 rows (raw rows read ``ct2_model``; the
+    pipeline finds it in the conversion cache), before any measured process needs it."""
+    tiny = convert_ct2(Path(warm["model"]), compute_type)
+    warm["ct2_model"] = str(tiny) if tiny else None
+
+
 def run_scaling(args: argparse.Namespace, counts: list[int]) -> dict[str, Any]:
     """Cost against article count with the fastest configuration and 3-sentence articles."""
     model = build_model("base", args.work / "models" / "base")
@@ -465,7 +471,7 @@ def run_scaling(args: argparse.Namespace, counts: list[int]) -> dict[str, Any]:
     engine = "ctranslate2" if convert_ct2(model) is not None else "transformers"
     warm = prepare_warmup(args.work, "base", 1)
     if engine == "ctranslate2":
-        convert_ct2(Path(warm["model"]))
+        warm_ct2(warm)
     rows = []
     for count in counts:
         corpus = write_corpus(

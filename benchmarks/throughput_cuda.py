@@ -34,6 +34,7 @@ from throughput import (
     pipeline_spec,
     rates,
     reference_rows,
+    warm_ct2,
 )
 
 LATEST = ROOT / "benchmarks" / "throughput-cuda-latest.md"
@@ -114,8 +115,7 @@ def run_size_beam(args: argparse.Namespace, size: str, beams: int, n: int) -> di
     blocked = ct2_on_gpu()
     ct2_model = None if blocked else convert_ct2(model, "float16")
     if ct2_model is not None:
-        tiny = convert_ct2(Path(common["warmup"]["model"]), "float16")
-        common["warmup"]["ct2_model"] = str(tiny) if tiny else None
+        warm_ct2(common["warmup"], "float16")
         record(
             "pipeline_ct2",
             "(e) pipeline --engine ctranslate2 (float16)",

@@ -235,15 +235,16 @@ class ModelLoader(CachingLoader):
         # Every call passes max_new_tokens (bounded by input length); the checkpoint's fixed
         # max_length would only clash with it (and log a warning per batch).
         model.generation_config.max_length = None
+        checkpoint = file_mappings() - mapped_before
         if self.device != "cpu":
             model.to(self.device)
         else:
-            _widen(model, getattr(torch, self.dtype), file_mappings() - mapped_before)
+            _widen(model, getattr(torch, self.dtype), checkpoint)
         quantized = None
         if self.quantize == "int8":
             model, applied = _quantize_int8(model)
             quantized = "int8" if applied else None
-        _drop_dead_pages(model, file_mappings() - mapped_before, everything=bool(quantized))
+        _drop_dead_pages(model, checkpoint, everything=bool(quantized))
         self.loads += 1
         max_positions = int(getattr(model.config, "max_position_embeddings", 512) or 512)
         return LoadedModel(key, tokenizer, model, self.device, self.dtype, quantized, max_positions)
