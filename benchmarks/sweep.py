@@ -68,14 +68,16 @@ def status_mib() -> dict[str, float]:
 
 def child(spec: dict[str, Any]) -> dict[str, Any]:
     """One setting, measured in this fresh process."""
+    from pipeline.translate.loader import release_mkl_buffers, tune_malloc
+
+    tune_malloc()
+    release_mkl_buffers()  # before torch loads, as in the pipeline's engine
     import torch
 
     from pipeline.routing import load_table
     from pipeline.translate.base import EngineOptions, EngineStats
     from pipeline.translate.engine import engine_factory
-    from pipeline.translate.loader import tune_malloc
 
-    tune_malloc()
     torch.set_num_threads(spec["threads"])
     force_lengths()
     options = EngineOptions(

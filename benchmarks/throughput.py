@@ -81,9 +81,12 @@ def reset_peak_rss() -> None:
 def child(spec: dict[str, Any]) -> dict[str, Any]:
     """One configuration, measured in this (fresh) process."""
     os.environ["HF_HUB_OFFLINE"] = "1"
-    from pipeline.translate.loader import tune_malloc
+    from pipeline.translate.loader import release_mkl_buffers, tune_malloc
 
-    tune_malloc()  # every configuration gets the malloc fix the pipeline applies
+    # Every configuration gets the process settings the pipeline's engine applies (before torch
+    # loads, as MKL reads its switch then).
+    tune_malloc()
+    release_mkl_buffers()
     # The CTranslate2 runs never import torch or transformers (the engine does not need them).
     uses_torch = spec["kind"] in ("naive", "batch64") or spec.get("engine") == "transformers"
     on_gpu = uses_torch and spec.get("device", "cpu").startswith("cuda")

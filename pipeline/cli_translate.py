@@ -84,7 +84,9 @@ profile_option = click.option(
     help="Also write <slug>/{uk,ru,en}.md and aligned.jsonl per article here.",
 )
 @max_bytes_option
-@click.option("-q", "--quiet", is_flag=True, help="No progress output.")
+@click.option(
+    "-q", "--quiet", is_flag=True, help="No progress output; errors and the summary still print."
+)
 def translate(
     paths: tuple[Path, ...],
     to: tuple[str, ...],

@@ -12,8 +12,19 @@ from pipeline.jobs import Failure, Progress
 def make_progress(stream: TextIO | None = None, *, quiet: bool = False) -> Progress:
     stream = stream or sys.stderr
     if quiet:
-        return Progress()
+        return ErrorsOnly(stream)
     return TerminalProgress(stream) if stream.isatty() else LogProgress(stream)
+
+
+class ErrorsOnly(Progress):
+    """--quiet: no progress, but each failed file still gets its line, since the summary's
+    "failed N" does not say which files failed or how to fix them."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def failed(self, failure: Failure) -> None:
+        self.stream.write(f"error: {failure}\n")
 
 
 class _Rates(Progress):

@@ -119,3 +119,97 @@ def test_sliced_scoring_breaks_ties_to_the_lowest_id(monkeypatch: pytest.MonkeyP
     hidden = torch.ones(2, 3)
     assert choose(hidden, early=False).tolist() == [2, 2]
     assert choose(hidden, early=True).tolist() == [6, 6]  # </s> (2) barred; 9 banned
+
+
+# -- the compact decoder (attention over cached layer inputs) ----------------------------------
+
+
+def _transformers_hidden_states(model: Any, encoded: Any, tokens: list[list[int]]) -> list[Any]:
+    """The decoder's last hidden state at each step, fed ``tokens``, through transformers'
+    own key/value cache."""
+    from transformers.cache_utils import DynamicCache, EncoderDecoderCache
+
+    with torch.inference_mode():
+        memory = model.get_encoder()(**encoded).last_hidden_state
+        cache = EncoderDecoderCache(
+            DynamicCache(config=model.config), DynamicCache(config=model.config)
+        )
+        states = []
+        for column in torch.tensor(tokens).T:
+            states.append(
+                model.get_decoder()(
+                    input_ids=column[:, None],
+                    encoder_hidden_states=memory,
+                    encoder_attention_mask=encoded["attention_mask"],
+                    cache=cache,
+                ).last_hidden_state[:, -1]
+            )
+        return states
+
+
+@pytest.mark.parametrize(
+    ("name", "prefix"), [("tiny-en-uk", ""), ("tiny-tc-big-en-zle", ">>ukr<< ")]
+)
+def test_compact_steps_match_transformers_hidden_states(
+    tiny_models_dir: Path, name: str, prefix: str
+):
+    from pipeline.translate.compact import CompactDecoder
+
+    tokenizer, model = _load(tiny_models_dir / name, quantize=False)
+    encoded = tokenizer([prefix + t for t in TEXTS], return_tensors="pt", padding=True)
+    assert int(encoded["attention_mask"].sum()) < encoded["attention_mask"].numel()  # padded
+    generator = torch.Generator().manual_seed(7)
+    steps = 37  # past two blocks of the cache
+    tokens = torch.randint(3, model.config.vocab_size, (len(TEXTS), steps), generator=generator)
+    expected = _transformers_hidden_states(model, encoded, tokens.tolist())
+    with torch.inference_mode():
+        memory = model.get_encoder()(**encoded).last_hidden_state
+        decoder = CompactDecoder(model, memory, encoded["attention_mask"])
+        for position, (column, want) in enumerate(zip(tokens.T, expected, strict=True)):
+            got = decoder.step(column, position)
+            torch.testing.assert_close(got, want, rtol=1e-4, atol=1e-5)
+
+
+def test_compact_cache_holds_one_vector_per_layer_and_position(tiny_models_dir: Path):
+    from pipeline.translate import compact
+
+    tokenizer, model = _load(tiny_models_dir / "tiny-en-uk", quantize=False)
+    encoded = tokenizer(TEXTS, return_tensors="pt", padding=True)
+    steps = compact.BLOCK + 3
+    with torch.inference_mode():
+        memory = model.get_encoder()(**encoded).last_hidden_state
+        decoder = compact.CompactDecoder(model, memory, encoded["attention_mask"])
+        for position in range(steps):
+            decoder.step(torch.full((len(TEXTS),), 5), position)
+    held = [tensor for blocks in decoder._blocks for tensor in blocks]
+    layers, width = model.config.decoder_layers, model.config.d_model
+    assert len(held) == layers * 2  # a second block opened, nothing copied
+    assert all(tuple(t.shape) == (len(TEXTS), compact.BLOCK, width) for t in held)
+    # transformers' cache at this point: a key and a value per layer for every source token
+    # and every step so far
+    usual = 2 * layers * len(TEXTS) * (steps + memory.shape[1]) * width * 4
+    assert sum(t.nbytes for t in held) < usual / 2
+
+
+@pytest.mark.parametrize("slice_tokens", [1, 30, 10_000])
+def test_encoding_in_row_slices_gives_the_same_tokens(
+    tiny_models_dir: Path, monkeypatch: pytest.MonkeyPatch, slice_tokens: int
+):
+    from pipeline.translate import compact
+
+    monkeypatch.setattr(compact, "ENCODER_SLICE_TOKENS", slice_tokens)
+    tokenizer, model = _load(tiny_models_dir / "tiny-uk-en", quantize=False)
+    encoded = tokenizer(TEXTS, return_tensors="pt", padding=True)
+    with torch.inference_mode():
+        whole = model.get_encoder()(**encoded).last_hidden_state
+        sliced = compact.encode_in_slices(model, encoded["input_ids"], encoded["attention_mask"])
+    torch.testing.assert_close(sliced, whole, rtol=1e-5, atol=1e-6)
+    made, expected = _greedy_and_generate(model, encoded, 30, 0)
+    assert made == expected
+
+
+def test_compact_decoder_is_for_float_models_on_cpu(tiny_models_dir: Path):
+    from pipeline.translate.compact import compact_applies
+
+    assert compact_applies(_load(tiny_models_dir / "tiny-en-uk", quantize=False)[1])
+    assert not compact_applies(_load(tiny_models_dir / "tiny-en-uk", quantize=True)[1])

@@ -216,6 +216,21 @@ def test_segments_in_other_languages_are_kept_and_flagged(
     assert all(v.flags for v in versions if v.lang in LANGS)
 
 
+def test_quiet_run_still_names_the_file_that_failed(tiny_models: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "empty.md").write_text("", encoding="utf-8")
+    (folder / "story.json").write_text(
+        json.dumps({"title": "Headline", "body": "The council met on Monday."})
+    )
+    code, output = translate(tmp_path / "q.db", str(folder), "--models", str(tiny_models), "-q")
+    assert code == 1
+    errors = [line for line in output.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "empty.md" in errors[0] and "empty file" in errors[0]
+    assert "translating" not in output and "versions (" not in output  # no progress lines
+    assert "failed 1" in output
+
+
 def test_a_bad_route_table_gives_its_error(tiny_models: Path, tmp_path: Path) -> None:
     table = tmp_path / "bad.yaml"
     table.write_text(

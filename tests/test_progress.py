@@ -47,10 +47,10 @@ def test_two_live_bars_on_a_terminal() -> None:
     assert "error: bad.json: not valid JSON" in screen
 
 
-def test_quiet_prints_nothing() -> None:
+def test_quiet_prints_only_the_errors() -> None:
     stream = FakeTerminal()
     drive(make_progress(stream, quiet=True))
-    assert stream.getvalue() == ""
+    assert stream.getvalue() == "error: bad.json: not valid JSON\n"
 
 
 def test_summary_names_every_count() -> None:

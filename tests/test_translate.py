@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import dataclasses
+import os
+import subprocess
+import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -303,6 +307,45 @@ def test_tune_malloc_runs() -> None:
     assert tune_malloc() in (True, False)
 
 
+def test_mkl_buffer_release_is_switched_on_before_torch_loads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pipeline.translate.loader import release_mkl_buffers
+
+    monkeypatch.delenv("MKL_DISABLE_FAST_MM", raising=False)
+    monkeypatch.delitem(sys.modules, "torch", raising=False)
+    assert release_mkl_buffers()
+    assert os.environ["MKL_DISABLE_FAST_MM"] == "1"
+
+
+def test_mkl_buffer_release_says_when_torch_loaded_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.translate.loader import release_mkl_buffers
+
+    monkeypatch.delenv("MKL_DISABLE_FAST_MM", raising=False)
+    monkeypatch.setitem(sys.modules, "torch", sys.modules.get("torch") or object())
+    assert not release_mkl_buffers()  # too late: MKL read its settings when torch loaded
+    assert "MKL_DISABLE_FAST_MM" not in os.environ
+
+
+def test_a_translation_run_releases_mkl_buffers(tiny_models: Path) -> None:
+    """The CLI's path: the engine is built before anything imports torch."""
+    script = f"""
+import os
+from pathlib import Path
+from pipeline.routing import load_table
+from pipeline.translate import EngineOptions, build_engine
+with build_engine(load_table(Path({str(tiny_models)!r})), EngineOptions(device="cpu")) as engine:
+    engine.translate(["The council approved the budget."], "en", "uk")
+print(os.environ.get("MKL_DISABLE_FAST_MM"))
+"""
+    env = {k: v for k, v in os.environ.items() if k != "MKL_DISABLE_FAST_MM"}
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False, env=env
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split()[-1] == "1"
+
+
 # -- real tiny Marian models ----------------------------------------------------------------
 
 
@@ -493,31 +536,49 @@ def test_decoding_streams_share_the_threads(
 
 
 @pytest.mark.parametrize(
-    ("batch_tokens", "device", "low_memory", "expected"),
+    ("batch_tokens", "device", "low_memory", "compact", "expected"),
     [
-        (None, "cpu", False, 2048),
-        (None, "cuda", False, 32768),
-        (None, "cuda:1", False, 32768),
-        (512, "cuda", False, 512),
-        (None, "cpu", True, 512),
-        (None, "cuda", True, 2048),
-        (96, "cpu", True, 96),
+        (None, "cpu", False, False, 2048),
+        (None, "cpu", False, True, 1024),
+        (None, "cuda", False, False, 32768),
+        (None, "cuda", False, True, 32768),
+        (None, "cuda:1", False, False, 32768),
+        (512, "cuda", False, False, 512),
+        (3000, "cpu", False, True, 3000),
+        (None, "cpu", True, False, 512),
+        (None, "cpu", True, True, 512),
+        (None, "cuda", True, False, 2048),
+        (96, "cpu", True, False, 96),
     ],
 )
 def test_batch_token_budget_defaults_by_device(
-    batch_tokens: int | None, device: str, low_memory: bool, expected: int
+    batch_tokens: int | None, device: str, low_memory: bool, compact: bool, expected: int
 ) -> None:
-    assert batch_token_budget(batch_tokens, device, low_memory=low_memory) == expected
+    budget = batch_token_budget(batch_tokens, device, low_memory=low_memory, compact=compact)
+    assert budget == expected
 
 
-@pytest.mark.parametrize(("batch_tokens", "expected"), [(None, 2048), (96, 96)])
+@pytest.mark.parametrize(
+    ("batch_tokens", "beams", "quantize", "expected"),
+    [
+        (None, 4, None, 2048),
+        (None, 1, None, 1024),  # the compact greedy decoder
+        (None, 1, "int8", 2048),
+        (96, 4, None, 96),
+        (96, 1, None, 96),
+    ],
+)
 def test_engine_packs_by_the_resolved_budget(
-    tiny_models: Path, batch_tokens: int | None, expected: int
+    tiny_models: Path, batch_tokens: int | None, beams: int, quantize: str | None, expected: int
 ) -> None:
     table = load_table(tiny_models)
-    options = EngineOptions(profile="fast", device="cpu", threads=1, batch_tokens=batch_tokens)
+    options = EngineOptions(
+        profile="fast", device="cpu", threads=1, batch_tokens=batch_tokens, quantize=quantize
+    )
+    route = table.plan("uk", "en", "fast")[0]
+    route = dataclasses.replace(route, generation={**route.generation, "num_beams": beams})
     with build_engine(table, options) as engine:
-        translator = engine.backend.translator(table.plan("uk", "en", "fast")[0])
+        translator = engine.backend.translator(route)
     assert translator.batch_tokens == expected
 
 

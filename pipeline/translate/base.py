@@ -69,9 +69,10 @@ class EngineOptions:
     """How to run translation.
 
     device: "auto" (cuda when available, else cpu), "cpu", "cuda", "cuda:1".
-    batch_tokens: padded input tokens x beams per batch (None: 2048 on CPU, 32768 on a GPU,
-    as measured: pipeline.translate.loader.batch_token_budget); the profile's batch_size caps
-    the sentences per batch as well.
+    batch_tokens: padded input tokens x beams per batch (None: 2048 on CPU, 1024 for greedy
+    float decoding there, 32768 on a GPU, as measured:
+    pipeline.translate.loader.batch_token_budget); the profile's batch_size caps the sentences
+    per batch as well.
     quantize: "int8" = dynamic int8 Linear layers on CPU (falls back to fp32 with a warning).
     engine: a name in the engine registry (pipeline.translate.engine.ENGINES).
     threads: CPU threads in all (None: every core).

@@ -20,7 +20,12 @@ from pipeline.translate.base import (
     passthrough,
 )
 from pipeline.translate.compose import Cached, Identity, Pivot
-from pipeline.translate.loader import ModelLoader, batch_token_budget, tune_malloc
+from pipeline.translate.loader import (
+    ModelLoader,
+    batch_token_budget,
+    release_mkl_buffers,
+    tune_malloc,
+)
 from pipeline.translate.marian import MarianTranslator
 from pipeline.translate.normalize import has_letters, normalize
 
@@ -66,15 +71,14 @@ class TransformersBackend:
         )
 
     def translator(self, route: Route) -> SignedTranslator:
-        return MarianTranslator(
-            route,
-            self.loader,
-            batch_tokens=batch_token_budget(
-                self.options.batch_tokens, self.loader.device, low_memory=self.options.low_memory
-            ),
-            engine=self.name,
-            stats=self.stats,
+        translator = MarianTranslator(route, self.loader, engine=self.name, stats=self.stats)
+        translator.batch_tokens = batch_token_budget(
+            self.options.batch_tokens,
+            self.loader.device,
+            low_memory=self.options.low_memory,
+            compact=translator.decodes_compactly,
         )
+        return translator
 
     def close(self) -> None:
         self.loader.close()
@@ -268,7 +272,8 @@ def build_engine(
     options: EngineOptions | None = None,
     memory: MemoryBackend | None = None,
 ) -> Engine:
-    """An engine over ``table``; models load on first use. Applies the malloc fix."""
+    """An engine over ``table``; models load on first use. Applies the malloc fix and, if torch
+    is not loaded yet, MKL's buffer release."""
     options = options or EngineOptions()
     factory = engine_factory(options.engine)
     if options.profile is not None:
@@ -277,5 +282,6 @@ def build_engine(
         warnings.warn(
             "malloc tuning unavailable (not glibc); beam search may run slower", stacklevel=2
         )
+    release_mkl_buffers()
     stats = EngineStats()
     return Engine(table, options, factory(options, stats), stats, memory)

@@ -26,9 +26,11 @@ from pipeline.translate.residency import (
 __all__ = [
     "LoadedModel",
     "ModelLoader",
+    "COMPACT_CPU_BATCH_TOKENS",
     "LOW_MEMORY_BATCH_TOKENS",
     "batch_token_budget",
     "decoding_streams",
+    "release_mkl_buffers",
     "resolve_device",
     "tune_malloc",
 ]
@@ -55,6 +57,19 @@ def tune_malloc() -> bool:
     return mallopt(_M_TRIM_THRESHOLD, 2 * _MALLOC_THRESHOLD) == 1 and ok
 
 
+def release_mkl_buffers() -> bool:
+    """Make MKL free its scratch buffers after each call instead of pooling them per thread:
+    16 MiB a thread, held until the process exits, and every decoding stream is a new thread.
+    No slower on the benchmark (benchmarks/README.md). MKL reads the switch once, when torch
+    loads, so this runs before torch is imported; returns whether the switch is on."""
+    if "torch" not in sys.modules:
+        os.environ.setdefault(_MKL_FAST_MM_OFF, "1")
+    return os.environ.get(_MKL_FAST_MM_OFF) == "1"
+
+
+_MKL_FAST_MM_OFF = "MKL_DISABLE_FAST_MM"
+
+
 def decoding_streams(streams: int | None, threads: int | None, device: str) -> tuple[int, int]:
     """(batches decoded at once, threads for each) on ``device``.
 
@@ -72,29 +87,38 @@ def decoding_streams(streams: int | None, threads: int | None, device: str) -> t
 
 
 CPU_BATCH_TOKENS = 2048
+# Greedy float decoding on CPU keeps a third of the usual state per sentence
+# (pipeline.translate.compact), and there the budget trades speed for memory. Base greedy, the
+# 2,028-sentence benchmark, two streams: 768 tokens 11.5 sentences/s at 1.26x the weights,
+# 1024 18.4 at 1.29x, 1280 17.9 at 1.30x, 2048 18.6 at 1.47x.
+COMPACT_CPU_BATCH_TOKENS = 1024
 GPU_BATCH_TOKENS = 32768
-# --low-memory on CPU, base float32 greedy, 310 sentences, tokenizer included: one 512-token
-# batch at a time peaked at 1.31x the weights, at about half the default speed; 768 tokens
-# 1.35x; two streams of 384 tokens 1.4x; the default two streams of 2048 tokens 2.1x. The
-# 2,028-sentence benchmark: 1.32x at 43% of the default speed.
+# --low-memory on CPU: one batch at a time of 512 tokens (the whole budget; two streams of 384
+# tokens peaked higher).
 LOW_MEMORY_BATCH_TOKENS = 512
 
 
-def batch_token_budget(batch_tokens: int | None, device: str, *, low_memory: bool = False) -> int:
+def batch_token_budget(
+    batch_tokens: int | None, device: str, *, low_memory: bool = False, compact: bool = False
+) -> int:
     """Padded source tokens x beams per batch: ``batch_tokens`` if given, else the default
-    measured for ``device``.
+    measured for ``device``; ``compact``: greedy float decoding (pipeline.translate.compact).
 
     CPU (2 cores, two streams): 2048 decoded as fast as 4096 and peaked 200-300 MB lower
-    (benchmarks/sweep-streams-latest.md). GPU (H200, bfloat16): 2048 left it idle between
-    small batches; 32768 ran base greedy at 146 sentences/s against 74, and beam 4 at 65
-    against 13 (the budget is shared by the beams), on 1 GB of GPU memory
-    (benchmarks/throughput-cuda-latest.md). The profile's batch_size still caps sentences.
+    (benchmarks/sweep-streams-latest.md); the compact greedy decoder is as fast at 1024 as at
+    2048, and peaks lower. GPU (H200, bfloat16): 2048 left it idle between small batches; 32768
+    ran base greedy at 146 sentences/s against 74, and beam 4 at 65 against 13 (the budget is
+    shared by the beams), on 1 GB of GPU memory (benchmarks/throughput-cuda-latest.md). The
+    profile's batch_size still caps sentences.
     """
     if batch_tokens is not None:
         return batch_tokens
+    on_cpu = device.startswith("cpu")
     if low_memory:
-        return LOW_MEMORY_BATCH_TOKENS if device.startswith("cpu") else CPU_BATCH_TOKENS
-    return CPU_BATCH_TOKENS if device.startswith("cpu") else GPU_BATCH_TOKENS
+        return LOW_MEMORY_BATCH_TOKENS if on_cpu else CPU_BATCH_TOKENS
+    if not on_cpu:
+        return GPU_BATCH_TOKENS
+    return COMPACT_CPU_BATCH_TOKENS if compact else CPU_BATCH_TOKENS
 
 
 def resolve_device(device: str) -> str:

@@ -69,6 +69,16 @@ class MarianTranslator:
         if no_repeat > 0:
             self.generate_kwargs["no_repeat_ngram_size"] = no_repeat
 
+    @property
+    def decodes_compactly(self) -> bool:
+        """Plain greedy float decoding on CPU: the compact decoder's case
+        (pipeline.translate.compact), which holds a third of the usual state per sentence."""
+        return (
+            self.generate_kwargs == {"num_beams": 1}
+            and self.loader.device == "cpu"
+            and not self.loader.quantize
+        )
+
     # -- signature --------------------------------------------------------------------------
 
     def decoding(self, **overrides: Any) -> dict[str, Any]:
