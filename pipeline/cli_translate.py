@@ -73,7 +73,7 @@ profile_option = click.option(
     "--low-memory",
     is_flag=True,
     help="One model and one small batch at a time: peak memory near the model's weights, "
-    "at under half the default speed on CPU.",
+    "at about half the default speed on CPU.",
 )
 @click.option("--no-memory", is_flag=True, help="Ignore the translation memory.")
 @click.option(

@@ -80,7 +80,7 @@ class EngineOptions:
     threads; see pipeline.translate.loader.decoding_streams).
     low_memory: one model loaded at a time, one batch decoded at a time and a small token
     budget (pipeline.translate.loader.LOW_MEMORY_BATCH_TOKENS), unless streams or batch_tokens
-    are given: peak memory near the model's weights, at under half the default speed on CPU.
+    are given: peak memory near the model's weights, at about half the default speed on CPU.
     """
 
     profile: str | None = None
