@@ -83,6 +83,7 @@ class CompactDecoder:
         config = model.config
         self._width = int(config.d_model)
         self._heads = int(config.decoder_attention_heads)
+        self._head_width = self._width // self._heads
         self._memory = memory
         self._memory_t = memory.transpose(1, 2)
         self._rows = int(memory.shape[0])
@@ -137,7 +138,7 @@ class CompactDecoder:
         """(rows, heads, width): each head's scaled query taken back through its key weights."""
         import torch
 
-        heads, head_width = self._heads, self._width // self._heads
+        heads, head_width = self._heads, self._head_width
         query = attention.q_proj(x) * attention.scaling
         keys = attention.k_proj.weight.view(heads, head_width, self._width)
         return torch.bmm(query.view(-1, heads, head_width).transpose(0, 1), keys).transpose(0, 1)
@@ -146,7 +147,7 @@ class CompactDecoder:
         """The attention's output from each head's weighted sum of inputs (rows, heads, width)."""
         import torch
 
-        heads, head_width = self._heads, self._width // self._heads
+        heads, head_width = self._heads, self._head_width
         values = attention.v_proj.weight.view(heads, head_width, self._width)
         per_head = torch.bmm(mixed.transpose(0, 1), values.transpose(1, 2))
         merged = per_head.transpose(0, 1).reshape(-1, self._width)
@@ -158,8 +159,9 @@ class CompactDecoder:
 # Attention weights below this are set to zero. softmax gives weights down to 1e-45 for
 # positions far below the best, and weights under 1.2e-38 are subnormal floats: x86 cores take
 # microcode assists for each, and the weighted sum over 512-wide inputs multiplies every one of
-# them by a whole vector. A 24-sentence batch of 85-token sources took 145 s instead of 6. A
-# weight of 1e-30 changes a sum by far less than float32's rounding (1e-7).
+# them by a whole vector. A 24-sentence batch of 85-token sources took 145 s instead of 6.
+# Dropping weights under 1e-20 changes a sum far less than float32's rounding (1e-7), and keeps
+# their products with the inputs out of the subnormal range too.
 NEGLIGIBLE_WEIGHT = 1e-20
 
 
