@@ -119,11 +119,18 @@ ONE_LETTER_WORDS = frozenset(_words("я є"))
 NUMBER_SIGNS = frozenset(_words("№ n° nº"))
 
 # Month names (stems), for dates that open a sentence: "15 вересня 1995 р.", "в мае 2020 г.".
-MONTH_STEMS = (
-    "січ лют берез квіт трав черв лип серп верес жовт листопад груд"
-    " январ феврал март апрел ма июн июл август сентябр октябр ноябр декабр"
-    " jan feb mar apr may jun jul aug sep oct nov dec"
-).split()
+MONTH_STEMS = tuple(
+    _words(
+        "січ лют берез квіт трав черв лип серп верес жовт листопад груд"
+        " январ феврал март апрел ма[йяе] июн июл август сентябр октябр ноябр декабр"
+    )
+)
+MONTH_NAMES = frozenset(
+    _words(
+        "january february march april may june july august september october november december"
+        " jan feb mar apr jun jul aug sep sept oct nov dec"
+    )
+)
 # Words that may stand before a year in a date phrase that opens a sentence.
 DATE_PHRASE_WORDS = frozenset(
     _words(

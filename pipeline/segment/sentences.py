@@ -28,6 +28,7 @@ from pipeline.segment.abbreviations import (
     ENDER,
     FINAL,
     FUNCTION_WORDS,
+    MONTH_NAMES,
     MONTH_STEMS,
     NONFINAL,
     NUMBER_SIGNS,
@@ -52,6 +53,9 @@ _LIST_LINE_START = re.compile(r"(?:\d{1,3}[.)]|[•▪●◦‣∙⁃*\-–—])
 _YEARISH = re.compile(r"(?:\d{1,4}(?:[-–—]\d{1,4})?|[IVXLC]+(?:[-–—][IVXLC]+)?)(?:-\w{1,3})?")
 _DOTTED = re.compile(rf"(?:{_LETTERS}{{1,2}}\.-?)+{_LETTERS}{{1,3}}")
 _FIRST_WORD = re.compile(rf"{_LETTERS}+")
+# A sentence mark glued to the next sentence's capital: "тис.А", "ст.Раніше", "it?Yes".
+_GLUED = re.compile(rf"[.!?…](?=[{_UPPER}](?:[a-zа-яіїєґё'’]|\s))")
+_GLUED_WORD = re.compile(rf"(?:^|[\s«„“\"(\[])(?P<word>{_LETTERS}+)(?P<punct>[.!?…]+)$")
 _COMPOUND = re.compile(rf"{_LETTERS}+(?:\.-|\.|-)(?:{_LETTERS}+(?:\.-|\.|-))*{_LETTERS}+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:[-–—]\d+(?:[.,]\d+)*)?")
 _FIRST_TOKEN = re.compile(r"[^\s,;:!?»\"“”)\]]+")
@@ -78,7 +82,7 @@ _SPACED_ELLIPSIS = re.compile(r"(?<!\S)\.(?: \.){2,3}(?!\S)")
 _NOT_A_SURNAME = re.compile(
     r"(?:ння|ття|ние|тие|ість|ость|ство|ти|ться|ся|сь|іть|йте|ите|ете|ать|ять|ить)$"
 )
-_MONTH = re.compile("(?:" + "|".join(MONTH_STEMS) + r")\w*\.?", re.IGNORECASE)
+_MONTH = re.compile("(?:" + "|".join(MONTH_STEMS) + r")\w*\.?")
 _ATTRIBUTION = re.compile(
     r"(?:[A-Z][\w'’.-]*\s+){1,3}(?:" + "|".join(sorted(SPEECH_VERBS)) + r")\b"
 )
@@ -97,21 +101,50 @@ def split_sentences(paragraph: str, lang: str) -> list[str]:
         return []
     item_starts = _inline_list_items(text)
     inside_ellipsis, after_ellipsis = _spaced_ellipses(text)
+    gaps = [(gap.start(), gap.end()) for gap in _GAP.finditer(text)]
+    glued = {match.end() for match in _GLUED.finditer(text)}
+    if glued:
+        gaps = sorted(gaps + [(position, position) for position in glued])
     sentences: list[str] = []
     start = 0
-    for gap in _GAP.finditer(text):
-        gap_start = gap.start()
-        if gap_start in inside_ellipsis or gap_start in after_ellipsis:
+    for gap_start, gap_end in gaps:
+        if gap_start == gap_end:
+            boundary = _is_glued_boundary(text, gap_start, start, abbreviations)
+        elif gap_start in inside_ellipsis or gap_start in after_ellipsis:
             boundary = False
-        elif gap.end() in item_starts:
+        elif gap_end in item_starts:
             boundary = True
         else:
-            boundary = _is_boundary(text, gap_start, gap.end(), start, abbreviations)
+            boundary = _is_boundary(text, gap_start, gap_end, start, abbreviations)
         if boundary:
             sentences.append(text[start:gap_start])
-            start = gap.end()
+            start = gap_end
     sentences.append(text[start:])
     return sentences
+
+
+def _is_glued_boundary(
+    text: str, position: int, sentence_start: int, abbreviations: dict[str, str]
+) -> bool:
+    """A sentence end with the space after it missing: "33 тис.А …", "said no.Not really".
+
+    Only a plain word (or a unit, currency or date word after a number) before the mark
+    counts; dotted forms ("Л.Н.Толстой"), initials and names of places ("м.Київ") do not.
+    """
+    left = text[sentence_start:position]
+    match = _GLUED_WORD.search(left)
+    if match is None:
+        return False
+    word, punct = match.group("word"), match.group("punct")
+    if "!" in punct or "?" in punct:
+        return len(word) > 1
+    if punct != ".":
+        return word.lower() not in FUNCTION_WORDS
+    before_word = left[: match.start("word")]
+    cls = _abbreviation_class(word, before_word, abbreviations)
+    if cls is None:
+        return word.islower() and len(word) > 1 and text[position + 1 : position + 2].islower()
+    return cls in (FINAL, ENDER)
 
 
 def _inline_list_items(text: str) -> set[int]:
@@ -180,7 +213,7 @@ def _is_boundary(
         return False
     punct, closers = punct_match.groups()
     punct_start = punct_match.start()
-    if closers and closers[-1] not in ")]}" and _ATTRIBUTION.match(right):
+    if closers and closers[-1] not in ")]}" and _is_attribution(right):
         return False  # '"Glory to Ukraine!" Zelensky wrote.'
     if "!" in punct or "?" in punct:
         return True
@@ -221,9 +254,7 @@ def _ends_after_word(
         # all-caps text gives no capitalisation evidence: "ПОНАД 12 ТИС. МЕШКАНЦІВ"
         word = word.lower()
         next_word = next_word.capitalize()
-        if next_word not in STARTER_WORDS and _abbreviation_class(
-            word, before_word, abbreviations
-        ):
+        if next_word not in STARTER_WORDS and _abbreviation_class(word, before_word, abbreviations):
             return False
     cls = _abbreviation_class(word, before_word, abbreviations)
     if cls is None:
@@ -258,10 +289,17 @@ def _is_list_marker(word: str, before_word: str) -> bool:
     return not before or before[-1] in ":;"
 
 
+def _is_attribution(right: str) -> bool:
+    """'Zelensky wrote' after a quotation: a name (not a pronoun) and a verb of speech."""
+    if _ATTRIBUTION.match(right) is None:
+        return False
+    return right.split(maxsplit=1)[0] not in STARTER_WORDS
+
+
 def _strip_brackets(token: str) -> str:
     """The word of a token: "([27]див" → "див", "«м" → "м"."""
     for index in range(len(token) - 1, -1, -1):
-        if token[index] in "([{«„“\"]":
+        if token[index] in '([{«„“"]':
             return token[index + 1 :]
     return token
 
@@ -298,9 +336,7 @@ def _initial_follows(right: str) -> bool:
 
 
 def _not_a_surname(word: str) -> bool:
-    return bool(word) and (
-        word in STARTER_WORDS or _NOT_A_SURNAME.search(word.lower()) is not None
-    )
+    return bool(word) and (word in STARTER_WORDS or _NOT_A_SURNAME.search(word.lower()) is not None)
 
 
 def _abbreviation_class(word: str, before_word: str, abbreviations: dict[str, str]) -> str | None:
@@ -375,6 +411,11 @@ def _opens_with_date(before_word: str) -> bool:
         return False
     for word in words[:-1]:
         lower = word.lower().strip(",")
-        if not (lower in DATE_PHRASE_WORDS or lower.isdigit() or _MONTH.fullmatch(lower)):
+        if not (
+            lower in DATE_PHRASE_WORDS
+            or lower.isdigit()
+            or _MONTH.fullmatch(lower)
+            or lower.rstrip(".") in MONTH_NAMES
+        ):
             return False
     return True
