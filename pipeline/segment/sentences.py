@@ -72,7 +72,7 @@ _ENUMERATOR = re.compile(r"(?:(?<=\s)|^)(\d{1,2}|[a-z])(?:\.\)|\)|\.)\s")
 # Emoticons that end a sentence: ":)", ";)", ":))", ":-(".
 _EMOTICON_AT_END = re.compile(r"(?:^|\s)[:;]-?[()DP]+$")
 # "(вони самі це визнали. — Ред.)": an editor's or author's note closing a bracket.
-_BRACKET_NOTE = re.compile(rf"[{DASHES}]\s*[{_UPPER}]\w{{0,5}}\.\s*\)")
+_BRACKET_NOTE = re.compile(rf"[{DASHES}]\s*[{_UPPER}]\w{{0,5}}\.(?:\s*\w{{1,5}}\.)?\s*\)")
 # A spaced ellipsis ". . ." (three or four dots).
 _SPACED_ELLIPSIS = re.compile(r"(?<!\S)\.(?: \.){2,3}(?!\S)")
 # Endings of common nouns and verbs that a surname does not have: after "групи А." the word
@@ -82,6 +82,7 @@ _SPACED_ELLIPSIS = re.compile(r"(?<!\S)\.(?: \.){2,3}(?!\S)")
 _NOT_A_SURNAME = re.compile(
     r"(?:ння|ття|ние|тие|ість|ость|ство|ти|ться|ся|сь|іть|йте|ите|ете|ать|ять|ить)$"
 )
+_ERA = re.compile(r"\s+\w{1,2}\.\s+н\.\s*$")
 _MONTH = re.compile("(?:" + "|".join(MONTH_STEMS) + r")\w*\.?")
 _ATTRIBUTION = re.compile(
     r"(?:[A-Z][\w'’.-]*\s+){1,3}(?:" + "|".join(sorted(SPEECH_VERBS)) + r")\b"
@@ -276,6 +277,9 @@ def _ends_after_word(
     lower = word.lower()
     if lower in CURRENCY_WITH_COUNTRY and re.match(rf"[{_UPPER}]{{2,4}}\b", right):
         return False  # "дол. США"
+    if lower in AFTER_N_FINAL and _ERA.search(before_word):
+        before_word = _ERA.sub(" ", before_word)  # "Во II в. н. э." is dated like "Во II в."
+        lower = "в"
     if lower in DATE_WORDS and _ends_with_number(before_word) and _opens_with_date(before_word):
         return next_word in STARTER_WORDS
     return True
