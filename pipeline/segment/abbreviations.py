@@ -42,8 +42,7 @@ _EN_ABBREVIATIONS: dict[str, str] = {
     **dict.fromkeys(_words("al no nos nr art"), FINAL),
     **dict.fromkeys(
         _words(
-            "inc ltd corp co bros jr sr st ave blvd rd jan feb mar apr jun jul aug sep sept oct"
-            " nov dec a.d b.c"
+            "inc ltd corp co bros jr sr st ave blvd rd a.d b.c"
         ),
         STARTER,
     ),
@@ -72,7 +71,7 @@ _UK_ABBREVIATIONS: dict[str, str] = {
     **dict.fromkeys(_words("тис грн рр міс год"), FINAL),
     **dict.fromkeys(_words("ін"), ENDER),
     # "див." is "see" and also "of wonders" ("диво з див")
-    **dict.fromkeys(_words("див січ лют бер квіт трав черв лип серп вер жовт лист груд"), STARTER),
+    **dict.fromkeys(_words("див"), STARTER),
 }
 _RU_ABBREVIATIONS: dict[str, str] = {
     **dict.fromkeys(
@@ -81,7 +80,7 @@ _RU_ABBREVIATIONS: dict[str, str] = {
     ),
     **dict.fromkeys(_words("тыс руб долл гг вв чел шт экз мес мин"), FINAL),
     # "им." names a theatre or street ("им. Вахтангова") but "им" is also a pronoun ("them")
-    **dict.fromkeys(_words("им янв фев апр июн июл авг сен сент окт нояб дек"), STARTER),
+    **dict.fromkeys(_words("им"), STARTER),
 }
 # Words that are abbreviations in one language can be plain words in the other ("пол", "им"),
 # so uk and ru text each get their own table; any other label gets all of them. Keys are lower
@@ -98,6 +97,15 @@ ABBREVIATIONS_BY_LANG: dict[str, dict[str, str]] = {
 }
 ALL_ABBREVIATIONS = ABBREVIATIONS_BY_LANG["en"]
 
+# Month abbreviations: "14 окт. 2025", "27 жовт.", "Oct. 27". After a day number they close a
+# date like "р." after a year; elsewhere the next word decides.
+MONTH_ABBREVIATIONS = frozenset(
+    _words(
+        "січ лют бер берез квіт трав черв лип серп вер верес жовт лист листоп груд"
+        " янв фев февр апр июн июл авг сен сент окт нояб дек"
+        " jan feb mar apr jun jul aug sep sept oct nov dec"
+    )
+)
 # Dotted short forms that close a list ("т.д.", "т.п.").
 DOTTED_ENDERS = frozenset(_words("т.д т.п т.ін"))
 # Currency abbreviations that take a country after them: "дол. США", "долл. США".

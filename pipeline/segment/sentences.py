@@ -28,6 +28,7 @@ from pipeline.segment.abbreviations import (
     ENDER,
     FINAL,
     FUNCTION_WORDS,
+    MONTH_ABBREVIATIONS,
     MONTH_NAMES,
     MONTH_STEMS,
     NONFINAL,
@@ -280,7 +281,8 @@ def _ends_after_word(
     if lower in AFTER_N_FINAL and _ERA.search(before_word):
         before_word = _ERA.sub(" ", before_word)  # "Во II в. н. э." is dated like "Во II в."
         lower = "в"
-    if lower in DATE_WORDS and _ends_with_number(before_word) and _opens_with_date(before_word):
+    is_date = lower in DATE_WORDS or lower in MONTH_ABBREVIATIONS
+    if is_date and _ends_with_number(before_word) and _opens_with_date(before_word):
         return next_word in STARTER_WORDS
     return True
 
@@ -357,6 +359,8 @@ def _abbreviation_class(word: str, before_word: str, abbreviations: dict[str, st
             return FINAL
     if lower in AFTER_N_FINAL and re.search(r"(?:^|\s)н\.\s*$", before_word):
         return FINAL
+    if lower in MONTH_ABBREVIATIONS:
+        return FINAL if _ends_with_number(before_word) else STARTER
     known = abbreviations.get(word) or abbreviations.get(lower)
     if known is not None:
         return known
