@@ -41,9 +41,7 @@ _EN_ABBREVIATIONS: dict[str, str] = {
     **dict.fromkeys(_words("etc"), ENDER),
     **dict.fromkeys(_words("al no nos nr art"), FINAL),
     **dict.fromkeys(
-        _words(
-            "inc ltd corp co bros jr sr st ave blvd rd a.d b.c"
-        ),
+        _words("inc ltd corp co bros jr sr st ave blvd rd a.d b.c"),
         STARTER,
     ),
 }
@@ -106,6 +104,9 @@ MONTH_ABBREVIATIONS = frozenset(
         " jan feb mar apr jun jul aug sep sept oct nov dec"
     )
 )
+# Street words that may follow the name they type ("на Невском пр.", "Nauky Ave."), and so end a
+# sentence there. "St." is left out: after a name it is usually "Saint" ("Mount St. Helens").
+POSTPOSITIVE_STREET_WORDS = frozenset(_words("пр просп пл бул наб пер ул вул пров ш ave blvd rd"))
 # Dotted short forms that close a list ("т.д.", "т.п.").
 DOTTED_ENDERS = frozenset(_words("т.д т.п т.ін"))
 # Currency abbreviations that take a country after them: "дол. США", "долл. США".

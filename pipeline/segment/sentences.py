@@ -35,6 +35,7 @@ from pipeline.segment.abbreviations import (
     NUMBER_SIGNS,
     ONE_LETTER_WORDS,
     OPENERS,
+    POSTPOSITIVE_STREET_WORDS,
     QUANTITY_WORDS,
     SPEECH_VERBS,
     STARTER,
@@ -51,7 +52,9 @@ _WORD_AT_END = re.compile(r"\S*$")
 _GAP = re.compile(r"\s+")
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 _LIST_LINE_START = re.compile(r"(?:\d{1,3}[.)]|[•▪●◦‣∙⁃*\-–—])\s")
-_YEARISH = re.compile(r"(?:\d{1,4}(?:[-–—]\d{1,4})?|[IVXLC]+(?:[-–—][IVXLC]+)?)(?:-\w{1,3})?")
+_YEARISH = re.compile(
+    r"(?:\d{1,4}(?:[-–—]\d{1,4})?|\d{1,2}:\d{2}|[IVXLC]+(?:[-–—][IVXLC]+)?)(?:-\w{1,3})?"
+)
 _DOTTED = re.compile(rf"(?:{_LETTERS}{{1,2}}\.-?)+{_LETTERS}{{1,3}}")
 _FIRST_WORD = re.compile(rf"{_LETTERS}+")
 # A sentence mark glued to the next sentence's capital: "тис.А", "ст.Раніше", "it?Yes".
@@ -362,6 +365,8 @@ def _abbreviation_class(word: str, before_word: str, abbreviations: dict[str, st
     if lower in MONTH_ABBREVIATIONS:
         return FINAL if _ends_with_number(before_word) else STARTER
     known = abbreviations.get(word) or abbreviations.get(lower)
+    if lower in POSTPOSITIVE_STREET_WORDS and _follows_name(before_word):
+        return FINAL  # the street word closes a name: "на Невском пр.", "on Nauky Ave."
     if known is not None:
         return known
     if "-" in word and "." in word and _COMPOUND.fullmatch(word):
@@ -380,6 +385,12 @@ def _abbreviation_class(word: str, before_word: str, abbreviations: dict[str, st
     if len(word) == 2 and word[0].isupper() and word[1].islower() and _CYRILLIC.match(word):
         return STARTER  # a two-letter initial: "Ів. Франко", "Дж. Байден"
     return None
+
+
+def _follows_name(before_word: str) -> bool:
+    previous = before_word.split()[-1:] or [""]
+    word = previous[0].strip(OPENERS + CLOSERS)
+    return len(word) > 1 and word[0].isupper() and word[1:].isalpha() and word[1:].islower()
 
 
 def _one_letter_class(word: str, before_word: str) -> str | None:
@@ -421,7 +432,7 @@ def _opens_with_date(before_word: str) -> bool:
         lower = word.lower().strip(",")
         if not (
             lower in DATE_PHRASE_WORDS
-            or lower.isdigit()
+            or _YEARISH.fullmatch(lower)
             or _MONTH.fullmatch(lower)
             or lower.rstrip(".") in MONTH_NAMES
         ):
