@@ -106,7 +106,7 @@ MONTH_ABBREVIATIONS = frozenset(
 )
 # Street words that may follow the name they type ("на Невском пр.", "Nauky Ave."), and so end a
 # sentence there. "St." is left out: after a name it is usually "Saint" ("Mount St. Helens").
-POSTPOSITIVE_STREET_WORDS = frozenset(_words("пр просп пл бул наб пер ул вул пров ш ave blvd rd"))
+POSTPOSITIVE_STREET_WORDS = frozenset(_words("пр просп пл бул наб пер ул вул пров ave blvd rd"))
 # Dotted short forms that close a list ("т.д.", "т.п.").
 DOTTED_ENDERS = frozenset(_words("т.д т.п т.ін"))
 # Currency abbreviations that take a country after them: "дол. США", "долл. США".

@@ -267,7 +267,9 @@ def _ends_after_word(
     if cls == ENDER:
         return True
     if cls == NONFINAL:
-        return False
+        # after a number a short form counts what precedes: "5 тис. прим.", "3 тыс. экз."
+        counted = len(word) > 1 and _ends_with_number(before_word, units=True)
+        return counted and kind == "upper" and not _initial_follows(right)
     if kind == "digit":
         return False
     if _initial_follows(right) and (_DOTTED.fullmatch(word) or len(word) == 1):
@@ -365,7 +367,7 @@ def _abbreviation_class(word: str, before_word: str, abbreviations: dict[str, st
     if lower in MONTH_ABBREVIATIONS:
         return FINAL if _ends_with_number(before_word) else STARTER
     known = abbreviations.get(word) or abbreviations.get(lower)
-    if lower in POSTPOSITIVE_STREET_WORDS and _follows_name(before_word):
+    if len(word) > 1 and lower in POSTPOSITIVE_STREET_WORDS and _follows_name(before_word):
         return FINAL  # the street word closes a name: "на Невском пр.", "on Nauky Ave."
     if known is not None:
         return known
