@@ -11,6 +11,7 @@ short form of one language is a word in the other.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from pipeline.segment.abbreviations import (
     ABBREVIATIONS_BY_LANG,
@@ -47,9 +48,12 @@ from pipeline.segment.abbreviations import (
 _LETTERS = r"[^\W\d_]"
 _UPPER = "A-ZА-ЯІЇЄҐЁ"
 
+_ENDING_CHARS = frozenset(TERMINAL + CLOSERS)
 _PUNCT_AT_END = re.compile(r"([.!?…]+)([»\"“”'’)\]}]*)$")
 _WORD_AT_END = re.compile(r"\S*$")
-_GAP = re.compile(r"\s+")
+# Whitespace that may be a sentence boundary (see _is_boundary): after a sentence mark, a closing
+# bracket or quote, an emoticon's last character; with a line break; before a bullet.
+_CANDIDATE_GAP = re.compile(r"(?<=[.!?…»\"“”'’)\]}(DP])\s+|\s*\n\s*|\s+(?=[•▪●◦‣∙⁃])")
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 _LIST_LINE_START = re.compile(r"(?:\d{1,3}[.)]|[•▪●◦‣∙⁃*\-–—])\s")
 _YEARISH = re.compile(
@@ -62,7 +66,6 @@ _GLUED = re.compile(rf"[.!?…](?=[{_UPPER}](?:[a-zа-яіїєґё'’]|\s))")
 _GLUED_WORD = re.compile(rf"(?:^|[\s«„“\"(\[])(?P<word>{_LETTERS}+)(?P<punct>[.!?…]+)$")
 _COMPOUND = re.compile(rf"{_LETTERS}+(?:\.-|\.|-)(?:{_LETTERS}+(?:\.-|\.|-))*{_LETTERS}+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:[-–—]\d+(?:[.,]\d+)*)?")
-_FIRST_TOKEN = re.compile(r"[^\s,;:!?»\"“”)\]]+")
 _CYRILLIC = re.compile(r"[а-яіїєґёА-ЯІЇЄҐЁ]")
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
 # A sentence so far that is only a list or heading marker: "1.", "8.1.", "IV.", "§2.", "a)",
@@ -106,10 +109,12 @@ def split_sentences(paragraph: str, lang: str) -> list[str]:
         return []
     item_starts = _inline_list_items(text)
     inside_ellipsis, after_ellipsis = _spaced_ellipses(text)
-    gaps = [(gap.start(), gap.end()) for gap in _GAP.finditer(text)]
-    glued = {match.end() for match in _GLUED.finditer(text)}
-    if glued:
-        gaps = sorted(gaps + [(position, position) for position in glued])
+    # only gaps after a mark that can end a sentence, line breaks and bullets can be boundaries
+    gaps: Iterable[tuple[int, int]] = (gap.span() for gap in _CANDIDATE_GAP.finditer(text))
+    extra = [(match.end(), match.end()) for match in _GLUED.finditer(text)]
+    extra += [(len(text[:start].rstrip()), start) for start in item_starts]
+    if extra:
+        gaps = sorted({*gaps, *extra})
     sentences: list[str] = []
     start = 0
     for gap_start, gap_end in gaps:
@@ -194,18 +199,18 @@ def _is_boundary(
 ) -> bool:
     gap = text[gap_start:gap_end]
     right = text[gap_end : gap_end + 64]  # bounded: the decision needs only the next words
-    if _BLANK_LINE.search(gap):
-        return True
-    if "\n" in gap and _LIST_LINE_START.match(right):
+    if "\n" in gap and (_BLANK_LINE.search(gap) or _LIST_LINE_START.match(right)):
         return True
     if right[0] in BULLETS:
         return True
     last = text[gap_start - 1]
-    left = text[sentence_start:gap_start]
-    if last in ")(DP" and _EMOTICON_AT_END.search(left[-8:]):
+    if last in ")(DP" and _EMOTICON_AT_END.search(
+        text[max(sentence_start, gap_start - 8) : gap_start]
+    ):
         return _right_start(right)[0] == "upper"
-    if last not in TERMINAL + CLOSERS:
+    if last not in _ENDING_CHARS:
         return False
+    left = text[sentence_start:gap_start]
     if _MARKER_ONLY.fullmatch(left):
         return False  # a heading or list number: "IV.", "8.1.", "§2.", "1.)"
     kind, next_word = _right_start(right)
@@ -327,12 +332,11 @@ def _right_start(right: str) -> tuple[str, str]:
         return "none", ""
     first = body[0]
     if first.isalpha():
-        token_match = _FIRST_TOKEN.match(body)
-        token = token_match.group() if token_match else ""
         word_match = _FIRST_WORD.match(body)
         word = word_match.group() if word_match else ""
-        is_initial = len(word) == 1 and body[1:2] == "."
-        if token.rstrip(".") != word:
+        after = body[len(word) : len(word) + 2]
+        is_initial = len(word) == 1 and after[:1] == "."
+        if after[:1] == "-" or after[:1].isdigit() or after[:1] == "." and after[1:2].isalpha():
             word = ""  # "A-10", "F-16", "U.S.": not a plain opener
         return ("upper" if first.isupper() else "lower"), ("" if is_initial else word)
     if first.isdigit():
