@@ -254,9 +254,11 @@ def _met(ok: bool) -> str:
     return "met" if ok else "NOT MET"
 
 
-def run_suites(data: Path, splitters: dict[str, Splitter], targets: list[str]) -> dict[str, object]:
+def run_suites(
+    data: Path, splitters: dict[str, Splitter], targets: list[str]
+) -> dict[str, dict[str, object]]:
     folder = data / "segmentation-suites"
-    report: dict[str, object] = {}
+    report: dict[str, dict[str, object]] = {}
     if not folder.is_dir():
         print(f"\n{folder} not found (a fresh clone has no ../shared): peers' suites skipped")
         return report
@@ -274,7 +276,7 @@ def run_suites(data: Path, splitters: dict[str, Splitter], targets: list[str]) -
                 row += f"{'-':>14}"
                 continue
             total = score.total
-            report.setdefault(suite, {})[name] = {  # type: ignore[union-attr]
+            report.setdefault(suite, {})[name] = {
                 "exact": score.exact,
                 "total": score.total,
                 "tagged_exact": score.tagged_exact,

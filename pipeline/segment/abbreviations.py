@@ -1,11 +1,12 @@
 """Word tables for sentence splitting: abbreviations by what they do at a sentence end, and the
 word classes (sentence openers, function words, month names) the boundary rules weigh.
 
-The abbreviation kinds follow the conventions of Ukrainian (ДСТУ 3582:2013, "Скорочення слів в
-українській мові"), Russian (ГОСТ 7.0.12-2011) and English news style (AP Stylebook): a short
-form either names what follows (a title, a street, a page: never final), counts what comes before
-(a unit or currency after a number: final when a capitalised word follows), closes a list ("etc.",
-"і т. д.": final), or is ambiguous and decided by the next word (see sentences.py).
+The short forms are the common ones of news text, after the Ukrainian and Russian standards for
+abbreviated words (ДСТУ 3582:2013, ГОСТ 7.0.12-2011) and English news style (AP Stylebook titles,
+addresses, months). Each is filed by what it does: it names what follows (a title, a street, a
+page: never final), counts what comes before (a unit or currency after a number: final when a
+capitalised word follows), closes a list ("etc.", "і т. д.": final even before a number), or is
+ambiguous and decided by the next word (see sentences.py).
 """
 
 from __future__ import annotations

@@ -1,11 +1,14 @@
 """Sentence boundaries in Ukrainian, Russian and English news paragraphs.
 
-Sentences are cut only at whitespace, so every sentence is a slice of the paragraph and joining
-them with single spaces gives the paragraph back up to whitespace. Each whitespace gap is judged
-from the text on its left (terminal punctuation, closing quotes, the word before the dot, the
-words before that) and the text on its right (what the next word starts with and what kind of
-word it is). The rules are shared by uk, ru and en; only the abbreviation tables differ, where a
-short form of one language is a word in the other.
+Every sentence is a slice of the paragraph, in order, stripped. Sentences are cut at whitespace,
+and where a sentence mark is glued to the next sentence ("33 тис.Люди", "it?Yes"), so joining
+them with single spaces gives the paragraph back up to whitespace. Only gaps after a sentence
+mark, a closing bracket or quote, or with a line break are judged; each from the text on its
+left (terminal punctuation, closing quotes, the word before the dot and the words before that:
+a number, a name, a date phrase) and on its right (capital, number, initial, the kind of word:
+a usual sentence opener, a surname, an acronym). The rules are shared by uk, ru and en; only the
+abbreviation tables differ, where a short form of one language is a word in the other. The
+kinds decided and why are listed in abbreviations.py and tests/data/segment_hard_cases.yaml.
 """
 
 from __future__ import annotations
@@ -100,8 +103,8 @@ def split_sentences(paragraph: str, lang: str) -> list[str]:
     """Split one paragraph into stripped sentences.
 
     lang is "uk", "ru", "en" or any other label; another label gets the generic rules with every
-    abbreviation table. Joining the result with single spaces gives the paragraph back up to
-    whitespace.
+    abbreviation table. Each sentence is a slice of the paragraph, in order: joining the result
+    with single spaces gives the paragraph back up to whitespace. Never raises.
     """
     abbreviations = ABBREVIATIONS_BY_LANG.get(lang, ALL_ABBREVIATIONS)
     text = paragraph.strip()
@@ -394,14 +397,14 @@ def _abbreviation_class(word: str, before_word: str, abbreviations: dict[str, st
 
 
 def _follows_name(before_word: str) -> bool:
-    previous = before_word.split()[-1:] or [""]
+    previous = before_word.rsplit(maxsplit=1)[-1:] or [""]
     word = previous[0].strip(OPENERS + CLOSERS)
     return len(word) > 1 and word[0].isupper() and word[1:].isalpha() and word[1:].islower()
 
 
 def _one_letter_class(word: str, before_word: str) -> str | None:
     if word.isupper():
-        previous = before_word.split()[-1:] or [""]
+        previous = before_word.rsplit(maxsplit=1)[-1:] or [""]
         previous_word = previous[0].strip(OPENERS + CLOSERS + ",;:")
         if _LATIN_LETTER.match(word) and _CYRILLIC.search(previous_word):
             return FINAL  # a Latin letter in Cyrillic text names a point or group: "точки M."
@@ -431,7 +434,7 @@ def _ends_with_number(before_word: str, *, units: bool = False) -> bool:
 
 def _opens_with_date(before_word: str) -> bool:
     """True when the date opens the sentence: "У 2022 р.", "15 вересня 1995 р.", "At 5 a.m."."""
-    words = before_word.split()
+    words = before_word.split(maxsplit=5)
     if not words or len(words) > 5:
         return False
     for word in words[:-1]:
