@@ -8,21 +8,27 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from pipeline.checks.dates import Date
 from pipeline.checks.numbers import missing_numbers, numbers
 
 __all__ = [
     "CHECK_NAMES",
+    "REPORT_KINDS",
     "Date",
+    "VersionChecks",
     "check_version",
     "has_loop",
     "length_ratio",
     "length_ratio_suspicious",
     "missing_numbers",
     "numbers",
+    "ordered_flags",
     "script_language",
     "untranslated",
+    "version_checks",
     "wrong_language",
 ]
 
@@ -185,3 +191,81 @@ def check_version(source: str, version: str, src: str, tgt: str, *, splits: int 
     if splits > 0:
         flags.append("split")
     return flags
+
+
+# What a run summary counts, in this order: the checks an editor must look at, and the
+# segments kept as they were (no letters, or a language the newsroom doesn't translate).
+REPORT_KINDS: tuple[str, ...] = (
+    "numbers",
+    "length",
+    "untranslated",
+    "wrong-language",
+    "loop",
+    "passthrough",
+)
+
+
+@dataclass(frozen=True)
+class VersionChecks:
+    """What the checks say about one stored version: flags (CHECK_NAMES, in that order) and
+    notes that explain them or report what the engine did ("numbers: 25.01.2025",
+    "passthrough:no-letters", "retried-other-profile")."""
+
+    flags: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The REPORT_KINDS this version counts under."""
+        passthrough = any(note.startswith("passthrough") for note in self.notes)
+        found = set(self.flags) | ({"passthrough"} if passthrough else set())
+        return tuple(kind for kind in REPORT_KINDS if kind in found)
+
+
+def version_checks(
+    source: str,
+    source_lang: str,
+    text: str,
+    lang: str,
+    *,
+    origin: str,
+    stored_flags: Sequence[str] = (),
+) -> VersionChecks:
+    """Every check on a version of a segment, as the diff view shows them and a run summary
+    counts them.
+
+    A version in the segment's own language, or one that is the source text kept as is
+    (origin "source"), is not judged as a translation. The engine's stored check flags
+    ("split:2", "loop") join the checks under their bare names; its other flags
+    ("passthrough:no-letters", "retried-other-profile") become notes."""
+    flags: list[str] = []
+    notes: list[str] = []
+    if origin != "source" and source_lang != lang:
+        splits = _splits(stored_flags)
+        flags = check_version(source, text, source_lang, lang, splits=splits)
+        if "numbers" in flags:
+            notes.append("numbers: " + ", ".join(missing_numbers(source, text, source_lang, lang)))
+        if splits:
+            notes.append(f"split into {splits} parts")
+    for flag in stored_flags:
+        name = flag.split(":", 1)[0]
+        if name in CHECK_NAMES:
+            flags.append(name)
+        else:
+            notes.append(flag)
+    return VersionChecks(ordered_flags(flags), tuple(notes))
+
+
+def ordered_flags(flags: Iterable[str]) -> tuple[str, ...]:
+    """Flag names once each: CHECK_NAMES first in their order, then any other sorted."""
+    seen = set(flags)
+    known = [name for name in CHECK_NAMES if name in seen]
+    return (*known, *sorted(seen - set(known)))
+
+
+def _splits(stored_flags: Sequence[str]) -> int:
+    for flag in stored_flags:
+        name, _, value = flag.partition(":")
+        if name == "split":
+            return int(value) if value.isdigit() else 1
+    return 0

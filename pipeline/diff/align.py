@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from pipeline.checks import CHECK_NAMES, check_version, missing_numbers
+from pipeline.checks import ordered_flags, version_checks
 from pipeline.diff.worddiff import Scores, WordDiff, corpus_scores, word_diff
 from pipeline.domain import LANGS, PipelineError, Segment, Version
 from pipeline.store import Store, StoredArticle
@@ -135,12 +135,6 @@ class CompareView:
     @property
     def changed(self) -> int:
         return sum(1 for row in self.rows if row.diff and row.diff.changed)
-
-
-def ordered_flags(flags: Iterable[str]) -> tuple[str, ...]:
-    seen = set(flags)
-    known = [name for name in CHECK_NAMES if name in seen]
-    return (*known, *sorted(seen - set(known)))
 
 
 def _missing(cells: Iterable[Cell]) -> dict[str, int]:
@@ -287,41 +281,23 @@ def _describe(version: Version) -> str:
 def _cell(segment: Segment, lang: str, version: Version | None) -> Cell:
     if version is None:
         return Cell(lang=lang, text=None, origin="missing", label="missing")
-    flags: list[str] = []
-    notes: list[str] = []
-    if version.origin != "source" and segment.lang != lang:
-        splits = _splits(version.flags)
-        flags = check_version(segment.text, version.text, segment.lang, lang, splits=splits)
-        if "numbers" in flags:
-            lacking = missing_numbers(segment.text, version.text, segment.lang, lang)
-            notes.append("numbers: " + ", ".join(lacking))
-        if splits:
-            notes.append(f"split into {splits} parts")
-    # The engine's stored check flags ("split:2", "loop") join the checks under their bare
-    # names; its other flags ("passthrough:no-letters", "retried-other-profile") are notes.
-    for flag in version.flags:
-        name = flag.split(":", 1)[0]
-        if name in CHECK_NAMES:
-            flags.append(name)
-        else:
-            notes.append(flag)
+    found = version_checks(
+        segment.text,
+        segment.lang,
+        version.text,
+        lang,
+        origin=version.origin,
+        stored_flags=version.flags,
+    )
     return Cell(
         lang=lang,
         text=version.text,
         origin=version.origin,
         label=model_label(version),
         state=version.state,
-        flags=ordered_flags(flags),
-        notes=tuple(notes),
+        flags=found.flags,
+        notes=found.notes,
     )
-
-
-def _splits(stored_flags: Sequence[str]) -> int:
-    for flag in stored_flags:
-        name, _, value = flag.partition(":")
-        if name == "split":
-            return int(value) if value.isdigit() else 1
-    return 0
 
 
 def _para_start(segments: Sequence[Segment], number: int) -> bool:
