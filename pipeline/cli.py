@@ -188,10 +188,10 @@ def show(article: str, db_path: Path, revision: int | None) -> None:
     last_para = None
     for segment in stored.segments:
         if segment.para_index != last_para:
-            click.echo(f"\n¶{segment.para_index} {segment.kind}")
+            click.echo(f"\n¶{segment.para_number} {segment.kind}")
             last_para = segment.para_index
         click.echo(
-            f"  {segment.sent_index:>2} {segment.lang:8} {segment.confidence:.2f}  {segment.text}"
+            f"  {segment.sent_number:>2} {segment.lang:8} {segment.confidence:.2f}  {segment.text}"
         )
 
 

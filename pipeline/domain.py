@@ -128,6 +128,46 @@ class Segment:
     text: str
     id: int | None = None  # row id in the store, once stored
 
+    @property
+    def para_number(self) -> int:
+        """The paragraph as people count it: 1 is the title, 2 the first body paragraph."""
+        return self.para_index + 1
+
+    @property
+    def sent_number(self) -> int:
+        """The sentence within its paragraph as people count it, from 1."""
+        return self.sent_index + 1
+
+    @property
+    def key(self) -> str:
+        """Stable, counted from 1: "p3-s1". Every command, export and anchor uses it."""
+        return segment_key(self.para_index, self.sent_index)
+
+
+def segment_key(para_index: int, sent_index: int) -> str:
+    """The key of the segment at 0-based (para_index, sent_index), counted from 1: (2, 0) →
+    "p3-s1"."""
+    return f"p{para_index + 1}-s{sent_index + 1}"
+
+
+_KEY = re.compile(r"p(\d+)-s(\d+)")
+
+
+def parse_segment_key(key: str, *, from_zero: bool = False) -> tuple[int, int] | None:
+    """The 0-based (para_index, sent_index) a key names, or None when it is not a key.
+
+    from_zero: the key counts from 0 ("p0-s0" is the title), as XLIFF unit ids did before
+    every export counted from 1."""
+    match = _KEY.fullmatch(key.strip())
+    if not match:
+        return None
+    para, sent = int(match[1]), int(match[2])
+    if from_zero:
+        return para, sent
+    if para < 1 or sent < 1:
+        return None
+    return para - 1, sent - 1
+
 
 @dataclass(frozen=True)
 class Signature:

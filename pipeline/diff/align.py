@@ -11,6 +11,8 @@ from pipeline.diff.worddiff import Scores, WordDiff, corpus_scores, word_diff
 from pipeline.domain import LANGS, PipelineError, Segment, Version
 from pipeline.store import Store, StoredArticle
 
+# Review states as the diff shows them; the others show under their own name.
+REVIEW_WORDS = {"machine": "unreviewed"}
 SPEC_HELP = "source, human, edited, current, machine or machine:<model, route or engine part>"
 
 
@@ -49,10 +51,23 @@ class Cell:
     flags: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()  # details of the flags, e.g. the numbers a version lacks
 
+    @property
+    def review(self) -> str | None:
+        """The version's review state in words ("unreviewed", "edited", "approved"); None
+        for a missing version and for the source text as written, which needs no review."""
+        if self.text is None or self.state is None or self.origin == "source":
+            return None
+        return REVIEW_WORDS.get(self.state, self.state)
+
+    @property
+    def heading(self) -> str:
+        """What an editor reads above the text: where it came from and its review state."""
+        return f"{self.label} · {self.review}" if self.review else self.label
+
 
 @dataclass(frozen=True)
 class Row:
-    seg: str  # stable id shared by every cell of the segment: "s<para>-<sent>"
+    seg: str  # stable id shared by every cell of the segment: Segment.key, "p3-s1"
     para_index: int
     sent_index: int
     kind: str
@@ -142,10 +157,6 @@ def _missing(cells: Iterable[Cell]) -> dict[str, int]:
     return {lang: counter[lang] for lang in LANGS if counter[lang]}
 
 
-def seg_id(segment: Segment) -> str:
-    return f"s{segment.para_index}-{segment.sent_index}"
-
-
 def model_label(version: Version) -> str:
     if version.origin != "machine":
         return version.origin
@@ -169,7 +180,7 @@ def build_view(store: Store, ref: str, options: DiffOptions) -> ArticleView:
         cells = tuple(_cell(segment, lang, current[lang].get(segment.id)) for lang in options.langs)
         rows.append(
             Row(
-                seg=seg_id(segment),
+                seg=segment.key,
                 para_index=segment.para_index,
                 sent_index=segment.sent_index,
                 kind=segment.kind,
@@ -198,7 +209,7 @@ def build_compare(store: Store, ref: str, options: DiffOptions) -> CompareView:
         both = a.text is not None and b.text is not None
         rows.append(
             CompareRow(
-                seg=seg_id(segment),
+                seg=segment.key,
                 para_index=segment.para_index,
                 sent_index=segment.sent_index,
                 kind=segment.kind,
