@@ -213,10 +213,30 @@ class ArticleSummary:
 
 
 def slugify(title: str, article_id: str, *, max_len: int = 60) -> str:
-    """A safe file/URL name from a title and id: ascii letters, digits and dashes only."""
+    """A safe file/URL name from a title and id: ascii letters, digits and dashes only.
+
+    The title part keeps at most max_len characters, cut after a whole word (a first word
+    longer than that is cut where the limit falls); the id's first 8 characters follow."""
     text = unicodedata.normalize("NFKD", _transliterate(title)).encode("ascii", "ignore").decode()
-    text = re.sub(r"[^a-zA-Z0-9]+", "-", text).strip("-").lower()[:max_len].strip("-")
+    text = re.sub(r"[^a-zA-Z0-9]+", "-", text).strip("-").lower()
+    if len(text) > max_len:
+        cut = text[: max_len + 1]  # a dash right after the limit ends a whole word
+        text = cut[: cut.rindex("-")] if "-" in cut else text[:max_len]
+    text = text.strip("-")
     return f"{text}-{article_id[:8]}" if text else article_id
+
+
+def shorten(text: str, limit: int) -> str:
+    """text on one line in at most limit characters, cut after a whole word with "…" added
+    (the ellipsis counts); a first word longer than that is cut where the limit falls."""
+    text = " ".join(text.split())
+    if len(text) <= limit or limit < 2:
+        return text[: max(limit, 0)]
+    room = limit - 1  # the ellipsis takes the last place
+    cut = text[:room]
+    if not text[room].isspace() and " " in cut:  # the limit falls inside a word
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:—–-") + "…"
 
 
 _CYR_LATIN = {
