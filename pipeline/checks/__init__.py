@@ -59,6 +59,9 @@ def has_loop(text: str) -> bool:
             return True
     for n in range(1, 5):
         for i in range(len(words) - 4 * n + 1):
+            first = words[i]
+            if first != words[i + n] or first != words[i + 2 * n] or first != words[i + 3 * n]:
+                continue  # cheap test first: most positions start no repeat
             block = words[i : i + n]
             if all(words[i + k * n : i + (k + 1) * n] == block for k in range(1, 4)):
                 return True

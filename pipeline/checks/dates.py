@@ -187,6 +187,9 @@ _ENGLISH = frozenset(
     word.lower() for table in (MONTHS, ABBREVIATIONS) for t in table.values() for word in t["en"]
 )
 
+_LETTERS = re.compile(r"[^\W\d_]+")
+_DIGIT = re.compile(r"\d")
+
 # Ordinal endings after a day: "25th", "1-го", "3-й", "1-ше".
 _ORD = r"(?:st|nd|rd|th|-?[а-яіїєґ]{1,3}(?![\w]))?"
 _DAY = r"(?<![\d.,:/\w])(?P<day>[0-3]?\d)" + _ORD
@@ -323,18 +326,22 @@ def scan_dates(text: str, langs: Sequence[str], *, strict: bool = True) -> list[
     check compares against, where a missed month would be a false alarm)."""
     taken: list[tuple[int, int]] = []
     found: list[DateOrTime] = []
+    # Most sentences hold no date: look for a digit and a month name before running patterns.
+    digits = _DIGIT.search(text) is not None
+    months = not _FORMS.keys().isdisjoint(_LETTERS.findall(text.lower()))
+    wanted = (digits, digits, digits and months, digits and months, digits and months, months)
 
     def free(start: int, end: int) -> bool:
         return all(end <= a or start >= b for a, b in taken)
 
-    for pattern in (_TIME, _HOUR_12):
+    for pattern in (_TIME, _HOUR_12) if digits else ():
         for match in pattern.finditer(text):
             readings = _time(match)
             if readings and free(*match.span()):
                 taken.append(match.span())
                 found.append(DateOrTime(*match.span(), match.group(0).strip(), readings))
-    for pattern in _patterns(tuple(langs), strict):
-        for match in pattern.finditer(text):
+    for pattern, needed in zip(_patterns(tuple(langs), strict), wanted, strict=True):
+        for match in pattern.finditer(text) if needed else ():
             start, end = match.span()
             if not free(start, end):
                 continue
