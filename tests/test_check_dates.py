@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 
 from pipeline import checks
-from pipeline.checks.dates import ABBREVIATIONS, MONTHS, Date, month_number, scan_dates
+from pipeline.checks.dates import Date, scan_dates
+from pipeline.months import ABBREVIATIONS, MONTHS, month_number
 
 
 @pytest.mark.parametrize(
