@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from pipeline.detect import Detection, detect, detect_lines, detect_many
-from pipeline.domain import LANGS, Article, Paragraph, RawArticle, Sentence
+from pipeline.domain import LANGS, Article, Paragraph, RawArticle, Sentence, segment_key
 from pipeline.segment import split_sentences
 
 
@@ -99,7 +99,10 @@ def _as_dict(found: Detection) -> dict[str, Any]:
 
 
 def article_record(article: Article) -> dict[str, Any]:
-    """An article as plain JSON-ready data: metadata, paragraphs, sentences and their labels."""
+    """An article as plain JSON-ready data: metadata, paragraphs, sentences and their labels.
+
+    Paragraphs and sentences are numbered from 1 ("index"), as Segment.key counts them: the
+    title is paragraph 1."""
     return {
         "id": article.id,
         "source_path": article.source_path,
@@ -113,13 +116,14 @@ def article_record(article: Article) -> dict[str, Any]:
         "dropped": list(article.dropped),
         "paragraphs": [
             {
-                "index": p.index,
+                "index": p.index + 1,
                 "kind": p.kind,
                 "lang": p.lang,
                 "confidence": round(p.confidence, 4),
                 "sentences": [
                     {
-                        "index": s.index,
+                        "index": s.index + 1,
+                        "key": segment_key(p.index, s.index),
                         "text": s.text,
                         "lang": s.lang,
                         "confidence": round(s.confidence, 4),

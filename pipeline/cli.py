@@ -20,6 +20,7 @@ from pipeline.cli_options import (
 )
 from pipeline.cli_publish import edit, import_command, publish, review
 from pipeline.cli_translate import models, translate
+from pipeline.domain import shorten
 from pipeline.ingest import IngestOptions
 from pipeline.store import EditionLink
 
@@ -93,7 +94,7 @@ def ingest(
                     assert saved is not None
                     click.echo(
                         f"{saved.status:9} {article.id}  {article.lang:8} r{saved.revision}"
-                        f"  {len(article.segments):4} segments  {article.title[:60]}"
+                        f"  {len(article.segments):4} segments  {shorten(article.title, 60)}"
                     )
                     if show_dropped:
                         for line in article.dropped:
@@ -158,7 +159,7 @@ def list_articles(db_path: Path) -> None:
         edition = f"  (edition of {s.edition_of})" if s.edition_of else ""
         click.echo(
             f"{s.id:12}  {s.lang:8} {s.revision:>3} {s.segments:>4}  {counts}"
-            f"  {s.title[:50]}{edition}"
+            f"  {shorten(s.title, 50)}{edition}"
         )
 
 
@@ -188,10 +189,10 @@ def show(article: str, db_path: Path, revision: int | None) -> None:
     last_para = None
     for segment in stored.segments:
         if segment.para_index != last_para:
-            click.echo(f"\n¶{segment.para_index} {segment.kind}")
+            click.echo(f"\n¶{segment.para_number} {segment.kind}")
             last_para = segment.para_index
         click.echo(
-            f"  {segment.sent_index:>2} {segment.lang:8} {segment.confidence:.2f}  {segment.text}"
+            f"  {segment.sent_number:>2} {segment.lang:8} {segment.confidence:.2f}  {segment.text}"
         )
 
 

@@ -128,6 +128,46 @@ class Segment:
     text: str
     id: int | None = None  # row id in the store, once stored
 
+    @property
+    def para_number(self) -> int:
+        """The paragraph as people count it: 1 is the title, 2 the first body paragraph."""
+        return self.para_index + 1
+
+    @property
+    def sent_number(self) -> int:
+        """The sentence within its paragraph as people count it, from 1."""
+        return self.sent_index + 1
+
+    @property
+    def key(self) -> str:
+        """Stable, counted from 1: "p3-s1". Every command, export and anchor uses it."""
+        return segment_key(self.para_index, self.sent_index)
+
+
+def segment_key(para_index: int, sent_index: int) -> str:
+    """The key of the segment at 0-based (para_index, sent_index), counted from 1: (2, 0) →
+    "p3-s1"."""
+    return f"p{para_index + 1}-s{sent_index + 1}"
+
+
+_KEY = re.compile(r"p(\d+)-s(\d+)")
+
+
+def parse_segment_key(key: str, *, from_zero: bool = False) -> tuple[int, int] | None:
+    """The 0-based (para_index, sent_index) a key names, or None when it is not a key.
+
+    from_zero: the key counts from 0 ("p0-s0" is the title), as XLIFF unit ids did before
+    every export counted from 1."""
+    match = _KEY.fullmatch(key.strip())
+    if not match:
+        return None
+    para, sent = int(match[1]), int(match[2])
+    if from_zero:
+        return para, sent
+    if para < 1 or sent < 1:
+        return None
+    return para - 1, sent - 1
+
 
 @dataclass(frozen=True)
 class Signature:
@@ -173,10 +213,30 @@ class ArticleSummary:
 
 
 def slugify(title: str, article_id: str, *, max_len: int = 60) -> str:
-    """A safe file/URL name from a title and id: ascii letters, digits and dashes only."""
+    """A safe file/URL name from a title and id: ascii letters, digits and dashes only.
+
+    The title part keeps at most max_len characters, cut after a whole word (a first word
+    longer than that is cut where the limit falls); the id's first 8 characters follow."""
     text = unicodedata.normalize("NFKD", _transliterate(title)).encode("ascii", "ignore").decode()
-    text = re.sub(r"[^a-zA-Z0-9]+", "-", text).strip("-").lower()[:max_len].strip("-")
+    text = re.sub(r"[^a-zA-Z0-9]+", "-", text).strip("-").lower()
+    if len(text) > max_len:
+        cut = text[: max_len + 1]  # a dash right after the limit ends a whole word
+        text = cut[: cut.rindex("-")] if "-" in cut else text[:max_len]
+    text = text.strip("-")
     return f"{text}-{article_id[:8]}" if text else article_id
+
+
+def shorten(text: str, limit: int) -> str:
+    """text on one line in at most limit characters, cut after a whole word with "…" added
+    (the ellipsis counts); a first word longer than that is cut where the limit falls."""
+    text = " ".join(text.split())
+    if len(text) <= limit or limit < 2:
+        return text[: max(limit, 0)]
+    room = limit - 1  # the ellipsis takes the last place
+    cut = text[:room]
+    if not text[room].isspace() and " " in cut:  # the limit falls inside a word
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:—–-") + "…"
 
 
 _CYR_LATIN = {

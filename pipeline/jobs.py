@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.analyze import analyze
+from pipeline.checks import REPORT_KINDS, version_checks
 from pipeline.domain import LANGS, Article, PipelineError, Segment, Version
 from pipeline.ingest import IngestError, IngestOptions, iter_articles
 from pipeline.store import ArticleNotFound, EditionLink, SaveResult, Store, StoredArticle
@@ -118,7 +119,8 @@ class RunReport:
     translated: int = 0
     reused: int = 0
     split: int = 0
-    flagged: int = 0
+    flagged: int = 0  # versions with at least one of REPORT_KINDS
+    flags: dict[str, int] = field(default_factory=dict)  # kind (REPORT_KINDS) -> versions
     kept: int = 0
     editions: int = 0
     failures: list[Failure] = field(default_factory=list)
@@ -133,9 +135,22 @@ class RunReport:
         return (
             f"articles {self.articles}{editions}, segments {self.segments},"
             f" translated {self.translated}, reused from memory {self.reused},"
-            f" split {self.split}, flagged {self.flagged}, kept as is {self.kept},"
+            f" split {self.split}, flagged {self.flagged}{self._kinds()}, kept as is {self.kept},"
             f" failed {self.failed} ({self.elapsed:.1f} s)"
         )
+
+    def _kinds(self) -> str:
+        listed = ", ".join(
+            f"{kind} {self.flags[kind]}" for kind in REPORT_KINDS if kind in self.flags
+        )
+        return f" ({listed})" if listed else ""
+
+    def count_flags(self, kinds: Iterable[str]) -> None:
+        """Count one version under each of its kinds (REPORT_KINDS)."""
+        found = [kind for kind in kinds if kind in REPORT_KINDS]
+        for kind in found:
+            self.flags[kind] = self.flags.get(kind, 0) + 1
+        self.flagged += 1 if found else 0
 
 
 class Progress:
@@ -268,7 +283,11 @@ def _version(segment: Segment, target: str, result: Translation, report: RunRepo
         else:
             report.translated += 1
     report.split += 1 if result.splits else 0
-    report.flagged += 1 if _is_flagged(result.flags) else 0
+    # the checks `diff` shows, so the summary and the review agree
+    checked = version_checks(
+        segment.text, segment.lang, result.text, target, origin=origin, stored_flags=result.flags
+    )
+    report.count_flags(checked.kinds)
     return Version(
         segment_id=segment.id,
         lang=target,
@@ -278,7 +297,3 @@ def _version(segment: Segment, target: str, result: Translation, report: RunRepo
         signature=result.signature,
         flags=tuple(result.flags),
     )
-
-
-def _is_flagged(flags: Iterable[str]) -> bool:
-    return any(not flag.startswith(("split", "retried")) for flag in flags)

@@ -64,8 +64,9 @@ def render_aligned(stored: StoredArticle, current: dict[str, dict[int, Version]]
     for segment in stored.segments:
         record: dict[str, object] = {
             "article": stored.id,
-            "para": segment.para_index,
-            "sent": segment.sent_index,
+            "key": segment.key,
+            "para": segment.para_number,
+            "sent": segment.sent_number,
             "kind": segment.kind,
             "source_lang": segment.lang,
         }

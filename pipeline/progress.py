@@ -6,6 +6,7 @@ import sys
 import time
 from typing import TextIO
 
+from pipeline.domain import shorten
 from pipeline.jobs import Failure, Progress
 
 
@@ -65,7 +66,7 @@ class LogProgress(_Rates):
     def article_done(self, title: str, written: int) -> None:
         self.done_articles += 1
         self.stream.write(
-            f"[{self.done_articles}/{self.total_articles}] {title[:60]}: {written} versions"
+            f"[{self.done_articles}/{self.total_articles}] {shorten(title, 60)}: {written} versions"
             f" ({self.rate():.1f} segments/s, ETA {self.eta()})\n"
         )
         self.stream.flush()
@@ -95,7 +96,7 @@ class TerminalProgress(_Rates):
         )
         article = (
             f"article {self._bar(self.done_articles, self.total_articles)} "
-            f"{self.done_articles}/{self.total_articles} {self.current[:40]}"
+            f"{self.done_articles}/{self.total_articles} {shorten(self.current, 40)}"
         )
         self.stream.write(f"\x1b[2K{run}\n\x1b[2K{article}\n")
         self.stream.flush()

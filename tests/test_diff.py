@@ -105,14 +105,14 @@ def test_column_view_aligns_versions_with_their_origin(budget: tuple[Store, str]
     store, article_id = budget
     view = build_view(store, article_id, DiffOptions())
     assert view.langs == ("uk", "ru", "en")
-    assert [r.seg for r in view.rows] == ["s0-0", "s1-0", "s1-1", "s2-0", "s2-1"]
+    assert [r.seg for r in view.rows] == ["p1-s1", "p2-s1", "p2-s2", "p3-s1", "p3-s2"]
     assert [r.para_start for r in view.rows] == [True, True, False, True, False]
-    assert cell_of(view, "s1-0", "uk").origin == "source"
+    assert cell_of(view, "p2-s1", "uk").origin == "source"
     # a human edit wins over the machine text in the column view
-    assert cell_of(view, "s1-0", "en").label == "human"
-    assert cell_of(view, "s1-1", "en").label == "machine opus-mt-tc-big-zle-en"
-    assert cell_of(view, "s1-1", "ru").label == "machine opus-mt-uk-ru"
-    missing = cell_of(view, "s2-1", "ru")
+    assert cell_of(view, "p2-s1", "en").label == "human"
+    assert cell_of(view, "p2-s2", "en").label == "machine opus-mt-tc-big-zle-en"
+    assert cell_of(view, "p2-s2", "ru").label == "machine opus-mt-uk-ru"
+    missing = cell_of(view, "p3-s2", "ru")
     assert (missing.text, missing.origin) == (None, "missing")
     assert view.missing == {"ru": 1}
 
@@ -120,9 +120,9 @@ def test_column_view_aligns_versions_with_their_origin(budget: tuple[Store, str]
 def test_column_view_counts_checks_and_merges_engine_flags(budget: tuple[Store, str]) -> None:
     store, article_id = budget
     view = build_view(store, article_id, DiffOptions())
-    assert cell_of(view, "s1-1", "ru").flags == ("loop",)
-    assert cell_of(view, "s2-0", "ru").flags == ("split",)  # stored by the engine as split:2
-    assert cell_of(view, "s2-0", "ru").notes == ("split into 2 parts",)
+    assert cell_of(view, "p2-s2", "ru").flags == ("loop",)
+    assert cell_of(view, "p3-s1", "ru").flags == ("split",)  # stored by the engine as split:2
+    assert cell_of(view, "p3-s1", "ru").notes == ("split into 2 parts",)
     assert view.counts == {"loop": 1, "split": 1}
     assert view.flagged == 2
 
@@ -131,11 +131,11 @@ def test_numbers_check_flags_the_changed_number(budget: tuple[Store, str]) -> No
     store, article_id = budget
     # the columns show the human edit, which has the number right
     view = build_view(store, article_id, DiffOptions(langs=("uk", "en")))
-    assert cell_of(view, "s2-0", "en").label == "human"
-    assert cell_of(view, "s2-0", "en").flags == ()
+    assert cell_of(view, "p3-s1", "en").label == "human"
+    assert cell_of(view, "p3-s1", "en").flags == ()
     # the machine text turned 2,5 млн into 3.5 million
     compare = build_compare(store, article_id, DiffOptions(lang="en", a="human", b="machine:tc"))
-    row = next(r for r in compare.rows if r.seg == "s2-0")
+    row = next(r for r in compare.rows if r.seg == "p3-s1")
     assert row.b.flags == ("numbers",)
     assert row.b.notes == ("numbers: 2,5",)
     assert row.a.flags == ()  # the human edit has the right number
@@ -154,7 +154,7 @@ def test_compare_human_against_machine(budget: tuple[Store, str]) -> None:
     store, article_id = budget
     view = build_compare(store, article_id, DiffOptions(lang="en", a="human", b="machine:tc-big"))
     assert isinstance(view, CompareView)
-    row = next(r for r in view.rows if r.seg == "s1-0")
+    row = next(r for r in view.rows if r.seg == "p2-s1")
     assert row.diff is not None
     assert row.diff.marked() == (
         "The city will spend 1,250,000 [-hryvnia-]{+hryvnias+} on [-repairing roads-]"
@@ -196,7 +196,7 @@ def test_compare_human_against_machine(budget: tuple[Store, str]) -> None:
 def test_version_specs_pick_runs(budget: tuple[Store, str], spec: str, expected: str) -> None:
     store, article_id = budget
     view = build_compare(store, article_id, DiffOptions(lang="en", a="human", b=spec))
-    row = next(r for r in view.rows if r.seg == "s1-0")
+    row = next(r for r in view.rows if r.seg == "p2-s1")
     assert row.b.text == expected
 
 
@@ -315,7 +315,7 @@ def test_html_page_is_self_contained(budget: tuple[Store, str]) -> None:
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)
     assert "@import" not in page and "url(" not in page
     assert page.count('tabindex="0"') == 5 * 3
-    assert 'data-seg="s1-1"' in page and "@media (max-width" in page
+    assert 'data-seg="p2-s2"' in page and "@media (max-width" in page
 
 
 def test_write_all_orders_index_worst_first(tmp_path: Path) -> None:

@@ -73,42 +73,42 @@ def test_page_loads_without_errors_and_runs_its_script(
     open_page: Any, pages: dict[str, Path], kind: str
 ) -> None:
     page = open_page(pages[kind])
-    page.hover('.cell[data-seg="s1-0"] .text')
-    assert "linked" in classes(page, '.cell[data-seg="s1-0"]:last-child')
+    page.hover('.cell[data-seg="p2-s1"] .text')
+    assert "linked" in classes(page, '.cell[data-seg="p2-s1"]:last-child')
     assert page.errors == []
 
 
 def test_hover_highlights_the_counterparts(open_page: Any, pages: dict[str, Path]) -> None:
     page = open_page(pages["columns"])
-    page.hover('.cell[data-seg="s1-1"][data-lang="uk"] .text')
+    page.hover('.cell[data-seg="p2-s2"][data-lang="uk"] .text')
     for lang in ("uk", "ru", "en"):
-        assert "linked" in classes(page, f'.cell[data-seg="s1-1"][data-lang="{lang}"]')
+        assert "linked" in classes(page, f'.cell[data-seg="p2-s2"][data-lang="{lang}"]')
     assert page.locator(".cell.linked").count() == 3
-    page.hover('.cell[data-seg="s2-0"][data-lang="en"] .text')
-    assert "linked" not in classes(page, '.cell[data-seg="s1-1"][data-lang="ru"]')
-    assert "linked" in classes(page, '.cell[data-seg="s2-0"][data-lang="ru"]')
+    page.hover('.cell[data-seg="p3-s1"][data-lang="en"] .text')
+    assert "linked" not in classes(page, '.cell[data-seg="p2-s2"][data-lang="ru"]')
+    assert "linked" in classes(page, '.cell[data-seg="p3-s1"][data-lang="ru"]')
 
 
 def test_focus_highlights_the_counterparts(open_page: Any, pages: dict[str, Path]) -> None:
     page = open_page(pages["columns"])
     page.mouse.move(0, 0)
-    page.focus('.cell[data-seg="s0-0"][data-lang="en"]')
+    page.focus('.cell[data-seg="p1-s1"][data-lang="en"]')
     assert page.locator(".cell.linked").count() == 3
-    assert "linked" in classes(page, '.cell[data-seg="s0-0"][data-lang="uk"]')
+    assert "linked" in classes(page, '.cell[data-seg="p1-s1"][data-lang="uk"]')
     page.keyboard.press("Tab")  # focus moves on to the next cell, the next segment's first
-    assert active_seg(page) == "s1-0"
-    assert "linked" in classes(page, '.cell[data-seg="s1-0"][data-lang="ru"]')
-    assert "linked" not in classes(page, '.cell[data-seg="s0-0"][data-lang="uk"]')
+    assert active_seg(page) == "p2-s1"
+    assert "linked" in classes(page, '.cell[data-seg="p2-s1"][data-lang="ru"]')
+    assert "linked" not in classes(page, '.cell[data-seg="p1-s1"][data-lang="uk"]')
 
 
 @pytest.mark.parametrize(
     ("keys", "expected"),
     [
-        (["j"], "s1-1"),
-        (["j", "j"], "s2-0"),
-        (["n", "n", "n"], "s1-1"),  # wraps round to the first flagged segment
-        (["j", "j", "k"], "s1-1"),
-        (["p"], "s2-0"),  # back from the top: the last flagged segment
+        (["j"], "p2-s2"),
+        (["j", "j"], "p3-s1"),
+        (["n", "n", "n"], "p2-s2"),  # wraps round to the first flagged segment
+        (["j", "j", "k"], "p2-s2"),
+        (["p"], "p3-s1"),  # back from the top: the last flagged segment
     ],
 )
 def test_keys_move_between_flagged_segments(
@@ -116,7 +116,7 @@ def test_keys_move_between_flagged_segments(
 ) -> None:
     page = open_page(pages["columns"])
     flagged = page.eval_on_selector_all(".row.flagged", "rows => rows.map(r => r.dataset.seg)")
-    assert flagged == ["s1-1", "s2-0"]
+    assert flagged == ["p2-s2", "p3-s1"]
     for key in keys:
         page.keyboard.press(key)
     assert active_seg(page) == expected
@@ -127,21 +127,21 @@ def test_keys_move_between_flagged_segments(
 def test_buttons_move_like_keys(open_page: Any, pages: dict[str, Path]) -> None:
     page = open_page(pages["compare"])
     page.click("#next-flag")
-    assert active_seg(page) == "s2-0"
+    assert active_seg(page) == "p3-s1"
 
 
 def test_filter_shows_only_flagged_segments(open_page: Any, pages: dict[str, Path]) -> None:
     page = open_page(pages["columns"])
     row = '.row[data-seg="{}"]'
-    assert page.is_visible(row.format("s0-0")) and page.is_visible(row.format("s1-1"))
+    assert page.is_visible(row.format("p1-s1")) and page.is_visible(row.format("p2-s2"))
     page.check("#only-flagged")
-    assert not page.is_visible(row.format("s0-0"))
-    assert not page.is_visible(row.format("s1-0"))
-    assert page.is_visible(row.format("s1-1")) and page.is_visible(row.format("s2-0"))
+    assert not page.is_visible(row.format("p1-s1"))
+    assert not page.is_visible(row.format("p2-s1"))
+    assert page.is_visible(row.format("p2-s2")) and page.is_visible(row.format("p3-s1"))
     page.uncheck("#only-flagged")
-    assert page.is_visible(row.format("s0-0"))
+    assert page.is_visible(row.format("p1-s1"))
     page.keyboard.press("f")
-    assert not page.is_visible(row.format("s0-0"))
+    assert not page.is_visible(row.format("p1-s1"))
 
 
 @pytest.mark.parametrize("kind", ["columns", "compare"])
@@ -149,7 +149,7 @@ def test_article_text_never_runs_as_code(open_page: Any, pages: dict[str, Path],
     page = open_page(pages[kind])
     page.wait_for_load_state("load")
     assert page.evaluate("() => typeof window.__pwned") == "undefined"
-    text = page.inner_text('.cell[data-seg="s2-1"][data-lang="uk"] .text')
+    text = page.inner_text('.cell[data-seg="p3-s2"][data-lang="uk"] .text')
     assert "<script>window.__pwned=1</script>" in text
     assert '<img src=x onerror="window.__pwned=1">' in text
     assert '"лапки" & амперсанд.' in text
@@ -161,7 +161,7 @@ def test_laptop_shows_columns_side_by_side(
     open_page: Any, pages: dict[str, Path], kind: str
 ) -> None:
     page = open_page(pages[kind], LAPTOP)
-    boxes = [page.locator('.row[data-seg="s1-0"] .cell').nth(i).bounding_box() for i in range(3)]
+    boxes = [page.locator('.row[data-seg="p2-s1"] .cell').nth(i).bounding_box() for i in range(3)]
     assert boxes[0]["x"] < boxes[1]["x"] < boxes[2]["x"]
     assert abs(boxes[0]["y"] - boxes[2]["y"]) < 2
     assert page.evaluate("() => document.documentElement.scrollWidth") <= LAPTOP["width"]
@@ -170,12 +170,12 @@ def test_laptop_shows_columns_side_by_side(
 @pytest.mark.parametrize("kind", ["columns", "compare"])
 def test_phone_stacks_the_columns(open_page: Any, pages: dict[str, Path], kind: str) -> None:
     page = open_page(pages[kind], PHONE)
-    boxes = [page.locator('.row[data-seg="s1-0"] .cell').nth(i).bounding_box() for i in range(3)]
+    boxes = [page.locator('.row[data-seg="p2-s1"] .cell').nth(i).bounding_box() for i in range(3)]
     assert boxes[0]["y"] < boxes[1]["y"] < boxes[2]["y"]
     assert abs(boxes[0]["x"] - boxes[2]["x"]) < 2
     assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
     # each stacked cell still says its language and origin
-    labels = page.locator('.row[data-seg="s1-0"] .cell .label')
+    labels = page.locator('.row[data-seg="p2-s1"] .cell .label')
     assert labels.count() == 3
     assert all(labels.nth(i).is_visible() for i in range(3))
 

@@ -161,7 +161,8 @@ def test_jsonl_record_carries_alignment(store: Store, tmp_path: Path) -> None:
         "li",
         "li",
     ]
-    quote = next(s for s in record["segments"] if s["para"] == 2)
+    quote = next(s for s in record["segments"] if s["key"] == "p3-s1")
+    assert (quote["para"], quote["sent"]) == (3, 1)
     assert quote["lang"] == "ru"
     assert quote["state"] == {"uk": "approved", "ru": "source", "en": "machine"}
     assert quote["text"]["en"] == "“This matters,” he said."
@@ -183,7 +184,7 @@ def test_tmx_validates_against_dtd_and_loads_in_translate_toolkit(
     units = [u for u in tmx.units if not u.isheader()]
     assert len(units) == 7
     quote = units[3]
-    assert quote.getid() == f"{ARTICLE_ID}-p2-s0"
+    assert quote.getid() == f"{ARTICLE_ID}-p3-s1"
     node = quote.xmlelement
     langs = [tuv.get("{http://www.w3.org/XML/1998/namespace}lang") for tuv in node.iter("tuv")]
     assert langs == ["uk", "ru", "en"]

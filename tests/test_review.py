@@ -80,9 +80,9 @@ def test_approving_an_incomplete_version_is_refused(tmp_path: Path) -> None:
 def test_edit_text_puts_each_sentence_under_its_source(store: Store) -> None:
     text = edit_text(store, ARTICLE_ID, "en")
     lines = text.splitlines()
-    marker = lines.index("# [p2 s0] «Это важно», — сказал он.")
+    marker = lines.index("# [p3 s1] «Это важно», — сказал он.")
     assert lines[marker + 1] == "“This matters,” he said."
-    assert "# ---- paragraph 3 (h) ----" in lines
+    assert "# ---- paragraph 4 (h) ----" in lines
     assert sum(1 for line in lines if not line.startswith("#")) == 7
 
 
@@ -120,11 +120,11 @@ def test_hash_at_line_start_survives_editing(store: Store) -> None:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda t: t.replace("Schools.", "Schools.\nExtra line."), r"\[p4 s0\] has 2 sentence"),
-        (lambda t: t.replace("Schools.\n", ""), r"\[p4 s0\] has 0 sentence lines"),
-        (lambda t: t.replace("# [p5 s0]", "# p5"), "missing markers p5 s0"),
+        (lambda t: t.replace("Schools.", "Schools.\nExtra line."), r"\[p5 s1\] has 2 sentence"),
+        (lambda t: t.replace("Schools.\n", ""), r"\[p5 s1\] has 0 sentence lines"),
+        (lambda t: t.replace("# [p6 s1]", "# p6"), "missing markers p6 s1"),
         (lambda t: "Stray text\n" + t, "line 1: text before the first"),
-        (lambda t: t + "# [p9 s9] new\nNew.\n", "unknown markers p9 s9"),
+        (lambda t: t + "# [p10 s10] new\nNew.\n", "unknown markers p10 s10"),
     ],
 )
 def test_broken_edits_are_refused_and_store_nothing(
@@ -155,27 +155,27 @@ def test_xliff_round_trip_keeps_alignment(store: Store, tmp_path: Path) -> None:
     assert (exported.get("srcLang"), exported.get("trgLang")) == ("uk", "en")
     units = exported.findall(f".//{XLIFF}unit")
     assert [u.get("id") for u in units] == [
-        "p0-s0",
-        "p1-s0",
         "p1-s1",
-        "p2-s0",
-        "p3-s0",
-        "p4-s0",
-        "p5-s0",
+        "p2-s1",
+        "p2-s2",
+        "p3-s1",
+        "p4-s1",
+        "p5-s1",
+        "p6-s1",
     ]
     notes = {n.get("category"): n.text for n in units[3].iter(f"{XLIFF}note")}
     assert notes["source-language"] == "ru"
     path = edited_xliff(
-        store, tmp_path, "en", {"p2-s0": "“This is important,” he said.", "p5-s0": "Clinics."}
+        store, tmp_path, "en", {"p3-s1": "“This is important,” he said.", "p6-s1": "Clinics."}
     )
     assert import_xliff(store, path) == 2
     version = language_version(store, store.article(ARTICLE_ID), "en")
     by_key = {item.key: item for item in version.present}
-    assert by_key["p2-s0"].text == "“This is important,” he said."
-    assert (by_key["p5-s0"].origin, by_key["p5-s0"].state) == ("human", "edited")
-    assert by_key["p4-s0"].text == "Schools."  # untouched units stay as they were
+    assert by_key["p3-s1"].text == "“This is important,” he said."
+    assert (by_key["p6-s1"].origin, by_key["p6-s1"].state) == ("human", "edited")
+    assert by_key["p5-s1"].text == "Schools."  # untouched units stay as they were
     again = ET.fromstring(export_xliff(store, ARTICLE_ID, "en"))
-    segment = again.find(f".//{XLIFF}unit[@id='p5-s0']/{XLIFF}segment")
+    segment = again.find(f".//{XLIFF}unit[@id='p6-s1']/{XLIFF}segment")
     assert segment is not None and segment.get("state") == "reviewed"
     assert import_xliff(store, path) == 0  # importing twice changes nothing
 
@@ -196,7 +196,7 @@ def _drop_unit(root: ET.Element) -> None:
 def _rename_unit(root: ET.Element) -> None:
     unit = root.find(f".//{XLIFF}unit")
     assert unit is not None
-    unit.set("id", "p99-s0")
+    unit.set("id", "p100-s1")
 
 
 def _other_article(root: ET.Element) -> None:
@@ -214,8 +214,8 @@ def _old_revision(root: ET.Element) -> None:
 @pytest.mark.parametrize(
     ("damage", "message"),
     [
-        (_drop_unit, "missing: p5-s0"),
-        (_rename_unit, "unknown: p99-s0"),
+        (_drop_unit, "missing: p6-s1"),
+        (_rename_unit, "unknown: p100-s1"),
         (_other_article, "article 0f9e8d7c6b5a is not in the store"),
         (_old_revision, "exported from revision 7"),
     ],
@@ -226,7 +226,7 @@ def test_mismatched_xliff_is_refused_and_stores_nothing(
     damage: Callable[[ET.Element], None],
     message: str,
 ) -> None:
-    path = edited_xliff(store, tmp_path, "en", {"p1-s0": "Changed."})
+    path = edited_xliff(store, tmp_path, "en", {"p2-s1": "Changed."})
     root = ET.parse(path).getroot()
     damage(root)
     ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
@@ -276,10 +276,10 @@ def test_edit_command_with_editor(
 
     monkeypatch.setattr(click, "edit", fake_edit)
     assert "1 en sentences stored as edited" in run(edit_command, [ARTICLE_ID, "--lang", "en"], db)
-    assert "# [p5 s0] Лікарні." in seen[0]
+    assert "# [p6 s1] Лікарні." in seen[0]
     monkeypatch.setattr(click, "edit", lambda text, **kwargs: text + "Loose line\n")
     result = CliRunner().invoke(edit_command, [ARTICLE_ID, "--lang", "en", "--db", str(db)])
-    assert result.exit_code == 1 and "[p5 s0] has 2 sentence lines" in result.output
+    assert result.exit_code == 1 and "[p6 s1] has 2 sentence lines" in result.output
     monkeypatch.setattr(click, "edit", lambda text, **kwargs: None)
     assert "not saved" in run(edit_command, [ARTICLE_ID, "--lang", "en"], db)
 
@@ -303,6 +303,6 @@ def test_edit_command_with_real_editor_script(
 
 
 def test_import_command(store: Store, tmp_path: Path) -> None:
-    path = edited_xliff(store, tmp_path, "ru", {"p4-s0": "Детские сады."})
+    path = edited_xliff(store, tmp_path, "ru", {"p5-s1": "Детские сады."})
     output = run(import_command, [str(path)], tmp_path / "pipeline.db")
     assert f"{path}: 1 segments stored as edited" in output

@@ -6,11 +6,13 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from pipeline.checks import CHECK_NAMES, check_version, missing_numbers
+from pipeline.checks import ordered_flags, version_checks
 from pipeline.diff.worddiff import Scores, WordDiff, corpus_scores, word_diff
 from pipeline.domain import LANGS, PipelineError, Segment, Version
 from pipeline.store import Store, StoredArticle
 
+# Review states as the diff shows them; the others show under their own name.
+REVIEW_WORDS = {"machine": "unreviewed"}
 SPEC_HELP = "source, human, edited, current, machine or machine:<model, route or engine part>"
 
 
@@ -49,10 +51,23 @@ class Cell:
     flags: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()  # details of the flags, e.g. the numbers a version lacks
 
+    @property
+    def review(self) -> str | None:
+        """The version's review state in words ("unreviewed", "edited", "approved"); None
+        for a missing version and for the source text as written, which needs no review."""
+        if self.text is None or self.state is None or self.origin == "source":
+            return None
+        return REVIEW_WORDS.get(self.state, self.state)
+
+    @property
+    def heading(self) -> str:
+        """What an editor reads above the text: where it came from and its review state."""
+        return f"{self.label} · {self.review}" if self.review else self.label
+
 
 @dataclass(frozen=True)
 class Row:
-    seg: str  # stable id shared by every cell of the segment: "s<para>-<sent>"
+    seg: str  # stable id shared by every cell of the segment: Segment.key, "p3-s1"
     para_index: int
     sent_index: int
     kind: str
@@ -137,19 +152,9 @@ class CompareView:
         return sum(1 for row in self.rows if row.diff and row.diff.changed)
 
 
-def ordered_flags(flags: Iterable[str]) -> tuple[str, ...]:
-    seen = set(flags)
-    known = [name for name in CHECK_NAMES if name in seen]
-    return (*known, *sorted(seen - set(known)))
-
-
 def _missing(cells: Iterable[Cell]) -> dict[str, int]:
     counter: Counter[str] = Counter(cell.lang for cell in cells if cell.text is None)
     return {lang: counter[lang] for lang in LANGS if counter[lang]}
-
-
-def seg_id(segment: Segment) -> str:
-    return f"s{segment.para_index}-{segment.sent_index}"
 
 
 def model_label(version: Version) -> str:
@@ -175,7 +180,7 @@ def build_view(store: Store, ref: str, options: DiffOptions) -> ArticleView:
         cells = tuple(_cell(segment, lang, current[lang].get(segment.id)) for lang in options.langs)
         rows.append(
             Row(
-                seg=seg_id(segment),
+                seg=segment.key,
                 para_index=segment.para_index,
                 sent_index=segment.sent_index,
                 kind=segment.kind,
@@ -204,7 +209,7 @@ def build_compare(store: Store, ref: str, options: DiffOptions) -> CompareView:
         both = a.text is not None and b.text is not None
         rows.append(
             CompareRow(
-                seg=seg_id(segment),
+                seg=segment.key,
                 para_index=segment.para_index,
                 sent_index=segment.sent_index,
                 kind=segment.kind,
@@ -287,41 +292,23 @@ def _describe(version: Version) -> str:
 def _cell(segment: Segment, lang: str, version: Version | None) -> Cell:
     if version is None:
         return Cell(lang=lang, text=None, origin="missing", label="missing")
-    flags: list[str] = []
-    notes: list[str] = []
-    if version.origin != "source" and segment.lang != lang:
-        splits = _splits(version.flags)
-        flags = check_version(segment.text, version.text, segment.lang, lang, splits=splits)
-        if "numbers" in flags:
-            lacking = missing_numbers(segment.text, version.text, segment.lang, lang)
-            notes.append("numbers: " + ", ".join(lacking))
-        if splits:
-            notes.append(f"split into {splits} parts")
-    # The engine's stored check flags ("split:2", "loop") join the checks under their bare
-    # names; its other flags ("passthrough:no-letters", "retried-other-profile") are notes.
-    for flag in version.flags:
-        name = flag.split(":", 1)[0]
-        if name in CHECK_NAMES:
-            flags.append(name)
-        else:
-            notes.append(flag)
+    found = version_checks(
+        segment.text,
+        segment.lang,
+        version.text,
+        lang,
+        origin=version.origin,
+        stored_flags=version.flags,
+    )
     return Cell(
         lang=lang,
         text=version.text,
         origin=version.origin,
         label=model_label(version),
         state=version.state,
-        flags=ordered_flags(flags),
-        notes=tuple(notes),
+        flags=found.flags,
+        notes=found.notes,
     )
-
-
-def _splits(stored_flags: Sequence[str]) -> int:
-    for flag in stored_flags:
-        name, _, value = flag.partition(":")
-        if name == "split":
-            return int(value) if value.isdigit() else 1
-    return 0
 
 
 def _para_start(segments: Sequence[Segment], number: int) -> bool:

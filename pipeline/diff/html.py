@@ -127,7 +127,7 @@ def _compare_body(view: CompareView) -> str:
 
 def _para_break(row: Row | CompareRow) -> str:
     return (
-        f'<div class="para-break" data-para="{row.para_index}">'
+        f'<div class="para-break" data-para="{row.para_index + 1}">'
         f"¶ {row.para_index + 1} · {esc(row.kind)}</div>"
     )
 
@@ -153,13 +153,15 @@ def _cell(seg: str, cell: Cell, text_html: str, *, side: str | None = None) -> s
     if cell.flags:
         classes.append("flagged")
     label = f"{side}: {cell.label}" if side else cell.label
+    review = f'<span class="state">{esc(cell.review)}</span>' if cell.review else ""
     flags = "".join(f"<li>{esc(flag)}</li>" for flag in cell.flags)
     notes = "".join(f'<div class="notes">{esc(note)}</div>' for note in cell.notes)
     return (
         f'<div class="{" ".join(classes)}" tabindex="0" data-seg="{esc(seg)}"'
-        f' data-lang="{esc(cell.lang)}" data-origin="{esc(cell.origin)}">'
+        f' data-lang="{esc(cell.lang)}" data-origin="{esc(cell.origin)}"'
+        f' data-state="{esc(cell.state or "")}">'
         f'<div class="label"><span class="lang">{esc(cell.lang)}</span>'
-        f'<span class="origin">{esc(label)}</span></div>'
+        f'<span class="origin">{esc(label)}</span>{review}</div>'
         f'<div class="text" lang="{esc(cell.lang)}">{text_html}</div>'
         + (f'<ul class="flags">{flags}</ul>' if flags else "")
         + notes

@@ -74,7 +74,7 @@ def _missing_spans(missing: dict[str, int], what: str) -> list[list[Span]]:
 
 
 def _cell_lines(cell: Cell, column: int, color: bool) -> list[Line]:
-    lines: list[Line] = wrap_spans([(cell.label, "label")], column)
+    lines: list[Line] = wrap_spans([(cell.heading, "label")], column)
     if cell.text is None:
         lines += wrap_spans([("—", "missing")], column)
     else:
@@ -152,7 +152,7 @@ def _plural(count: int, noun: str) -> str:
 
 def _side_lines(row: CompareRow, side: str, column: int, color: bool) -> list[Line]:
     cell = row.a if side == "a" else row.b
-    lines: list[Line] = wrap_spans([(cell.label, "label")], column)
+    lines: list[Line] = wrap_spans([(cell.heading, "label")], column)
     if cell.text is None:
         lines += wrap_spans([("—", "missing")], column)
     elif row.diff is None:

@@ -7,27 +7,7 @@ from dataclasses import dataclass
 
 from pipeline.ingest.chrome import STOP_WORDS, words
 from pipeline.ingest.common import word_set
-
-MONTHS: dict[str, int] = {}
-for _number, _names in enumerate(
-    [
-        "січня січень січ january jan января январь янв",
-        "лютого лютий лют february feb февраля февраль фев",
-        "березня березень бер march mar марта март мар",
-        "квітня квітень квіт april apr апреля апрель апр",
-        "травня травень трав may мая май",
-        "червня червень черв june jun июня июнь июн",
-        "липня липень лип july jul июля июль июл",
-        "серпня серпень серп august aug августа август авг",
-        "вересня вересень вер september sep sept сентября сентябрь сен сент",
-        "жовтня жовтень жовт october oct октября октябрь окт",
-        "листопада листопад лист november nov ноября ноябрь ноя",
-        "грудня грудень груд december dec декабря декабрь дек",
-    ],
-    start=1,
-):
-    for _name in _names.split():
-        MONTHS[_name] = _number
+from pipeline.months import month_number
 
 _MONTH = r"(?P<month>[^\W\d_]{3,10})\.?"
 _YEAR = r"(?P<year>(?:19|20)\d{2})"
@@ -90,7 +70,7 @@ def _month_number(name: str | None, number: str | None) -> int | None:
         return value if 1 <= value <= 12 else None
     if name is None:
         return None
-    return MONTHS.get(name.lower().rstrip("."))
+    return month_number(name)
 
 
 def parse_date(text: str) -> str | None:

@@ -37,7 +37,7 @@ class SegmentText:
 
     @property
     def key(self) -> str:
-        return f"p{self.segment.para_index}-s{self.segment.sent_index}"
+        return self.segment.key
 
 
 @dataclass(frozen=True, kw_only=True)

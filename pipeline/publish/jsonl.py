@@ -27,15 +27,16 @@ def record(article: ArticleVersions) -> dict[str, Any]:
             "updated": article.updated(lang),
             "title": article.title(lang),
             "paragraphs": [
-                {"index": index, "kind": kind, "text": text}
+                {"index": index + 1, "kind": kind, "text": text}  # counted as in keys
                 for index, kind, text in version.paragraphs()
             ],
         }
     segments = []
     for index, segment in enumerate(stored.segments):
         entry: dict[str, Any] = {
-            "para": segment.para_index,
-            "sent": segment.sent_index,
+            "key": segment.key,
+            "para": segment.para_number,
+            "sent": segment.sent_number,
             "kind": segment.kind,
             "lang": segment.lang,
             "text": {},

@@ -96,10 +96,10 @@ def edit_text(store: Store, ref: str, lang: str) -> str:
     for item in version.present:
         segment = item.segment
         if segment.para_index != previous_para:
-            lines += ["#", f"# ---- paragraph {segment.para_index} ({segment.kind}) ----"]
+            lines += ["#", f"# ---- paragraph {segment.para_number} ({segment.kind}) ----"]
             previous_para = segment.para_index
         source = " ".join(segment.text.split())
-        lines.append(f"# [p{segment.para_index} s{segment.sent_index}] {source}")
+        lines.append(f"# [{_label(segment.key)}] {source}")
         line = " ".join(item.text.split())
         lines.append("\\" + line if line.startswith(("#", "\\")) else line)
     return "\n".join(lines) + "\n"
@@ -131,7 +131,7 @@ def parse_edit(text: str, stored: StoredArticle, *, name: str = "edited text") -
                 " move it under a marker, nothing stored"
             )
         found[current].append(line[1:] if line.startswith("\\") else line)
-    expected = [f"p{s.para_index}-s{s.sent_index}" for s in stored.segments]
+    expected = [s.key for s in stored.segments]
     if order != expected:
         missing = [k for k in expected if k not in found]
         extra = [k for k in order if k not in expected]
@@ -211,7 +211,7 @@ def import_xliff(store: Store, path: Path) -> int:
             f"{name}: exported from revision {document.revision} but the article is at revision"
             f" {stored.revision}; export it again and redo the edits, nothing stored"
         )
-    expected = [f"p{s.para_index}-s{s.sent_index}" for s in stored.segments]
+    expected = [s.key for s in stored.segments]
     if sorted(document.targets) != sorted(expected) or len(document.order) != len(expected):
         missing = [k for k in expected if k not in document.targets]
         extra = [k for k in document.order if k not in expected]
@@ -224,7 +224,7 @@ def import_xliff(store: Store, path: Path) -> int:
     version = language_version(store, stored, document.target_lang)
     targets = {k: v for k, v in document.targets.items() if v is not None and v.strip()}
     untranslated = [
-        f"p{segment.para_index}-s{segment.sent_index}"
+        segment.key
         for segment, item in zip(stored.segments, version.segments, strict=True)
         if item is None
     ]
@@ -241,7 +241,7 @@ def _store_import(
 ) -> int:
     new = []
     for index, segment in enumerate(stored.segments):
-        key = f"p{segment.para_index}-s{segment.sent_index}"
+        key = segment.key
         item = version.segments[index]
         text = " ".join(targets.get(key, item.text if item else "").split())
         if not text or segment.id is None:

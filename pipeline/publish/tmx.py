@@ -39,7 +39,7 @@ def render_tmx(articles: Sequence[ArticleVersions]) -> bytes:
                 body,
                 "tu",
                 {
-                    "tuid": f"{stored.id}-p{segment.para_index}-s{segment.sent_index}",
+                    "tuid": f"{stored.id}-{segment.key}",
                     "srclang": segment.lang if segment.lang in LANGS else stored.lang,
                 },
             )

@@ -4,6 +4,12 @@ One ``<unit id="p{para}-s{sent}">`` per segment. The file's srcLang is the artic
 segment written in another language (a Russian quote in a Ukrainian story) keeps its own text as
 source and says so in a ``<note category="source-language">``, since XLIFF 2 requires every
 ``<source>`` to share the file's srcLang.
+
+Unit ids are Segment.key, counted from 1 ("p1-s1" is the title). Files exported before that
+used 0-based ids ("p0-s0" for the title), and still import: a file is read as 0-based when it
+lacks the ``pipeline-numbering`` note that exports carry now and its ids include a 0, which every
+old export does (its title is "p0-s0") and no new one can; a CAT tool that drops the note leaves
+only 1-based ids, read as such.
 """
 
 from __future__ import annotations
@@ -12,10 +18,11 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.domain import LANGS, PipelineError
+from pipeline.domain import LANGS, PipelineError, parse_segment_key, segment_key
 from pipeline.publish.collect import ArticleVersions, clean
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"
+NUMBERING = "from-1"  # the pipeline-numbering note of exports whose unit ids count from 1
 _Q = "{" + NS + "}"
 # segment state per version state: XLIFF 2 knows initial, translated, reviewed, final
 _XLIFF_STATE = {
@@ -36,8 +43,9 @@ class XliffDocument:
     revision: int | None
     source_lang: str
     target_lang: str
-    order: tuple[str, ...]
+    order: tuple[str, ...]  # unit ids as Segment.key (counted from 1), whatever the file used
     targets: dict[str, str | None]
+    from_zero: bool = False  # the file's own ids counted from 0 (exported before numbering)
 
 
 def target_langs(article: ArticleVersions) -> list[str]:
@@ -56,11 +64,12 @@ def render_xliff(article: ArticleVersions, target: str) -> bytes:
     for category, value in (
         ("pipeline-article", stored.id),
         ("pipeline-revision", str(stored.revision)),
+        ("pipeline-numbering", NUMBERING),
         ("title", clean(stored.title)),
     ):
         ET.SubElement(notes, "note", {"category": category}).text = value
     for segment, item in zip(stored.segments, version.segments, strict=True):
-        key = f"p{segment.para_index}-s{segment.sent_index}"
+        key = segment.key
         unit = ET.SubElement(file, "unit", {"id": key})
         unit_notes = [("kind", segment.kind)]
         if segment.lang != stored.lang:
@@ -106,10 +115,12 @@ def read_xliff(path: Path) -> XliffDocument:
         raise XliffError(f"{name}: no article id in <file>; import a file pipeline exported")
     revision_text = notes.get("pipeline-revision")
     revision = int(revision_text) if revision_text and revision_text.isdigit() else None
+    units = list(file.iter(_Q + "unit"))
+    from_zero = _counts_from_zero(notes.get("pipeline-numbering"), units)
     order: list[str] = []
     targets: dict[str, str | None] = {}
-    for unit in file.iter(_Q + "unit"):
-        key = unit.get("id", "")
+    for unit in units:
+        key = _key(unit.get("id", ""), from_zero)
         if key in targets:
             raise XliffError(f"{name}: unit {key!r} appears twice; keep unit ids unique")
         segments = unit.findall(_Q + "segment")
@@ -127,4 +138,23 @@ def read_xliff(path: Path) -> XliffDocument:
         target_lang=target,
         order=tuple(order),
         targets=targets,
+        from_zero=from_zero,
     )
+
+
+def _counts_from_zero(numbering: str | None, units: list[ET.Element]) -> bool:
+    if numbering is not None:
+        return numbering != NUMBERING
+    for unit in units:
+        parsed = parse_segment_key(unit.get("id", ""), from_zero=True)
+        if parsed is not None and 0 in parsed:
+            return True
+    return False
+
+
+def _key(unit_id: str, from_zero: bool) -> str:
+    """A unit id as Segment.key; an id that is not a key stays as it is (reported unknown)."""
+    if not from_zero:
+        return unit_id
+    parsed = parse_segment_key(unit_id, from_zero=True)
+    return segment_key(*parsed) if parsed is not None else unit_id
