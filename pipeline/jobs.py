@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.analyze import analyze
+from pipeline.detect import detect_spans_many
 from pipeline.domain import LANGS, Article, PipelineError, Segment, Version
 from pipeline.ingest import IngestError, IngestOptions, iter_articles
 from pipeline.store import ArticleNotFound, EditionLink, SaveResult, Store, StoredArticle
@@ -236,6 +237,8 @@ def _chunks(pending: list[_Pending], budget: int) -> Iterable[list[_Pending]]:
 def _translate_chunk(
     chunk: list[_Pending], engine: Engine, store: Store, report: RunReport, progress: Progress
 ) -> None:
+    from pipeline.translate.spans import translate_with_spans
+
     for item in chunk:
         progress.article_started(item.stored.title, len(item.work))
     groups: dict[tuple[str, str], list[tuple[int, Segment]]] = defaultdict(list)
@@ -245,8 +248,11 @@ def _translate_chunk(
             groups[(segment.lang, target)].append((owner, segment))
             owners.append((owner, segment, target))
     outputs: dict[tuple[int | None, str], Version] = {}
+    spans = _mixed_spans([segment for _, segment, _ in owners])
     for (source, target), members in groups.items():
-        results = engine.translate([s.text for _, s in members], source, target)
+        texts = [s.text for _, s in members]
+        routes = [spans.get(s.id) for _, s in members]
+        results = translate_with_spans(engine, texts, source, target, routes)
         for (_, segment), result in zip(members, results, strict=True):
             outputs[(segment.id, target)] = _version(segment, target, result, report)
         progress.advanced(len(members))
@@ -254,6 +260,18 @@ def _translate_chunk(
         versions = [outputs[(s.id, t)] for o, s, t in owners if o == owner]
         written = store.add_versions(versions)
         progress.article_done(item.stored.title, written)
+
+
+def _mixed_spans(segments: list[Segment]) -> dict[int | None, list[tuple[int, int, str]]]:
+    """(start, end, language) spans of the segments that quote another language: each span is
+    translated from its own language (pipeline.detect.spans, pipeline.translate.spans)."""
+    unique = list({s.id: s for s in segments}.values())
+    found = detect_spans_many([s.text for s in unique], [s.lang for s in unique])
+    return {
+        segment.id: [(x.start, x.end, x.label) for x in each]
+        for segment, each in zip(unique, found, strict=True)
+        if len({x.label for x in each}) > 1
+    }
 
 
 def _version(segment: Segment, target: str, result: Translation, report: RunReport) -> Version:
