@@ -13,7 +13,14 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from pipeline.detect import Detection, detect, detect_lines, detect_many, detect_spans_many
+from pipeline.detect import (
+    Detection,
+    detect,
+    detect_lines,
+    detect_many,
+    detect_spans_many,
+    mixed_label,
+)
 from pipeline.domain import LANGS, Article, Paragraph, RawArticle, Sentence
 from pipeline.ingest import IngestOptions
 from pipeline.ingest.files import decode_bytes, read_bytes
@@ -71,13 +78,24 @@ def _paragraphs(raw: RawArticle, article_label: Detection) -> tuple[Paragraph, .
         sentence_labels.setdefault(b, []).append(label)
     paragraphs = []
     for b, ((index, kind, text), label) in enumerate(zip(blocks, labels, strict=True)):
-        per_sentence = sentence_labels.get(b, [label])
+        per_sentence = _with_mixed(splits[b], sentence_labels.get(b, [label]))
         sentences = tuple(
             Sentence(number, sentence, each.label, each.confidence)
             for number, (sentence, each) in enumerate(zip(splits[b], per_sentence, strict=True))
         )
         paragraphs.append(Paragraph(index, kind, text, label.label, label.confidence, sentences))
     return tuple(paragraphs)
+
+
+def _with_mixed(sentences: list[str], labels: list[Detection]) -> list[Detection]:
+    """Labels with those of sentences in two or more languages replaced by their spans'
+    languages ("uk+ru"): such a sentence is translated span by span into every edition."""
+    spans = detect_spans_many(sentences, [each.label for each in labels])
+    out = []
+    for each, found in zip(labels, spans, strict=True):
+        mixed = mixed_label(found)
+        out.append(each if mixed is None else Detection(mixed, min(s.confidence for s in found)))
+    return out
 
 
 def _split_lang(label: str, fallback: str) -> str:
@@ -107,7 +125,7 @@ def label_text(text: str) -> dict[str, Any]:
         found = detect(block, prior=whole)
         parts = split_sentences(block, _split_lang(found.label, whole.label))
         prior = found if found.label in LANGS else whole
-        labels = detect_many(parts, prior=prior)
+        labels = _with_mixed(parts, detect_many(parts, prior=prior))
         spans = sentence_spans(parts, [each.label for each in labels])
         sentences = [
             {"text": s, **_as_dict(each), **({"spans": sp} if sp else {})}

@@ -263,14 +263,19 @@ def _translate_chunk(
 
 
 def _mixed_spans(segments: list[Segment]) -> dict[int | None, list[tuple[int, int, str]]]:
-    """(start, end, language) spans of the segments that quote another language: each span is
-    translated from its own language (pipeline.detect.spans, pipeline.translate.spans)."""
-    unique = list({s.id: s for s in segments}.values())
+    """(start, end, language) spans of segments labelled with two languages ("uk+ru"): each
+    span is translated from its own language (pipeline.detect.spans, pipeline.translate.spans)."""
+    unique = [s for s in {s.id: s for s in segments}.values() if "+" in s.lang]
     found = detect_spans_many([s.text for s in unique], [s.lang for s in unique])
     return {
-        segment.id: [(x.start, x.end, x.label) for x in each]
+        # A stored label whose spans are no longer found (a changed detector) still routes the
+        # sentence from its first language rather than leaving it untranslated.
+        segment.id: [
+            (x.start, x.end, x.label if "+" not in x.label else segment.lang.split("+")[0])
+            for x in each
+        ]
         for segment, each in zip(unique, found, strict=True)
-        if len({x.label for x in each}) > 1
+        if each
     }
 
 

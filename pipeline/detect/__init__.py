@@ -9,7 +9,7 @@ from pipeline.detect.core import (
     detect_lines,
     detect_many,
 )
-from pipeline.detect.spans import Span, detect_spans, detect_spans_many
+from pipeline.detect.spans import Span, detect_spans, detect_spans_many, mixed_label
 
 __all__ = [
     "NEWSROOM",
@@ -21,4 +21,5 @@ __all__ = [
     "detect_many",
     "detect_spans",
     "detect_spans_many",
+    "mixed_label",
 ]

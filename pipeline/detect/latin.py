@@ -1,16 +1,19 @@
 """Latin-script text: English unless there is strong evidence for another language.
 
 A uk/ru/en newsroom's Latin-script text is English, full of transliterated names (Kharkiv,
-Zelenskyy, Pokrovsk), so names count for little: capitalised words after the first are left out
-of the evidence unless the text is in title case. Another language is named only when its
-evidence beats English by a margin (log-odds, positive for the other language):
+Zelenskyy, Pokrovsk), so names count for little: capitalised words after the first (and the
+first, when a capitalised word follows it) are left out of the evidence unless the text is in
+title case (4+ words, all capitalised), and diacritics count only in lowercase words. Another
+language is named only when its evidence beats English by a margin (log-odds, positive for the
+other language):
 
 - lingua's models on the text without names, clipped to ±5;
 - frequent words of that language that English does not use (jusText's stoplists), against
   English ones, 1.5 each;
-- letters with diacritics outside names (+1.5), or none (-1);
-- the closed world (-3), and a declared or surrounding English label (-2; another language's
-  own label +2).
+- letters with diacritics in lowercase words (+1.5), or none (-1); with neither a frequent
+  word of that language nor such a letter, the text is English whatever the models say;
+- the closed world (-3), title case (-3: an English headline style), and a declared or
+  surrounding English label (-2; another language's own label +2).
 """
 
 from __future__ import annotations
@@ -36,24 +39,42 @@ _DIACRITICS = 1.5
 _NO_DIACRITICS = -1.0
 _CLOSED_WORLD = -3.0
 _PRIOR = 2.0
+_TITLE_CASE_WORDS = 4
+# Capitalising every word is an English headline style; the languages lingua confuses English
+# names with do not use it.
+_TITLE_CASE = -3.0
 
 
 @dataclass(frozen=True)
 class LatinText:
-    """A text's Latin words (lowercased) and those that are not names."""
+    """A text's Latin words (lowercased), those that are not names, and the lowercase ones."""
 
     words: tuple[str, ...]
     content: tuple[str, ...]
+    lowercase: tuple[str, ...]
+    title_case: bool
 
     @classmethod
     def of(cls, text: str) -> LatinText:
         found = _LATIN_WORD.findall(text)
-        capitalised = sum(1 for w in found if w[0].isupper())
-        title_case = len(found) >= 2 and capitalised >= 0.6 * len(found)
-        content = tuple(
-            w.lower() for i, w in enumerate(found) if title_case or i == 0 or not w[0].isupper()
+        capital = [w[0].isupper() for w in found]
+        title_case = len(found) >= _TITLE_CASE_WORDS and all(capital)
+        if title_case:
+            content = found  # capitals say nothing about names here
+        else:
+            # Names: capitalised words after the first, and the first when a capitalised word
+            # follows it ("Radosław Sikorski in Kyiv", "Der Spiegel reports").
+            run = 0
+            while run < len(found) and capital[run]:
+                run += 1
+            lead = 1 if run == 1 else 0
+            content = [w for i, w in enumerate(found) if i < lead or not capital[i]]
+        return cls(
+            tuple(w.lower() for w in found),
+            tuple(w.lower() for w in content),
+            tuple(w for w in found if w[0].islower()),
+            title_case,
         )
-        return cls(tuple(w.lower() for w in found), content)
 
     @property
     def model_text(self) -> str:
@@ -75,12 +96,14 @@ def _evidence(latin: LatinText, code: str, lingua: dict[str, float]) -> float:
     model = max(-_LINGUA_CLIP, min(_LINGUA_CLIP, math.log((p_other + 1e-3) / (p_en + 1e-3))))
     own_hits = sum(1 for w in latin.content if w in own)
     english_hits = sum(1 for w in latin.words if w in english)
-    diacritics = any(ord(ch) > 0x7F for w in latin.content for ch in w)
+    # In lowercase words only: names keep their own spelling (Jean-Noël, Przemyśl, Škoda).
+    diacritics = any(ord(ch) > 0x7F for w in latin.lowercase for ch in w)
     score = (
         model
         + _WORD_WEIGHT * (own_hits - english_hits)
         + (_DIACRITICS if diacritics else _NO_DIACRITICS)
         + _CLOSED_WORLD
+        + (_TITLE_CASE if latin.title_case else 0.0)
     )
     if own_hits == 0 and not diacritics:
         # Nothing but the models' say-so: names and terms, which the closed world calls English.

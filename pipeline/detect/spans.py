@@ -3,8 +3,11 @@
 "Раніше той заявив: «Мы не собираемся отводить войска.»" is a Ukrainian sentence with a Russian
 quote. Its spans are the Ukrainian words before the quote and the Russian words inside it; what
 lies between spans (quote marks, colons, dashes, spaces) belongs to neither and stays as written.
-A translation job translates each span from its own language and joins them back in place, so
-the sentence stays one segment (the alignment key) and no edition prints another language's words.
+Such a sentence is labelled with its spans' languages joined by "+" ("uk+ru", see mixed_label):
+it has no edition in which it can be printed as written, so a translation job gives it a version
+in every language, translating each span from its own language and joining them back in place.
+The sentence stays one segment (the alignment key) and no edition prints another language's
+words.
 
 A sentence is cut only at quotation marks (« », „ “, “ ”, " "), the places where newsrooms quote
 another language. A piece names a language of its own only when the detector is sure of it
@@ -22,7 +25,7 @@ from dataclasses import dataclass
 
 from pipeline.detect.core import NEWSROOM, Detection, detect, detect_many
 
-__all__ = ["Span", "detect_spans", "detect_spans_many"]
+__all__ = ["Span", "detect_spans", "detect_spans_many", "mixed_label"]
 
 
 @dataclass(frozen=True)
@@ -107,14 +110,16 @@ def _own_language(text: str, found: Detection, *, min_words: int, sure: bool) ->
 
 
 def detect_spans_many(texts: Sequence[str], labels: Sequence[str | None]) -> list[list[Span]]:
-    """Spans of each text, given its sentence label (None: detect it); one span when the text
-    is in one language, none when it has no words. Raises ValueError on length mismatch."""
+    """Spans of each text; one span, labelled with the sentence's label (detected when None),
+    when the text is in one language; none when it has no words. Raises ValueError on length
+    mismatch."""
     if len(texts) != len(labels):
         raise ValueError("labels must give one label per text")
     cut = [_pieces(t) if _QUOTES.intersection(t) else [] for t in texts]
     asks = [(i, s, e) for i, pieces in enumerate(cut) if len(pieces) > 1 for s, e in pieces]
-    priors = [_as_prior(labels[i]) for i, _, _ in asks]
-    found = detect_many([texts[i][s:e] for i, s, e in asks], priors=priors)
+    # Pieces are judged on their own words only, so analysis and a later translation run that
+    # knows the sentence by its stored label find the same spans.
+    found = detect_many([texts[i][s:e] for i, s, e in asks])
     by_text: dict[int, list[tuple[int, int, Detection]]] = {}
     for (i, s, e), each in zip(asks, found, strict=True):
         by_text.setdefault(i, []).append((s, e, each))
@@ -122,10 +127,6 @@ def detect_spans_many(texts: Sequence[str], labels: Sequence[str | None]) -> lis
         _spans(text, label, by_text.get(i, []))
         for i, (text, label) in enumerate(zip(texts, labels, strict=True))
     ]
-
-
-def _as_prior(label: str | None) -> Detection | None:
-    return None if label is None else Detection(label, 0.9)
 
 
 def _spans(text: str, label: str | None, pieces: list[tuple[int, int, Detection]]) -> list[Span]:
@@ -168,3 +169,10 @@ def _spans(text: str, label: str | None, pieces: list[tuple[int, int, Detection]
 def detect_spans(text: str, label: str | None = None) -> list[Span]:
     """Spans of one sentence; label is the sentence's own (detected when None)."""
     return detect_spans_many([text], [label])[0]
+
+
+def mixed_label(spans: Sequence[Span]) -> str | None:
+    """The label of a sentence with words in two or more languages: its spans' languages in
+    order of first appearance, joined by "+" ("uk+ru"); None for a one-language sentence."""
+    languages = list(dict.fromkeys(s.label for s in spans))
+    return "+".join(languages) if len(languages) > 1 else None

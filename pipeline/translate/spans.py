@@ -27,8 +27,8 @@ def translate_with_spans(
     target: str,
     spans: Sequence[Sequence[SpanRoute] | None],
 ) -> list[Translation]:
-    """Translate texts from source into target; a text with two or more spans is translated
-    span by span (each from its own language) and joined. Raises ValueError when spans and
+    """Translate texts from source into target; a text with spans is translated span by span
+    (each from its own language) and joined. Raises ValueError when spans and
     texts differ in length.
 
     The joined result carries the signature of its first machine-translated span (None when
@@ -37,7 +37,7 @@ def translate_with_spans(
     """
     if len(spans) != len(texts):
         raise ValueError("spans must give one entry per text")
-    mixed = {i: tuple(each) for i, each in enumerate(spans) if each and len(each) >= 2}
+    mixed = {i: tuple(each) for i, each in enumerate(spans) if each}
     results: list[Translation | None] = [None] * len(texts)
     plain = [i for i in range(len(texts)) if i not in mixed]
     if plain:
