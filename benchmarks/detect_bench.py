@@ -7,8 +7,9 @@ Sets:
 - public sets in ../shared/data (FLORES-200 devtest, lingua's test sets), used where that folder
   exists (a fresh clone has none: those rows are skipped and said so);
 - the project's own sets in benchmarks/data/detect_*, written for the project: English headlines
-  full of Ukrainian and Russian names, uk/ru/en headlines, sentences in be, bg, mk, sr, pl, cs,
-  sk, de, fr (each must come back ``other:*``), and mixed-language sentences (their spans).
+  full of Ukrainian and Russian names, uk/ru/en headlines, short everyday uk/ru/en sentences,
+  sentences in be, bg, mk, sr, pl, cs, sk, de, fr (each must come back ``other:*``), and
+  mixed-language sentences (their spans).
   Lines alternate between a tuning part (odd lines of each file or language) and an unseen part
   that rules were not fitted on; both are reported.
 
@@ -94,6 +95,10 @@ def own_sets() -> list[TestSet]:
         (lang, text)
         for lang, text in (line.split("\t", 1) for line in _own_lines(OWN / "detect_headlines.tsv"))
     ]
+    short = [
+        (lang, text)
+        for lang, text in (line.split("\t", 1) for line in _own_lines(OWN / "detect_short.tsv"))
+    ]
     by_lang: dict[str, list[str]] = {}
     for line in _own_lines(OWN / "detect_other.tsv"):
         code, text = line.split("\t", 1)
@@ -104,6 +109,7 @@ def own_sets() -> list[TestSet]:
         sets.append(
             TestSet(name=f"headlines-{part}", items=_part(headlines, part), sentences=False)
         )
+        sets.append(TestSet(name=f"short-{part}", items=_part(short, part)))
         for code in OTHER:
             texts = _part([("other", t) for t in by_lang[code]], part)
             sets.append(TestSet(name=f"other-{code}-{part}", items=texts))

@@ -7,7 +7,7 @@ title case (4+ words, all capitalised), and diacritics count only in lowercase w
 language is named only when its evidence beats English by a margin (log-odds, positive for the
 other language):
 
-- lingua's models on the text without names, clipped to ±5;
+- lingua's models on the text without names, clipped to ±5 and scaled down below 30 letters;
 - frequent words of that language that English does not use (jusText's stoplists), against
   English ones, 1.5 each;
 - letters with diacritics in lowercase words (+1.5), or none (-1); with neither a frequent
@@ -34,6 +34,8 @@ LATIN_CODES = (
 _LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:['’][A-Za-z\u00c0-\u024f]+)?")
 
 _LINGUA_CLIP = 5.0
+_MODEL_FULL_LETTERS = 30
+_SHORT_LEAD = 3
 _WORD_WEIGHT = 1.5
 _DIACRITICS = 1.5
 _NO_DIACRITICS = -1.0
@@ -63,11 +65,12 @@ class LatinText:
             content = found  # capitals say nothing about names here
         else:
             # Names: capitalised words after the first, and the first when a capitalised word
-            # follows it ("Radosław Sikorski in Kyiv", "Der Spiegel reports").
+            # follows it ("Radosław Sikorski in Kyiv"), unless it is short enough to be an
+            # article or pronoun ("Die Feuerwehr", "Le Monde").
             run = 0
             while run < len(found) and capital[run]:
                 run += 1
-            lead = 1 if run == 1 else 0
+            lead = 1 if run == 1 or (found and len(found[0]) <= _SHORT_LEAD) else 0
             content = [w for i, w in enumerate(found) if i < lead or not capital[i]]
         return cls(
             tuple(w.lower() for w in found),
@@ -94,6 +97,9 @@ def _evidence(latin: LatinText, code: str, lingua: dict[str, float]) -> float:
     p_en = lingua.get("en", 0.0)
     p_other = lingua.get(code, 0.0)
     model = max(-_LINGUA_CLIP, min(_LINGUA_CLIP, math.log((p_other + 1e-3) / (p_en + 1e-3))))
+    # Trigram models say little about a few words: their say grows with the letters they saw.
+    letters = sum(len(w) for w in latin.words)
+    model *= min(1.0, letters / _MODEL_FULL_LETTERS)
     own_hits = sum(1 for w in latin.content if w in own)
     english_hits = sum(1 for w in latin.words if w in english)
     # In lowercase words only: names keep their own spelling (Jean-Noël, Przemyśl, Škoda).
