@@ -46,13 +46,16 @@ _CYRILLIC_CODES = ("uk", "ru", "be", "bg", "mk", "sr")
 # Enough text for lingua's verdict on a language the newsroom does not publish in.
 _OTHER_MIN_LETTERS = 20
 _OTHER_MIN_WORDS = 3
+# lingua's share for the other language against uk+ru: without and with a uk/ru context.
+_OTHER_SHARE = 0.6
+_STRICT_SHARE = 0.9
+_BELARUSIAN_WITHOUT_RU_LETTERS = 0.97
 
 # Evidence weights are log-odds (positive = Ukrainian). Letters one language lacks are decisive;
 # a handful of them outweigh any statistical model.
 _LETTER_WEIGHT = 4.0
 _LINGUA_WEIGHT = 0.6
 _LINGUA_CLIP = 8.0
-_WORD_CLIP = 4.0
 
 # (pattern over one lowercased word, log-odds). These follow from the two spelling systems:
 # Ukrainian writes є/ї/'я where Russian writes vowel+е/и/я, keeps -ськ- where Russian has -ск-,
@@ -151,7 +154,7 @@ def _letter_log_odds(words: Sequence[str]) -> tuple[float, int]:
     return _LETTER_WEIGHT * (uk - ru), uk + ru
 
 
-def sigmoid(x: float) -> float:
+def _sigmoid(x: float) -> float:
     if x >= 0:
         return 1.0 / (1.0 + math.exp(-x))
     e = math.exp(x)
@@ -229,11 +232,6 @@ def other_cyrillic(
     return found
 
 
-_OTHER_SHARE = 0.6
-_STRICT_SHARE = 0.9
-_BELARUSIAN_WITHOUT_RU_LETTERS = 0.97
-
-
 def decide_cyrillic(
     words: Sequence[str], lingua: dict[str, float], prior: tuple[str, float] | None
 ) -> tuple[str, float]:
@@ -249,4 +247,4 @@ def decide_cyrillic(
         bias = 1.2 * prior[1]
         score += bias if prior[0] == "uk" else -bias
     label = "uk" if score >= 0 else "ru"
-    return label, sigmoid(abs(score))
+    return label, _sigmoid(abs(score))
