@@ -1,24 +1,43 @@
 """Turn a RawArticle into an Article: detect languages top-down, then split sentences.
 
-The article's label is a prior for its paragraphs and a paragraph's for its sentences; the detector
-uses a prior only to settle short or ambiguous text, so a Russian quote in a Ukrainian story keeps
-its own label.
+The record's declared language (a JSON record's "lang", a page's <html lang>, front matter) is a
+prior for the article's label; where the two agree the article's label is held firmly. The
+article's label is a prior for its paragraphs and a paragraph's for its sentences; the detector
+uses a prior only to settle short or ambiguous text and to demand more evidence before calling
+text another language, so a Russian quote in a Ukrainian story keeps its own label.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
-from pipeline.detect import Detection, detect, detect_lines, detect_many
+from pipeline.detect import (
+    Detection,
+    detect,
+    detect_lines,
+    detect_many,
+    detect_spans_many,
+    mixed_label,
+)
 from pipeline.domain import LANGS, Article, Paragraph, RawArticle, Sentence, segment_key
+from pipeline.ingest import IngestOptions
+from pipeline.ingest.files import decode_bytes, read_bytes
 from pipeline.segment import split_sentences
+
+# How firmly a declared language that the text bears out holds for the article's paragraphs.
+_DECLARED_AND_DETECTED = 0.99
 
 
 def analyze(raw: RawArticle) -> Article:
     body = "\n".join([raw.title, *(block.text for block in raw.blocks)])
-    hint = Detection(raw.lang_hint, 0.5) if raw.lang_hint in LANGS else None
-    article_label = detect(body, prior=hint)
+    declared = Detection(raw.lang_hint, 0.9) if raw.lang_hint in LANGS else None
+    article_label = detect(body, prior=declared)
+    if declared is not None and declared.label == article_label.label:
+        article_label = Detection(
+            article_label.label, max(article_label.confidence, _DECLARED_AND_DETECTED)
+        )
     return Article(
         id=raw.article_id,
         key=raw.key,
@@ -52,13 +71,14 @@ def _paragraphs(raw: RawArticle, article_label: Detection) -> tuple[Paragraph, .
     pending = [
         (b, sentence) for b, parts in enumerate(splits) if len(parts) > 1 for sentence in parts
     ]
-    found = detect_many([s for _, s in pending], priors=[labels[b] for b, _ in pending])
+    priors = [labels[b] if labels[b].label in LANGS else article_label for b, _ in pending]
+    found = detect_many([s for _, s in pending], priors=priors)
     sentence_labels: dict[int, list[Detection]] = {}
     for (b, _), label in zip(pending, found, strict=True):
         sentence_labels.setdefault(b, []).append(label)
     paragraphs = []
     for b, ((index, kind, text), label) in enumerate(zip(blocks, labels, strict=True)):
-        per_sentence = sentence_labels.get(b, [label])
+        per_sentence = _with_mixed(splits[b], sentence_labels.get(b, [label]))
         sentences = tuple(
             Sentence(number, sentence, each.label, each.confidence)
             for number, (sentence, each) in enumerate(zip(splits[b], per_sentence, strict=True))
@@ -67,24 +87,69 @@ def _paragraphs(raw: RawArticle, article_label: Detection) -> tuple[Paragraph, .
     return tuple(paragraphs)
 
 
+def _with_mixed(sentences: list[str], labels: list[Detection]) -> list[Detection]:
+    """Labels with those of sentences in two or more languages replaced by their spans'
+    languages ("uk+ru"): such a sentence is translated span by span into every edition."""
+    spans = detect_spans_many(sentences, [each.label for each in labels])
+    out = []
+    for each, found in zip(labels, spans, strict=True):
+        mixed = mixed_label(found)
+        out.append(each if mixed is None else Detection(mixed, min(s.confidence for s in found)))
+    return out
+
+
 def _split_lang(label: str, fallback: str) -> str:
     return label if label in LANGS else fallback
 
 
+def read_text(source: str, options: IngestOptions | None = None) -> str:
+    """A text file's text, read the way ingest reads it (size limit, encoding detection);
+    "-" reads standard input. Raises IngestError (one line naming the file and the fix)."""
+    import sys
+
+    options = options or IngestOptions()
+    if source == "-":
+        data = sys.stdin.buffer.read(options.max_bytes + 1)
+        return decode_bytes(Path("<stdin>"), data)[0] if data.strip() else ""
+    return decode_bytes(Path(source), read_bytes(Path(source), options))[0]
+
+
 def label_text(text: str) -> dict[str, Any]:
-    """Labels for a whole text, each blank-line separated paragraph and each sentence."""
+    """Labels for a whole text, each blank-line separated paragraph and each sentence; a
+    sentence that quotes another language also lists its language spans."""
     whole = detect(text)
     paragraphs = []
     for block in (b.strip() for b in text.split("\n\n")):
         if not block:
             continue
         found = detect(block, prior=whole)
+        parts = split_sentences(block, _split_lang(found.label, whole.label))
+        prior = found if found.label in LANGS else whole
+        labels = _with_mixed(parts, detect_many(parts, prior=prior))
+        spans = sentence_spans(parts, [each.label for each in labels])
         sentences = [
-            {"text": s, **_as_dict(detect(s, prior=found))}
-            for s in split_sentences(block, _split_lang(found.label, whole.label))
+            {"text": s, **_as_dict(each), **({"spans": sp} if sp else {})}
+            for s, each, sp in zip(parts, labels, spans, strict=True)
         ]
         paragraphs.append({"text": block, **_as_dict(found), "sentences": sentences})
     return {**_as_dict(whole), "paragraphs": paragraphs}
+
+
+def sentence_spans(texts: list[str], labels: list[str]) -> list[list[dict[str, Any]]]:
+    """For each sentence, its language spans when it has words in two or more languages
+    ({"start", "end", "text", "label"}; offsets in characters), else []."""
+    out: list[list[dict[str, Any]]] = []
+    for text, spans in zip(texts, detect_spans_many(texts, labels), strict=True):
+        if len({s.label for s in spans}) < 2:
+            out.append([])
+            continue
+        out.append(
+            [
+                {"start": s.start, "end": s.end, "text": text[s.start : s.end], "label": s.label}
+                for s in spans
+            ]
+        )
+    return out
 
 
 def label_lines(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
@@ -127,10 +192,22 @@ def article_record(article: Article) -> dict[str, Any]:
                         "text": s.text,
                         "lang": s.lang,
                         "confidence": round(s.confidence, 4),
+                        **({"spans": spans} if spans else {}),
                     }
-                    for s in p.sentences
+                    for s, spans in zip(
+                        p.sentences,
+                        sentence_spans(
+                            [s.text for s in p.sentences], [s.lang for s in p.sentences]
+                        ),
+                        strict=True,
+                    )
                 ],
             }
             for p in article.paragraphs
         ],
     }
+
+
+def _spans_of(paragraph: Paragraph) -> list[list[dict[str, Any]]]:
+    sentences = paragraph.sentences
+    return sentence_spans([s.text for s in sentences], [s.lang for s in sentences])

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TextIO
 
 import click
 
@@ -105,30 +104,36 @@ def ingest(
 
 
 @main.command()
-@click.argument("source", default="-", type=click.File("r", encoding="utf-8"))
+@click.argument("source", default="-")
 @click.option("--lines", is_flag=True, help="One label per input line, in order.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def detect(source: TextIO, lines: bool, as_json: bool) -> None:
+def detect(source: str, lines: bool, as_json: bool) -> None:
     """Label text as uk, ru, en or other:<code>, with a confidence.
 
     Without --lines the whole input is one text, then each paragraph (blank-line separated) and
-    sentence is labelled.
+    sentence is labelled; a sentence that quotes another language also shows its language
+    spans. SOURCE is a text file (any encoding ingest reads) or - for standard input.
 
     \b
     Example:
         pipeline detect --lines headlines.txt
         echo "Добрий день, Києве!" | pipeline detect
     """
-    from pipeline.analyze import label_lines, label_text
+    from pipeline.analyze import label_lines, label_text, read_text
+    from pipeline.domain import PipelineError
 
+    try:
+        text = read_text(source)
+    except PipelineError as exc:
+        raise click.ClickException(str(exc)) from None
     if lines:
-        for labelled in label_lines(line.rstrip("\n") for line in source):
+        for labelled in label_lines(text.splitlines()):
             if as_json:
                 click.echo(json.dumps(labelled, ensure_ascii=False))
             else:
                 click.echo(f"{labelled['label']}\t{labelled['confidence']:.3f}")
         return
-    report = label_text(source.read())
+    report = label_text(text)
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False))
         return
@@ -137,6 +142,8 @@ def detect(source: TextIO, lines: bool, as_json: bool) -> None:
         click.echo(f"p{number}\t{paragraph['label']}\t{paragraph['confidence']:.3f}")
         for sentence in paragraph["sentences"]:
             click.echo(f"  \t{sentence['label']}\t{sentence['confidence']:.3f}\t{sentence['text']}")
+            for span in sentence.get("spans", ()):
+                click.echo(f"  \t  {span['label']}\t\t{span['text']}")
 
 
 @main.command(name="ls")

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.analyze import analyze
 from pipeline.checks import REPORT_KINDS, version_checks
+from pipeline.detect import detect_spans_many
 from pipeline.domain import LANGS, Article, PipelineError, Segment, Version
 from pipeline.ingest import IngestError, IngestOptions, iter_articles
 from pipeline.store import ArticleNotFound, EditionLink, SaveResult, Store, StoredArticle
@@ -251,6 +252,8 @@ def _chunks(pending: list[_Pending], budget: int) -> Iterable[list[_Pending]]:
 def _translate_chunk(
     chunk: list[_Pending], engine: Engine, store: Store, report: RunReport, progress: Progress
 ) -> None:
+    from pipeline.translate.spans import translate_with_spans
+
     for item in chunk:
         progress.article_started(item.stored.title, len(item.work))
     groups: dict[tuple[str, str], list[tuple[int, Segment]]] = defaultdict(list)
@@ -260,8 +263,11 @@ def _translate_chunk(
             groups[(segment.lang, target)].append((owner, segment))
             owners.append((owner, segment, target))
     outputs: dict[tuple[int | None, str], Version] = {}
+    spans = _mixed_spans([segment for _, segment, _ in owners])
     for (source, target), members in groups.items():
-        results = engine.translate([s.text for _, s in members], source, target)
+        texts = [s.text for _, s in members]
+        routes = [spans.get(s.id) for _, s in members]
+        results = translate_with_spans(engine, texts, source, target, routes)
         for (_, segment), result in zip(members, results, strict=True):
             outputs[(segment.id, target)] = _version(segment, target, result, report)
         progress.advanced(len(members))
@@ -269,6 +275,23 @@ def _translate_chunk(
         versions = [outputs[(s.id, t)] for o, s, t in owners if o == owner]
         written = store.add_versions(versions)
         progress.article_done(item.stored.title, written)
+
+
+def _mixed_spans(segments: list[Segment]) -> dict[int | None, list[tuple[int, int, str]]]:
+    """(start, end, language) spans of segments labelled with two languages ("uk+ru"): each
+    span is translated from its own language (pipeline.detect.spans, pipeline.translate.spans)."""
+    unique = [s for s in {s.id: s for s in segments}.values() if "+" in s.lang]
+    found = detect_spans_many([s.text for s in unique], [s.lang for s in unique])
+    return {
+        # A stored label whose spans are no longer found (a changed detector) still routes the
+        # sentence from its first language rather than leaving it untranslated.
+        segment.id: [
+            (x.start, x.end, x.label if "+" not in x.label else segment.lang.split("+")[0])
+            for x in each
+        ]
+        for segment, each in zip(unique, found, strict=True)
+        if each
+    }
 
 
 def _version(segment: Segment, target: str, result: Translation, report: RunReport) -> Version:
