@@ -18,6 +18,7 @@ from pipeline.ingest.common import (
     IngestError,
     IngestOptions,
     OwnFilesSkipped,
+    escape_json_breaks,
     make_blocks,
     normalize_text,
     path_key,
@@ -59,6 +60,8 @@ def read_items(path: Path, options: IngestOptions) -> list[RawArticle | IngestEr
         fmt = format_of(path)
         data = read_bytes(path, options)
         decoded, encoding = decode_bytes(path, data)
+        if fmt in ("json", "jsonl"):
+            decoded = escape_json_breaks(decoded)
         return _READERS[fmt](path, normalize_text(decoded), encoding, options)
     except IngestError as err:
         return [err]

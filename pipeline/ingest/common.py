@@ -89,6 +89,24 @@ def normalize_text(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+_JSON_BREAK_ESCAPES: dict[str, str | int | None] = {
+    "\x0b": "\\u000b",
+    "\x0c": "\\f",
+    "\x85": "\\u0085",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+
+_JSON_BREAK_TABLE = str.maketrans(_JSON_BREAK_ESCAPES)
+
+
+def escape_json_breaks(text: str) -> str:
+    """JSON text with raw VT, FF, NEL, U+2028 and U+2029 written as escapes, so that they
+    survive parsing (a raw control character is not allowed in a JSON string, and a line
+    break would split a JSON Lines record) and become breaks when the fields are normalised."""
+    return text.translate(_JSON_BREAK_TABLE)
+
+
 def clean_inline(text: str) -> str:
     """One paragraph on one line: runs of whitespace (newlines too) become one space."""
     return _SPACES.sub(" ", normalize_text(text).replace("\n", " ")).strip()
