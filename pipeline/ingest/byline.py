@@ -24,7 +24,8 @@ MONTH_NAMES = frozenset(MONTHS)
 _WEEKDAYS = word_set(
     "понеділок вівторок середа четвер пʼятниця п'ятниця субота неділя понедельник вторник "
     "среда четверг пятница суббота воскресенье monday tuesday wednesday thursday friday "
-    "saturday sunday сьогодні вчора сегодня вчера today yesterday"
+    "saturday sunday сьогодні вчора сегодня вчера today yesterday mon tue tues wed thu thur "
+    "thurs fri sat sun пн вт ср чт пт сб нд вс"
 )
 _META_WORDS = word_set(
     "опубліковано опубликовано published оновлено обновлено updated дата date автор автори "
@@ -44,6 +45,8 @@ _UI_WORDS = SECTION_WORDS | word_set(
     "розділи разделы пошук поиск підписатися подписаться увійти войти підтримати поддержать "
     "про нас о нас контакти контакты архів архив усі"
 )
+# Lower-case particles inside names (Марія де Віт, Ludwig van Beethoven).
+_PARTICLES = word_set("de da di del der van von ван фон де ді да ибн ibn bin al el la le")
 _SEPARATOR_EDGES = " \t|,;·•/-—–:"
 # A name word: a capital then letters, with inner hyphens or apostrophes (Лисенко-Коваль, O'Neil).
 _NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_]*(?:['ʼ’\-][^\W\d_]+)*\.?$")
@@ -112,6 +115,8 @@ def looks_like_name_line(line: str) -> str | None:
     if not 2 <= len(parts) <= 4:
         return None
     for part in parts:
+        if part.lower() in _PARTICLES and part is not parts[0] and part is not parts[-1]:
+            continue
         if not _NAME_WORD.match(part) or not part[:1].isupper():
             return None
         bare = part.rstrip(".").lower()
@@ -146,11 +151,17 @@ def _looks_like_name(text: str) -> bool:
 
 
 def _clean_name(text: str) -> str | None:
-    name = re.sub(r"[|,;·•]+", " ", text)
-    name = re.sub(r"\s[—–\-]\s", " ", name)
-    kept = [w for w in name.split() if key(w) not in _META_WORDS | _WEEKDAYS]
-    cleaned = " ".join(kept).strip(_SEPARATOR_EDGES + ".")
-    return cleaned or None
+    """Names of a byline, several joined by ", "; a part naming the outlet or a section
+    ("Jane Smith, BBC News") is left out."""
+    names = []
+    for part in re.split(r"\s*[|,;·•]+\s*|\s[—–\-]\s", text):
+        kept = [w for w in part.split() if key(w) not in _META_WORDS | _WEEKDAYS]
+        if names and any(key(w) in _UI_WORDS for w in kept):
+            continue
+        cleaned = " ".join(kept).strip(_SEPARATOR_EDGES + ".")
+        if cleaned:
+            names.append(cleaned)
+    return ", ".join(names) or None
 
 
 def key(word: str) -> str:
