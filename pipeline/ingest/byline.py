@@ -153,7 +153,7 @@ def _looks_like_name(text: str) -> bool:
 def _clean_name(text: str) -> str | None:
     """Names of a byline, several joined by ", "; a part naming the outlet or a section
     ("Jane Smith, BBC News") is left out."""
-    names = []
+    names: list[str] = []
     for part in re.split(r"\s*[|,;·•]+\s*|\s[—–\-]\s", text):
         kept = [w for w in part.split() if key(w) not in _META_WORDS | _WEEKDAYS]
         if names and any(key(w) in _UI_WORDS for w in kept):
