@@ -141,6 +141,19 @@ def test_html_byline_loses_its_separator(tmp_path: Path) -> None:
     assert all("Name Surname" not in block.text for block in article.blocks)
 
 
+def test_html_byline_paragraph_is_author_not_story(tmp_path: Path) -> None:
+    page = write(
+        tmp_path / "story.html",
+        "<html lang='en'><head><title>Kyiv council approves next year's budget</title></head>"
+        "<body><article><h1>Kyiv council approves next year's budget</h1>"
+        f"<p>Name Surname ·</p><p>{EN_STORY}</p><p>{EN_STORY.replace('city', 'town')}</p>"
+        "</article></body></html>",
+    )
+    [article] = read_path(page, OPTIONS)
+    assert article.author == "Name Surname"
+    assert [block.text for block in article.blocks][0] == EN_STORY
+
+
 # --- dates ------------------------------------------------------------------------------------
 
 
@@ -437,6 +450,19 @@ def test_own_files_are_skipped_and_counted(tmp_path: Path) -> None:
     # 2 databases + 2 -wal + 2 -shm, 4 --out files, 2 published files, 1 marked page.
     assert skipped.count == 13
     assert "skipped 13 of the tool's own" in str(skipped)
+
+
+def test_published_files_without_their_manifest_are_known_by_content(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = _publish_with_other(tmp_path, monkeypatch, None)
+    (out / ".pipeline-manifest.json").unlink()
+    story = write(out / "story.txt", f"Kyiv news\n\n{EN_STORY}\n")
+    items = list(iter_articles([out], OPTIONS))
+    assert [i.source_path for i in items if isinstance(i, RawArticle)] == [str(story)]
+    assert [i for i in items if not isinstance(i, RawArticle | OwnFilesSkipped)] == []
+    written = [p for p in out.rglob("*") if p.is_file() and p != story]
+    assert [i.count for i in items if isinstance(i, OwnFilesSkipped)] == [len(written)]
 
 
 def test_user_files_beside_a_publish_manifest_are_still_read(tmp_path: Path) -> None:

@@ -135,18 +135,39 @@ def _walk(
 
 
 def is_own_file(path: Path) -> bool:
-    """Whether a file is one the tool writes by content: a SQLite database (or its -wal,
-    -shm or -journal file) or a page of a published site."""
+    """Whether a file is one the tool writes, by its content: a SQLite database (or its -wal,
+    -shm or -journal file), or a file of a publish run (site page, Markdown, JSON Lines, TMX,
+    XLIFF) by the marks each format writes near its top."""
     name = path.name
     for suffix in SQLITE_SIDE_FILES:
         if name.endswith(suffix) and len(name) > len(suffix):
             base = path.with_name(name[: -len(suffix)])
             if not base.exists() or _head(base, len(SQLITE_HEADER)) == SQLITE_HEADER:
                 return True
-    head = _head(path, 2048)
+    head = _head(path, 4096)
     if head.startswith(SQLITE_HEADER):
         return True
-    return path.suffix.lower() in (".html", ".htm") and GENERATOR_MARK in head
+    suffix = path.suffix.lower()
+    marks = _OWN_MARKS.get(suffix)
+    if marks is not None and all(mark in head for mark in marks):
+        return True
+    if suffix == ".xml" and _SITEMAP_MARK in head:
+        # The sitemap has no room for a mark; the site's home page beside it has one.
+        return GENERATOR_MARK in _head(path.with_name("index.html"), 4096)
+    return False
+
+
+# What each published format writes near its top, for outputs whose manifest is gone.
+_OWN_MARKS: dict[str, tuple[bytes, ...]] = {
+    ".html": (GENERATOR_MARK,),
+    ".htm": (GENERATOR_MARK,),
+    ".md": (b"\ntranslationKey: ", b"\nstate: ", b"\nmachine_translated: "),
+    ".tmx": (b'creationtool="pipeline"',),
+    ".xlf": (b'category="pipeline-article"',),
+    ".xml": (b"<generator>pipeline</generator>",),  # Atom feeds
+    ".jsonl": (b'{"id": "', b'"slug": "', b'"revision": ', b'"published": ['),
+}
+_SITEMAP_MARK = b"http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
 def _head(path: Path, size: int) -> bytes:
