@@ -302,6 +302,24 @@ def test_one_paragraph_is_titled_by_its_first_sentence(tmp_path: Path) -> None:
     assert [block.text for block in article.blocks] == [UK_STORY]
 
 
+@pytest.mark.parametrize(
+    ("paragraph", "title"),
+    [
+        ("U.S. senators visit Odesa. They promise more air defence.", "U.S. senators visit Odesa"),
+        (
+            "Ст. 15 закону змінено, пише ред. газети. Далі буде.",
+            "Ст. 15 закону змінено, пише ред. газети",
+        ),
+        ("Чи вистачить світла взимку? Енергетики кажуть, що так.", "Чи вистачить світла взимку?"),
+        ("Одне речення без крапки", "Одне речення без крапки"),
+    ],
+)
+def test_first_sentence_as_title(paragraph: str, title: str) -> None:
+    from pipeline.ingest.text import first_sentence
+
+    assert first_sentence(paragraph) == title
+
+
 def test_one_paragraph_markdown_is_titled_by_its_first_sentence(tmp_path: Path) -> None:
     path = write(tmp_path / "one.md", f"{EN_STORY}\n")
     [article] = read_path(path, OPTIONS)

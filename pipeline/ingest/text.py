@@ -194,8 +194,11 @@ def clean_dump(text: str, boilerplate: frozenset[str] = frozenset()) -> CleanedT
     return result
 
 
-# A sentence end: ., !, ? or … (maybe closed by a quote or bracket) before a space.
-_FIRST_SENTENCE = re.compile(r"^(?P<first>.+?[.!?…][»”\"')\]]?)(?=\s+\S)")
+# A sentence end: ., !, ? or … (maybe closed by a quote or bracket) before a space and a
+# capital or digit, after at least 12 characters (so "U.S." or "Д. Петренко" do not end it).
+_FIRST_SENTENCE = re.compile(
+    r"^(?P<first>.{12,}?[.!?…][»”\"')\]]?)(?=\s+[«\"„“(]?[^\W\d_a-zа-яёіїєґ]|\s+\d)"
+)
 SHORT_STORY_UNITS = 3  # at most this many lines of text, metadata aside
 
 
