@@ -98,6 +98,8 @@ def test_name_alone(line: str, name: str | None) -> None:
         ("Олена Петренко |", "Олена Петренко"),
         ("Автор: Ірина Лисенко", "Ірина Лисенко"),
         ("By JANE DOE", "Jane Doe"),
+        ("ОЛЕНА ПЕТРЕНКО-КОВАЛЬ, AFP", "Олена Петренко-Коваль, AFP"),
+        ("УНІАН", "УНІАН"),
     ],
 )
 def test_author_field_loses_label_and_separator(value: str, author: str) -> None:

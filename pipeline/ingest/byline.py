@@ -131,12 +131,19 @@ def looks_like_name_line(line: str) -> str | None:
 
 
 def _recase(name: str | None) -> str | None:
-    """A name set in capitals ("IVAN DIAKONOV") as a name is written ("Ivan Diakonov")."""
-    if name is None or name != name.upper() or not any(ch.isalpha() for ch in name):
+    """A name set in capitals ("IVAN DIAKONOV") as a name is written ("Ivan Diakonov"); a
+    single word in capitals is more likely an agency ("AFP", "УНІАН") and is kept."""
+    if name is None:
+        return None
+    return ", ".join(_recase_one(part) for part in name.split(", "))
+
+
+def _recase_one(name: str) -> str:
+    if name != name.upper() or len(name.split()) < 2 or not any(ch.isalpha() for ch in name):
         return name
-    return "-".join(
-        " ".join(word[:1] + word[1:].lower() for word in piece.split(" "))
-        for piece in name.split("-")
+    return " ".join(
+        "-".join(piece[:1] + piece[1:].lower() for piece in word.split("-"))
+        for word in name.split(" ")
     )
 
 
