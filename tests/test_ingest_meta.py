@@ -611,3 +611,40 @@ def test_stories_sort_by_instant_across_zones(
     out = _publish_with_other(tmp_path, monkeypatch, "2026-03-12T01:00:00+03:00")
     index = (out / "site" / "uk" / "index.html").read_text(encoding="utf-8")
     assert index.index("kyiv-ukhvalyv-biudzhet") < index.index("druha-novyna")
+
+
+@pytest.mark.parametrize(
+    ("date", "published", "shown"),
+    [
+        ("15.03.2026", "2026-03-15T00:00:00Z", "2026-03-15"),
+        ("15 марта 2026", "2026-03-15T00:00:00Z", "2026-03-15"),
+        ("16/03/2026", "2026-03-16T00:00:00Z", "2026-03-16"),
+        (1773736500, "2026-03-17T08:35:00Z", "2026-03-17"),
+        ("2026-03-17T08:15:00+02:00", "2026-03-17T08:15:00+02:00", "2026-03-17"),
+        ("../../etc", None, None),
+    ],
+)
+def test_ingested_dates_reach_pages_and_feeds(
+    tmp_path: Path, date: object, published: str | None, shown: str | None
+) -> None:
+    """From a JSON export through the store to the published site, never the ingest time."""
+    from pipeline.jobs import ingest_paths
+    from pipeline.publish import PublishOptions, publish
+    from pipeline.store import Store
+
+    record = {"title": "Київ ухвалив бюджет", "body": UK_STORY, "date": date, "lang": "uk"}
+    path = write(tmp_path / "in" / "story.json", json.dumps(record, ensure_ascii=False))
+    out = tmp_path / "out"
+    with Store(tmp_path / "pipeline.db") as store:
+        list(ingest_paths([path], store, OPTIONS))
+        publish(store, PublishOptions(out_dir=out, formats=("site",)))
+    [page] = (out / "site" / "uk").glob("kyiv-*.html")
+    html = page.read_text(encoding="utf-8")
+    feed = ET.parse(out / "site" / "uk" / "feed.xml").getroot()
+    [entry] = feed.findall(f"{ATOM}entry")
+    assert entry.findtext(f"{ATOM}published") == published
+    if shown is None:
+        assert "<time" not in html
+    else:
+        assert f'<time datetime="{published}">{shown}</time>' in html
+    assert (out / "site" / "sitemap.xml").is_file()
