@@ -77,8 +77,9 @@ def iter_articles(
     files: list[Path] = []
     own: list[Path] = []
     for root in roots:
+        own_before = len(own)
         found = list(iter_files([root], own=own))
-        if root.is_dir() and not found and not own:
+        if root.is_dir() and not found and len(own) == own_before:
             yield IngestError(
                 root, "no files to ingest in this folder", "check the path or its .pipelineignore"
             )
