@@ -70,6 +70,8 @@ def ingest(
                 if isinstance(item, jobs.Failure):
                     failed += 1
                     click.echo(f"error: {item}", err=True)
+                elif isinstance(item, jobs.Notice):
+                    click.echo(f"{item.kind}: {item}", err=True)
                 else:
                     click.echo(json.dumps(article_record(item), ensure_ascii=False))
         else:
@@ -80,7 +82,7 @@ def ingest(
                         click.echo(f"error: {result}", err=True)
                         continue
                     if isinstance(result, jobs.Notice):
-                        click.echo(f"warning: {result}", err=True)
+                        click.echo(f"{result.kind}: {result}", err=True)
                         continue
                     if isinstance(result, EditionLink):
                         click.echo(

@@ -39,12 +39,16 @@ class RawArticle:
     title: str
     blocks: tuple[Block, ...]
     author: str | None = None
+    # ISO 8601 publication date, as precise as the source: "2026-03-15",
+    # "2026-03-15T14:30:00" (time, zone unknown) or "2026-03-17T08:15:00+02:00"; None if unknown.
     date: str | None = None
     url: str | None = None
     lang_hint: str | None = None
     dropped: tuple[str, ...] = ()
     encoding: str = "utf-8"
     translation_of: str | None = None  # url or key of the original when this is an edition
+    # One-line warnings about this input that did not stop it (a date that could not be read).
+    notes: tuple[str, ...] = ()
 
     @property
     def article_id(self) -> str:

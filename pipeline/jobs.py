@@ -18,7 +18,7 @@ from pipeline.analyze import analyze
 from pipeline.checks import REPORT_KINDS, version_checks
 from pipeline.detect import detect_spans_many
 from pipeline.domain import LANGS, Article, PipelineError, Segment, Version
-from pipeline.ingest import IngestError, IngestOptions, iter_articles
+from pipeline.ingest import IngestError, IngestOptions, OwnFilesSkipped, iter_articles
 from pipeline.store import ArticleNotFound, EditionLink, SaveResult, Store, StoredArticle
 
 if TYPE_CHECKING:
@@ -40,9 +40,10 @@ class Notice:
 
     path: str
     message: str
+    kind: str = "warning"  # "note" for what is only counted (the tool's own files skipped)
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.message}"
+        return f"{self.path}: {self.message}" if self.path else self.message
 
 
 @dataclass(frozen=True)
@@ -51,12 +52,21 @@ class Ingested:
     result: SaveResult | None  # None when nothing was stored (--json)
 
 
-def parse_paths(paths: Sequence[Path], options: IngestOptions) -> Iterator[Article | Failure]:
-    """Read, detect and segment every article under paths; failures are yielded, not raised."""
+def parse_paths(
+    paths: Sequence[Path], options: IngestOptions
+) -> Iterator[Article | Failure | Notice]:
+    """Read, detect and segment every article under paths; failures are yielded, not raised;
+    warnings about an input (an unreadable date) come as Notices before its article, and a
+    note counting the tool's own files that folder walks skipped comes last."""
     for item in iter_articles(paths, options):
         if isinstance(item, IngestError):
             yield Failure(str(item.path), str(item))
             continue
+        if isinstance(item, OwnFilesSkipped):
+            yield Notice("", str(item), kind="note")
+            continue
+        for note in item.notes:
+            yield Notice(item.source_path, note)
         try:
             yield analyze(item)
         except PipelineError as exc:
@@ -70,7 +80,7 @@ def ingest_paths(
     originals, once the whole batch is in, since an edition may come before its original."""
     editions: list[Article] = []
     for item in parse_paths(paths, options):
-        if isinstance(item, Failure):
+        if isinstance(item, Failure | Notice):
             yield item
             continue
         yield Ingested(item, store.save_article(item))
@@ -125,6 +135,7 @@ class RunReport:
     kept: int = 0
     editions: int = 0
     failures: list[Failure] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
     elapsed: float = 0.0
 
     @property
@@ -138,7 +149,7 @@ class RunReport:
             f" translated {self.translated}, reused from memory {self.reused},"
             f" split {self.split}, flagged {self.flagged}{self._kinds()}, kept as is {self.kept},"
             f" failed {self.failed} ({self.elapsed:.1f} s)"
-        )
+        ) + "".join(f"\n{notice.kind}: {notice}" for notice in self.notices)
 
     def _kinds(self) -> str:
         listed = ", ".join(
@@ -229,6 +240,8 @@ def _ingest_originals(
         if isinstance(item, Failure):
             report.failures.append(item)
             progress.failed(item)
+        elif isinstance(item, Notice):
+            report.notices.append(item)
         elif isinstance(item, Ingested) and item.article.id not in article_ids:
             article_ids.append(item.article.id)
     originals = [stored for stored in map(store.article, article_ids) if stored.edition_of is None]

@@ -132,7 +132,7 @@ def test_dump_cleaner_inline() -> None:
     assert cleaned is not None
     assert cleaned.title == "Уряд затвердив нову програму підтримки фермерів на 2026 рік"
     assert cleaned.author == "Ігор Коваленко"
-    assert cleaned.date == "2026-03-12"
+    assert cleaned.date == "2026-03-12T14:30:00"
     assert [text for _, text in cleaned.blocks] == [
         "Уряд ухвалив програму, яка передбачає компенсації для фермерів з прифронтових областей.",
         "Міністр заявив: «Ми не залишимо аграріїв сам на сам з проблемами».",
@@ -186,11 +186,11 @@ def test_dump_list_items_and_wrapped_lines() -> None:
 @pytest.mark.parametrize(
     ("line", "author", "date"),
     [
-        ("Олена Петренко, 12 березня 2026, 14:30", "Олена Петренко", "2026-03-12"),
-        ("Автор: Тарас Вдовиченко | 14.03.2026, 18:05", "Тарас Вдовиченко", "2026-03-14"),
+        ("Олена Петренко, 12 березня 2026, 14:30", "Олена Петренко", "2026-03-12T14:30:00"),
+        ("Автор: Тарас Вдовиченко | 14.03.2026, 18:05", "Тарас Вдовиченко", "2026-03-14T18:05:00"),
         ("By Jane Doe", "Jane Doe", None),
-        ("Oleksandr Pavliuk · Mar. 16, 2026, 10:42", "Oleksandr Pavliuk", "2026-03-16"),
-        ("Дмитрий Савчук, 5 марта 2026 г., 11:20", "Дмитрий Савчук", "2026-03-05"),
+        ("Oleksandr Pavliuk · Mar. 16, 2026, 10:42", "Oleksandr Pavliuk", "2026-03-16T10:42:00"),
+        ("Дмитрий Савчук, 5 марта 2026 г., 11:20", "Дмитрий Савчук", "2026-03-05T11:20:00"),
         ("Опубліковано: 2026-03-01", None, "2026-03-01"),
     ],
 )
@@ -436,7 +436,7 @@ def test_dump_lead_before_byline_and_city_menu() -> None:
     cleaned = clean_dump(dump)
     assert cleaned is not None
     assert cleaned.title == "Мерія оголосила конкурс на ремонт мостів"
-    assert (cleaned.author, cleaned.date) == ("Ірина Коваль", "2026-04-02")
+    assert (cleaned.author, cleaned.date) == ("Ірина Коваль", "2026-04-02T09:00:00")
     assert [text for _, text in cleaned.blocks] == [
         "Конкурс триватиме місяць, а переможців оголосять у травні.",
         "Search teams found two more bodies on Monday.",

@@ -12,20 +12,25 @@ from pathlib import Path
 
 from pipeline.domain import LANGS, RawArticle
 from pipeline.ingest import jsonfmt, text
+from pipeline.ingest.byline import clean_author
 from pipeline.ingest.common import (
     FORMATS,
     IngestError,
     IngestOptions,
+    OwnFilesSkipped,
+    escape_json_breaks,
     make_blocks,
     normalize_text,
     path_key,
 )
+from pipeline.ingest.dates import normalize_date
 from pipeline.ingest.files import decode_bytes, format_of, iter_files, read_bytes
 
 __all__ = [
     "FORMATS",
     "IngestError",
     "IngestOptions",
+    "OwnFilesSkipped",
     "batch_boilerplate",
     "iter_articles",
     "iter_files",
@@ -55,6 +60,8 @@ def read_items(path: Path, options: IngestOptions) -> list[RawArticle | IngestEr
         fmt = format_of(path)
         data = read_bytes(path, options)
         decoded, encoding = decode_bytes(path, data)
+        if fmt in ("json", "jsonl"):
+            decoded = escape_json_breaks(decoded)
         return _READERS[fmt](path, normalize_text(decoded), encoding, options)
     except IngestError as err:
         return [err]
@@ -62,14 +69,17 @@ def read_items(path: Path, options: IngestOptions) -> list[RawArticle | IngestEr
 
 def iter_articles(
     paths: Sequence[Path], options: IngestOptions
-) -> Iterator[RawArticle | IngestError]:
+) -> Iterator[RawArticle | IngestError | OwnFilesSkipped]:
     """Every article under the paths, in order; a bad file or record yields its error and
-    the batch goes on."""
+    the batch goes on. When folder walks left out the tool's own files, one OwnFilesSkipped
+    comes last."""
     roots = [Path(p) for p in paths]
     files: list[Path] = []
+    own: list[Path] = []
     for root in roots:
-        found = list(iter_files([root]))
-        if root.is_dir() and not found:
+        own_before = len(own)
+        found = list(iter_files([root], own=own))
+        if root.is_dir() and not found and len(own) == own_before:
             yield IngestError(
                 root, "no files to ingest in this folder", "check the path or its .pipelineignore"
             )
@@ -85,6 +95,8 @@ def iter_articles(
                 f"could not be parsed ({type(err).__name__}: {err})",
                 "report this file to the pipeline maintainers",
             )
+    if own:
+        yield OwnFilesSkipped(len(set(own)))
 
 
 def batch_boilerplate(files: Sequence[Path], options: IngestOptions) -> frozenset[str]:
@@ -114,6 +126,9 @@ def _read_txt(
     path: Path, decoded: str, encoding: str, options: IngestOptions
 ) -> list[RawArticle | IngestError]:
     cleaned = text.clean_dump(decoded, options.boilerplate)
+    if cleaned is None or not make_blocks(cleaned.blocks):
+        # Short files are stories too: a title line and a paragraph, or one paragraph alone.
+        cleaned = text.short_story(decoded) or cleaned
     if cleaned is None:
         raise IngestError(
             path,
@@ -185,27 +200,32 @@ def _read_markdown(
         parts = parse_markdown(decoded)
     except FrontMatterError as err:
         raise IngestError(path, str(err), "fix the block between the --- lines") from None
-    if not parts.title:
-        raise IngestError(path, "no title", "add 'title:' to the front matter or a '# ' heading")
     blocks = make_blocks(parts.blocks)
+    title = parts.title
+    if not title and len(blocks) == 1 and blocks[0].kind == "p":
+        title = text.first_sentence(blocks[0].text)  # one paragraph: titled by its start
+    if not title:
+        raise IngestError(path, "no title", "add 'title:' to the front matter or a '# ' heading")
     if not blocks:
         raise IngestError(path, "no body text after the title", "add the story text")
     url = meta_text(parts.meta.get("url") or parts.meta.get("canonical"))
     author = parts.meta.get("author") or parts.meta.get("authors")
+    date, notes = _date_field(parts.meta, ("date", "published", "pubDate"))
     return [
         RawArticle(
             source_path=str(path),
             key=url or path_key(path),
             format="md",
-            title=parts.title,
+            title=title,
             blocks=blocks,
-            author=meta_text(author),
-            date=meta_text(parts.meta.get("date")),
+            author=clean_author(meta_text(author)),
+            date=date,
             url=url,
             lang_hint=_lang(parts.meta.get("lang") or parts.meta.get("language")),
             dropped=tuple(parts.dropped),
             encoding=encoding,
             translation_of=meta_text(parts.meta.get("translation_of")),
+            notes=notes,
         )
     ]
 
@@ -254,20 +274,54 @@ def _record_article(
     url = jsonfmt.field_text(data, ("url", "link", "canonical"))
     url = url.strip() if url else None
     author = jsonfmt.field_text(data, ("author", "authors", "byline"))
-    date = jsonfmt.field_text(data, ("date", "published", "datePublished"))
+    date, notes = _date_field(data, DATE_FIELDS, f"{where}: " if several else "")
     return RawArticle(
         source_path=str(path),
         key=url or path_key(path, record.index if several else None),
         format=fmt,
         title=" ".join(normalize_text(title).split()),
         blocks=blocks,
-        author=" ".join(author.split()) if author else None,
-        date=date.strip() if date else None,
+        author=clean_author(author),
+        date=date,
         url=url,
         lang_hint=_lang(data.get("lang") or data.get("language")),
         encoding=encoding,
         translation_of=jsonfmt.field_text(data, ("translation_of",)),
+        notes=notes,
     )
+
+
+# Publication-date fields of CMS exports and front matter, first found wins (schema.org
+# datePublished, RSS pubDate, WordPress/Ghost/Strapi exports' published_at and date).
+DATE_FIELDS = (
+    "date",
+    "published",
+    "datePublished",
+    "date_published",
+    "published_at",
+    "publishedAt",
+    "pubDate",
+)
+
+
+def _date_field(
+    data: dict[str, object], names: tuple[str, ...], where: str = ""
+) -> tuple[str | None, tuple[str, ...]]:
+    """The first date field present, as ISO 8601; an unreadable value gives no date and one
+    note saying so (the value is never stored as is, nor replaced by the current time)."""
+    for name in names:
+        value = data.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        iso = normalize_date(value)
+        if iso is not None:
+            return iso, ()
+        shown = " ".join(str(value).split())[:60]
+        return None, (
+            f"{where}{name} {shown!r} is not a date this reader knows, so the article is"
+            " stored without a date; write it as 2026-03-15 or 2026-03-15T14:30:00+02:00",
+        )
+    return None, ()
 
 
 _READERS: dict[str, Reader] = {

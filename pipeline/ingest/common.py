@@ -38,18 +38,73 @@ class IngestError(PipelineError):
         super().__init__(" ".join(message.split()))
 
 
-# Invisible characters that only get in the way of matching and translation.
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+@dataclass(frozen=True)
+class OwnFilesSkipped:
+    """What a folder walk left out because the tool wrote it (databases, --out and published
+    output): yielded once after a batch's articles, for its summary."""
+
+    count: int
+
+    def __str__(self) -> str:
+        return (
+            f"skipped {self.count} of the tool's own file(s)"
+            " (its databases, --out folders and published output)"
+        )
+
+
+# Invisible characters that only get in the way of matching and translation. The zero-width
+# joiner is kept where it joins an emoji sequence (see _EMOJI_JOINER).
+_INVISIBLE = re.compile("[\u200b\u200c\u2060\ufeff\u00ad]")
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 _SPACES = re.compile("[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+# Breaks word processors and old systems write (Unicode Standard Annex #14 and section 5.8,
+# "Newline Guidelines"): VT (Word's manual line break), NEL and LINE SEPARATOR end a line;
+# FF (a page break) and PARAGRAPH SEPARATOR end a paragraph.
+_LINE_BREAKS = re.compile("[\x0b\x85\u2028]")
+_PARAGRAPH_BREAKS = re.compile("[\x0c\u2029]")
+# A zero-width joiner between two parts of an emoji ZWJ sequence (Unicode Technical Standard
+# #51: family, profession and flag sequences) is part of the emoji, not noise. The parts are
+# pictographs (U+1F000-U+1FAFF, U+2600-U+27BF, U+2B00-U+2BFF), maybe followed by a
+# variation selector (U+FE0F) or a skin-tone modifier (U+1F3FB-U+1F3FF).
+_PICTOGRAPH = "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff\u00a9\u00ae]"
+_EMOJI_JOINER = re.compile(
+    f"(?:(?<={_PICTOGRAPH})|(?<=\ufe0f)|(?<=[\U0001f3fb-\U0001f3ff]))\u200d(?={_PICTOGRAPH})"
+)
+_KEEP_JOINER = "\ue000"  # a private-use stand-in while the other joiners are removed
 
 
 def normalize_text(text: str) -> str:
-    """NFC, Unix newlines, no invisible or control characters; otherwise verbatim."""
+    """NFC, Unix newlines, no invisible or control characters; otherwise verbatim.
+
+    VT, NEL and U+2028 become line breaks and FF and U+2029 paragraph breaks (so the sentences
+    on either side stay apart); emoji sequences keep their joiners, variation selectors,
+    skin tones, keycaps and flag parts, so one emoji stays one emoji.
+    """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _INVISIBLE.sub("", text)
+    text = _LINE_BREAKS.sub("\n", text)
+    text = _PARAGRAPH_BREAKS.sub("\n\n", text)
+    text = _EMOJI_JOINER.sub(_KEEP_JOINER, text.replace(_KEEP_JOINER, ""))
+    text = _INVISIBLE.sub("", text).replace("\u200d", "").replace(_KEEP_JOINER, "\u200d")
     text = _CONTROL.sub("", text)
     return unicodedata.normalize("NFC", text)
+
+
+_JSON_BREAK_ESCAPES: dict[str, str | int | None] = {
+    "\x0b": "\\u000b",
+    "\x0c": "\\f",
+    "\x85": "\\u0085",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+
+_JSON_BREAK_TABLE = str.maketrans(_JSON_BREAK_ESCAPES)
+
+
+def escape_json_breaks(text: str) -> str:
+    """JSON text with raw VT, FF, NEL, U+2028 and U+2029 written as escapes, so that they
+    survive parsing (a raw control character is not allowed in a JSON string, and a line
+    break would split a JSON Lines record) and become breaks when the fields are normalised."""
+    return text.translate(_JSON_BREAK_TABLE)
 
 
 def clean_inline(text: str) -> str:

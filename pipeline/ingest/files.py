@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import json
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -11,6 +12,18 @@ from pathlib import Path
 from pipeline.ingest.common import FORMATS, IngestError, IngestOptions, word_set
 
 IGNORE_FILE = ".pipelineignore"
+
+# How the tool knows its own files when it walks a folder (it must never ingest them):
+# - SQLite databases by their header (SQLite file format, section 1.3: the 16-byte string
+#   "SQLite format 3\0"), whatever their name, and the -wal/-shm/-journal files beside one;
+# - a publish run's manifest (pipeline.publish.writer.MANIFEST) lists every file it wrote;
+# - pages the site templates wrote carry <meta name="generator" content="pipeline">;
+# - an --out article folder holds uk.md, ru.md, en.md and an aligned.jsonl of segment records.
+SQLITE_HEADER = b"SQLite format 3\x00"
+SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
+PUBLISH_MANIFEST = ".pipeline-manifest.json"
+GENERATOR_MARK = b'<meta name="generator" content="pipeline">'
+OUT_FOLDER_FILES = ("aligned.jsonl", "en.md", "ru.md", "uk.md")
 
 # Legacy encodings met in Ukrainian/Russian/English newsrooms, in order of preference.
 CANDIDATE_ENCODINGS: tuple[str, ...] = (
@@ -59,11 +72,13 @@ def _read_ignore(folder: Path) -> _IgnoreRules | None:
     return _IgnoreRules(folder, patterns) if patterns else None
 
 
-def iter_files(paths: Sequence[Path]) -> Iterator[Path]:
+def iter_files(paths: Sequence[Path], *, own: list[Path] | None = None) -> Iterator[Path]:
     """Files to ingest: those named, and those found in folders (recursive, sorted).
 
-    Folder walks skip hidden entries and whatever a `.pipelineignore` (glob patterns, one a
-    line, like .gitignore) in that folder or above it lists. Files with unsupported
+    Folder walks skip hidden entries, whatever a `.pipelineignore` (glob patterns, one a
+    line, like .gitignore) in that folder or above it lists, and the tool's own files (its
+    databases, --out folders and published output; see SQLITE_HEADER above), which are
+    appended to `own` when given, so that a summary can count them. Files with unsupported
     extensions are still yielded, so that reading them reports an error rather than
     silently skipping them. A path that does not exist is yielded as named.
     """
@@ -71,7 +86,7 @@ def iter_files(paths: Sequence[Path]) -> Iterator[Path]:
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            for found in _walk(path, (), set()):
+            for found in _walk(path, (), set(), own if own is not None else []):
                 if found.resolve() not in seen:
                     seen.add(found.resolve())
                     yield found
@@ -80,18 +95,26 @@ def iter_files(paths: Sequence[Path]) -> Iterator[Path]:
             yield path
 
 
-def _walk(folder: Path, rules: tuple[_IgnoreRules, ...], visited: set[Path]) -> Iterator[Path]:
+def _walk(
+    folder: Path,
+    rules: tuple[_IgnoreRules, ...],
+    visited: set[Path],
+    own: list[Path],
+    published: frozenset[Path] = frozenset(),
+) -> Iterator[Path]:
     real = folder.resolve()
     if real in visited:
         return
     visited.add(real)
-    own = _read_ignore(folder)
-    if own is not None:
-        rules = (*rules, own)
+    ignore = _read_ignore(folder)
+    if ignore is not None:
+        rules = (*rules, ignore)
+    published = published | _manifest_files(folder)
     try:
         entries = sorted(folder.iterdir(), key=lambda p: p.name)
     except OSError:
         return
+    out_folder = _is_out_folder(folder, entries)
     for entry in entries:
         if entry.name.startswith("."):
             continue
@@ -99,9 +122,89 @@ def _walk(folder: Path, rules: tuple[_IgnoreRules, ...], visited: set[Path]) -> 
         if any(rule.matches(entry, is_dir) for rule in rules):
             continue
         if is_dir:
-            yield from _walk(entry, rules, visited)
+            yield from _walk(entry, rules, visited, own, published)
         elif entry.is_file():
-            yield entry
+            if (
+                entry.resolve() in published
+                or (out_folder and entry.name in OUT_FOLDER_FILES)
+                or is_own_file(entry)
+            ):
+                own.append(entry)
+            else:
+                yield entry
+
+
+def is_own_file(path: Path) -> bool:
+    """Whether a file is one the tool writes, by its content: a SQLite database (or its -wal,
+    -shm or -journal file), or a file of a publish run (site page, Markdown, JSON Lines, TMX,
+    XLIFF) by the marks each format writes near its top."""
+    name = path.name
+    for suffix in SQLITE_SIDE_FILES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            base = path.with_name(name[: -len(suffix)])
+            if not base.exists() or _head(base, len(SQLITE_HEADER)) == SQLITE_HEADER:
+                return True
+    head = _head(path, 4096)
+    if head.startswith(SQLITE_HEADER):
+        return True
+    suffix = path.suffix.lower()
+    marks = _OWN_MARKS.get(suffix)
+    if marks is not None and all(mark in head for mark in marks):
+        return True
+    if suffix == ".xml" and _SITEMAP_MARK in head:
+        # The sitemap has no room for a mark; the site's home page beside it has one.
+        return GENERATOR_MARK in _head(path.with_name("index.html"), 4096)
+    return False
+
+
+# What each published format writes near its top, for outputs whose manifest is gone.
+_OWN_MARKS: dict[str, tuple[bytes, ...]] = {
+    ".html": (GENERATOR_MARK,),
+    ".htm": (GENERATOR_MARK,),
+    ".md": (b"\ntranslationKey: ", b"\nstate: ", b"\nmachine_translated: "),
+    ".tmx": (b'creationtool="pipeline"',),
+    ".xlf": (b'category="pipeline-article"',),
+    ".xml": (b"<generator>pipeline</generator>",),  # Atom feeds
+    ".jsonl": (b'{"id": "', b'"slug": "', b'"revision": ', b'"published": ['),
+}
+_SITEMAP_MARK = b"http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+def _head(path: Path, size: int) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(size)
+    except OSError:
+        return b""
+
+
+def _manifest_files(folder: Path) -> frozenset[Path]:
+    """Files a publish run wrote under this folder, as its manifest lists them."""
+    manifest = folder / PUBLISH_MANIFEST
+    if not manifest.is_file():
+        return frozenset()
+    try:
+        files = json.loads(manifest.read_text(encoding="utf-8")).get("files", {})
+    except (OSError, ValueError, AttributeError):
+        return frozenset()
+    if not isinstance(files, dict):
+        return frozenset()
+    base = folder.resolve()
+    return frozenset((base / str(relative)).resolve() for relative in files)
+
+
+def _is_out_folder(folder: Path, entries: list[Path]) -> bool:
+    """An --out article folder: its three language files and an aligned.jsonl whose first
+    record has the segment keys that pipeline.output.render_aligned writes."""
+    names = {entry.name for entry in entries}
+    if not set(OUT_FOLDER_FILES) <= names:
+        return False
+    first = _head(folder / "aligned.jsonl", 65536).split(b"\n", 1)[0]
+    try:
+        record = json.loads(first)
+    except ValueError:
+        return False
+    return isinstance(record, dict) and {"article", "para", "sent", "source_lang"} <= set(record)
 
 
 def format_of(path: Path) -> str:

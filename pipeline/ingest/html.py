@@ -10,6 +10,7 @@ from pipeline.domain import LANGS
 from pipeline.ingest import chrome
 from pipeline.ingest.byline import clean_author, parse_byline
 from pipeline.ingest.common import clean_inline
+from pipeline.ingest.dates import normalize_date
 from pipeline.ingest.text import filter_blocks
 
 # Leaf-level elements whose text is reported as dropped when the extraction left it out.
@@ -89,11 +90,46 @@ def parse_html(html: str) -> HtmlParts | None:
         title=title,
         blocks=blocks,
         author=clean_author(document.author) or author or filtered.author,
-        date=document.date or date or filtered.date,
+        date=_published(tree, document.date) or date or filtered.date,
         url=document.url or None,
         lang=_page_lang(tree),
         dropped=dropped,
     )
+
+
+# Where pages state their publication time in full (Open Graph article:published_time,
+# schema.org datePublished as microdata or JSON-LD, Dublin Core, <time datetime>).
+_PUBLISHED_META = (
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "dc.date.issued",
+    "dc.date",
+    "date",
+)
+_JSON_LD_DATE = re.compile(r'"datePublished"\s*:\s*"(?P<value>[^"]{8,40})"')
+
+
+def _published(tree: Any, found: str | None) -> str | None:
+    """The page's publication date with its time and zone where the page states them;
+    `found` is the day trafilatura settled on (a full timestamp of another day loses)."""
+    day = normalize_date(found) if found else None
+    candidates: list[str] = []
+    for meta in tree.iter("meta"):
+        name = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+        if name in _PUBLISHED_META and meta.get("content"):
+            candidates.append(meta.get("content"))
+    for script in tree.iter("script"):
+        if "ld+json" in (script.get("type") or ""):
+            candidates += [m.group("value") for m in _JSON_LD_DATE.finditer(script.text or "")]
+    candidates += [t.get("datetime") for t in tree.iter("time") if t.get("datetime")]
+    for value in candidates:
+        iso = normalize_date(value)
+        if iso and "T" in iso and (day is None or iso.startswith(day[:10])):
+            return iso
+    return day
 
 
 def _byline_from(dropped: list[str]) -> tuple[str | None, str | None]:

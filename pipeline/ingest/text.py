@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.ingest import chrome
-from pipeline.ingest.byline import parse_byline
+from pipeline.ingest.byline import looks_like_name_line, parse_byline
 from pipeline.ingest.common import clean_inline
 
 BULLET = re.compile(r"^\s*(?:[-•–*▪◦●■►✓]|\d{1,2}[.)])\s+(?P<text>\S.*)$")
@@ -186,10 +186,44 @@ def clean_dump(text: str, boilerplate: frozenset[str] = frozenset()) -> CleanedT
     if head is None:
         return None
     result = CleanedText(title=units[head], blocks=[], dropped=list(units[:head]))
-    # Bylines and source links above the headline are metadata too.
+    _clean_body(units[head + 1 :], result, boilerplate)
+    # Bylines and source links above the headline are metadata too, but the byline under
+    # the headline wins: the top of a page also holds dates and menus beside them.
     for unit in units[:head]:
         _take_metadata(unit, result)
-    _clean_body(units[head + 1 :], result, boilerplate)
+    return result
+
+
+# A sentence end: ., !, ? or … (maybe closed by a quote or bracket) before a space and a
+# capital or digit, after at least 12 characters (so "U.S." or "Д. Петренко" do not end it).
+_FIRST_SENTENCE = re.compile(
+    r"^(?P<first>.{12,}?[.!?…][»”\"')\]]?)(?=\s+[«\"„“(]?[^\W\d_a-zа-яёіїєґ]|\s+\d)"
+)
+SHORT_STORY_UNITS = 3  # at most this many lines of text, metadata aside
+
+
+def first_sentence(paragraph: str) -> str:
+    """A paragraph's first sentence, as a title (its final full stop left off)."""
+    match = _FIRST_SENTENCE.match(paragraph)
+    sentence = match.group("first") if match else paragraph
+    return sentence[:-1] if sentence.endswith(".") and not sentence.endswith("..") else sentence
+
+
+def short_story(text: str) -> CleanedText | None:
+    """A short file the headline finder leaves without a body, read as a story: a title line
+    and its paragraphs, or one paragraph titled by its first sentence. None when the file
+    has more than SHORT_STORY_UNITS lines of text (then it is not short) or none."""
+    result = CleanedText(title="", blocks=[])
+    units = [u for u in split_units(text) if chrome.has_letters(u)]
+    content = [u for u in units if not _take_metadata(u, result)]
+    if not content or len(content) > SHORT_STORY_UNITS:
+        return None
+    if len(content) == 1:
+        result.title = first_sentence(content[0])
+        result.blocks = [("p", content[0])]
+    else:
+        result.title = content[0]
+        result.blocks = [("p", unit) for unit in content[1:]]
     return result
 
 
@@ -228,6 +262,12 @@ def _clean_body(
     title_key = chrome.key_of(result.title)
     for index, unit in enumerate(units):
         verdict = _judge(unit, started, near_top=index < 3)
+        if verdict is None and not started and index < 2 and result.author is None:
+            name = looks_like_name_line(unit)
+            if name is not None:  # a byline that is only a name, under the headline
+                result.author = name
+                result.dropped.append(unit)
+                continue
         if verdict == "end" and started:
             result.dropped.extend(units[index:])
             return

@@ -114,15 +114,25 @@ class ArticleVersions:
         return safe_slug(self.stored.slug, self.stored.id)
 
     @property
-    def date(self) -> str:
-        """The article's date as RFC 3339, falling back to when its revision was stored."""
-        return iso_time(self.stored.date) or iso_time(self.stored.created) or "1970-01-01T00:00:00Z"
+    def date(self) -> str | None:
+        """The publication date as RFC 3339 with the offset the source gave (a date alone is
+        midnight UTC; a time without a zone is taken as UTC); None when the source gave no
+        date. Never the time it was ingested: a story without a date has none."""
+        return rfc3339(self.stored.date)
+
+    @property
+    def day(self) -> str | None:
+        """The publication day as the source wrote it (YYYY-MM-DD in its own zone)."""
+        return self.stored.date[:10] if self.date and self.stored.date else None
 
     def title(self, lang: str) -> str:
         return self.langs[lang].title(self.stored.title)
 
     def updated(self, lang: str) -> str:
-        return max(self.date, self.langs[lang].updated() or self.date)
+        """When this language version last changed (RFC 3339 UTC): its newest text, and no
+        earlier than its publication date."""
+        base = iso_time(self.stored.date) or iso_time(self.stored.created) or _EPOCH
+        return max(base, self.langs[lang].updated() or base)
 
 
 def language_version(store: Store, stored: StoredArticle, lang: str) -> LangVersion:
@@ -170,7 +180,8 @@ def collect(store: Store, *, include_machine: bool = False) -> list[ArticleVersi
         for article_id in store.article_ids()
     ]
     found.sort(key=lambda a: a.stored.id)
-    found.sort(key=lambda a: a.date, reverse=True)
+    # Newest first by the instant of publication; stories without a date come last.
+    found.sort(key=lambda a: iso_time(a.stored.date) or "", reverse=True)
     return found
 
 
@@ -211,6 +222,28 @@ def safe_slug(slug: str, article_id: str) -> str:
 
 def iso_time(value: str | None) -> str | None:
     """A date or timestamp as RFC 3339 UTC ('...Z'); None when it cannot be read."""
+    moment = _moment(value)
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+_EPOCH = "1970-01-01T00:00:00Z"
+
+
+def rfc3339(value: str | None) -> str | None:
+    """A stored ISO 8601 date as RFC 3339, keeping its offset ('+02:00', or 'Z' for UTC);
+    None when it cannot be read."""
+    moment = _moment(value)
+    if moment is None:
+        return None
+    text = moment.strftime("%Y-%m-%dT%H:%M:%S%z")
+    if text.endswith("+0000"):
+        return text[:-5] + "Z"
+    return f"{text[:-2]}:{text[-2:]}"
+
+
+def _moment(value: str | None) -> datetime | None:
     if not value:
         return None
     text = value.strip().replace(" ", "T", 1)
@@ -220,9 +253,7 @@ def iso_time(value: str | None) -> str | None:
         moment = datetime.fromisoformat(text)
     except ValueError:
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def utc_now() -> datetime:

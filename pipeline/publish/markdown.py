@@ -34,6 +34,8 @@ def render_markdown(article: ArticleVersions, lang: str) -> bytes:
         "state": version.state,
         "machine_translated": version.machine_translated,
     }
+    if front["date"] is None:
+        del front["date"]  # a story without a date has none (Hugo then shows none)
     if version.models:
         front["models"] = list(version.models)
     if stored.author:

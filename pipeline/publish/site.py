@@ -98,7 +98,7 @@ def _page(article: ArticleVersions, lang: str, urls: _Urls, options: SiteOptions
     name = f"{article.slug}.html"
     paragraphs = version.paragraphs()
     description = next((text for _, kind, text in paragraphs if kind == "p"), "")
-    meta = [f'<time datetime="{article.date}">{article.date[:10]}</time>']
+    meta = [_time(article)] if article.date else []
     if stored.author:
         meta.append(_e(stored.author))
     if stored.url and stored.url.lower().startswith(("http://", "https://")):
@@ -197,6 +197,13 @@ def _alternates(
     return "\n".join(links)
 
 
+def _time(article: ArticleVersions) -> str:
+    """The publication date as a <time> element; empty when the story has no date."""
+    if not article.date or not article.day:
+        return ""
+    return f'<time datetime="{_e(article.date)}">{_e(article.day)}</time>'
+
+
 def _index(
     articles: Sequence[ArticleVersions], lang: str, urls: _Urls, options: SiteOptions
 ) -> bytes:
@@ -206,7 +213,7 @@ def _index(
         if article.langs[lang].machine_translated:
             mark = f' <span class="mt">({_e(TEXTS[lang]["machine_short"])})</span>'
         rows.append(
-            f'<li><time datetime="{article.date}">{article.date[:10]}</time>'
+            f"<li>{_time(article)}"
             f'<a href="{_e(article.slug)}.html">{_e(article.title(lang))}</a>{mark}</li>'
         )
     items = (
@@ -266,7 +273,8 @@ def _feed(
         ET.SubElement(entry, "id").text = f"urn:pipeline:article:{article.stored.id}:{lang}"
         ET.SubElement(entry, "title").text = clean(article.title(lang))
         ET.SubElement(entry, "updated").text = article.updated(lang)
-        ET.SubElement(entry, "published").text = article.date
+        if article.date:  # Atom's published is optional; no date is better than a wrong one
+            ET.SubElement(entry, "published").text = article.date
         href = urls.link(lang, lang, f"{article.slug}.html")
         ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": href})
         if article.stored.author:
