@@ -13,10 +13,13 @@ from typing import Any
 from pipeline.detect import Detection, detect, detect_lines, detect_many
 from pipeline.domain import LANGS, Article, Paragraph, RawArticle, Sentence
 from pipeline.segment import split_sentences
+from pipeline.verbatim import VERBATIM_KINDS
 
 
 def analyze(raw: RawArticle) -> Article:
-    body = "\n".join([raw.title, *(block.text for block in raw.blocks)])
+    # Code says nothing about the story's language.
+    prose = (block.text for block in raw.blocks if block.kind not in VERBATIM_KINDS)
+    body = "\n".join([raw.title, *prose])
     hint = Detection(raw.lang_hint, 0.5) if raw.lang_hint in LANGS else None
     article_label = detect(body, prior=hint)
     return Article(
@@ -34,6 +37,7 @@ def analyze(raw: RawArticle) -> Article:
         content_hash=raw.content_hash,
         dropped=raw.dropped,
         translation_of=raw.translation_of,
+        warnings=raw.warnings,
     )
 
 
@@ -42,11 +46,24 @@ def _paragraphs(raw: RawArticle, article_label: Detection) -> tuple[Paragraph, .
     detector call per level, so lingua sees the whole article at once (and runs in parallel)."""
     blocks = [(0, "title", raw.title)]
     blocks += [(i, block.kind, block.text) for i, block in enumerate(raw.blocks, start=1)]
-    labels = detect_many([text for _, _, text in blocks], prior=article_label)
+    cells = {i: block.cells for i, block in enumerate(raw.blocks, start=1) if block.cells}
+    # A code block is one segment in the article's language (so it is copied, not translated).
+    code = {i for i, kind, _ in blocks if kind in VERBATIM_KINDS}
+    detected = iter(
+        detect_many([text for i, _, text in blocks if i not in code], prior=article_label)
+    )
+    labels = [
+        Detection(article_label.label, 1.0) if i in code else next(detected) for i, _, _ in blocks
+    ]
     splits: list[list[str]] = []
     for (index, _, text), label in zip(blocks, labels, strict=True):
+        if index in cells:  # a table row: one segment per cell, each cell kept whole
+            splits.append(list(cells[index]))
+            continue
         parts = (
-            split_sentences(text, _split_lang(label.label, article_label.label)) if index else []
+            split_sentences(text, _split_lang(label.label, article_label.label))
+            if index and index not in code
+            else []
         )
         splits.append(parts or [text])
     pending = [

@@ -18,6 +18,7 @@ from pipeline.analyze import analyze
 from pipeline.domain import LANGS, Article, PipelineError, Segment, Version
 from pipeline.ingest import IngestError, IngestOptions, iter_articles
 from pipeline.store import ArticleNotFound, EditionLink, SaveResult, Store, StoredArticle
+from pipeline.verbatim import VERBATIM_KINDS
 
 if TYPE_CHECKING:
     from pipeline.translate import Engine, EngineOptions, Translation
@@ -72,6 +73,8 @@ def ingest_paths(
             yield item
             continue
         yield Ingested(item, store.save_article(item))
+        for warning in item.warnings:
+            yield Notice(item.source_path, warning)
         if item.translation_of:
             editions.append(item)
     for edition in editions:
@@ -236,15 +239,23 @@ def _chunks(pending: list[_Pending], budget: int) -> Iterable[list[_Pending]]:
 def _translate_chunk(
     chunk: list[_Pending], engine: Engine, store: Store, report: RunReport, progress: Progress
 ) -> None:
+    from pipeline.translate import Translation
+
     for item in chunk:
         progress.article_started(item.stored.title, len(item.work))
     groups: dict[tuple[str, str], list[tuple[int, Segment]]] = defaultdict(list)
     owners: list[tuple[int, Segment, str]] = []
+    outputs: dict[tuple[int | None, str], Version] = {}
     for owner, item in enumerate(chunk):
         for segment, target in item.work:
-            groups[(segment.lang, target)].append((owner, segment))
             owners.append((owner, segment, target))
-    outputs: dict[tuple[int | None, str], Version] = {}
+            if segment.kind in VERBATIM_KINDS:  # code: copied into every language, never sent
+                kept = Translation(text=segment.text, signature=None, flags=("passthrough:code",))
+                outputs[(segment.id, target)] = _version(segment, target, kept, report)
+            else:
+                groups[(segment.lang, target)].append((owner, segment))
+    if copied := len(outputs):
+        progress.advanced(copied)
     for (source, target), members in groups.items():
         results = engine.translate([s.text for _, s in members], source, target)
         for (_, segment), result in zip(members, results, strict=True):
