@@ -37,7 +37,6 @@ def analyze(raw: RawArticle) -> Article:
         content_hash=raw.content_hash,
         dropped=raw.dropped,
         translation_of=raw.translation_of,
-        warnings=raw.warnings,
     )
 
 

@@ -70,6 +70,8 @@ def ingest(
                 if isinstance(item, jobs.Failure):
                     failed += 1
                     click.echo(f"error: {item}", err=True)
+                elif isinstance(item, jobs.Notice):
+                    click.echo(f"warning: {item}", err=True)
                 else:
                     click.echo(json.dumps(article_record(item), ensure_ascii=False))
         else:

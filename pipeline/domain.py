@@ -48,7 +48,8 @@ class RawArticle:
     dropped: tuple[str, ...] = ()
     encoding: str = "utf-8"
     translation_of: str | None = None  # url or key of the original when this is an edition
-    warnings: tuple[str, ...] = ()  # what the reader had to repair, one line each
+    # One-line warnings about this input that did not stop it (a date that could not be read).
+    notes: tuple[str, ...] = ()
 
     @property
     def article_id(self) -> str:
@@ -103,7 +104,6 @@ class Article:
     content_hash: str
     dropped: tuple[str, ...] = ()
     translation_of: str | None = None
-    warnings: tuple[str, ...] = ()
 
     @property
     def segments(self) -> list[Segment]:

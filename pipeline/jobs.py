@@ -50,12 +50,17 @@ class Ingested:
     result: SaveResult | None  # None when nothing was stored (--json)
 
 
-def parse_paths(paths: Sequence[Path], options: IngestOptions) -> Iterator[Article | Failure]:
-    """Read, detect and segment every article under paths; failures are yielded, not raised."""
+def parse_paths(
+    paths: Sequence[Path], options: IngestOptions
+) -> Iterator[Article | Failure | Notice]:
+    """Read, detect and segment every article under paths; failures are yielded, not raised;
+    warnings about an input (bytes replaced) come as Notices before its article."""
     for item in iter_articles(paths, options):
         if isinstance(item, IngestError):
             yield Failure(str(item.path), str(item))
             continue
+        for note in item.notes:
+            yield Notice(item.source_path, note)
         try:
             yield analyze(item)
         except PipelineError as exc:
@@ -69,12 +74,10 @@ def ingest_paths(
     originals, once the whole batch is in, since an edition may come before its original."""
     editions: list[Article] = []
     for item in parse_paths(paths, options):
-        if isinstance(item, Failure):
+        if isinstance(item, Failure | Notice):
             yield item
             continue
         yield Ingested(item, store.save_article(item))
-        for warning in item.warnings:
-            yield Notice(item.source_path, warning)
         if item.translation_of:
             editions.append(item)
     for edition in editions:

@@ -66,9 +66,7 @@ def read_items(path: Path, options: IngestOptions) -> list[RawArticle | IngestEr
         return [err]
     if repaired:
         items = [
-            replace(item, warnings=(*item.warnings, repaired))
-            if isinstance(item, RawArticle)
-            else item
+            replace(item, notes=(*item.notes, repaired)) if isinstance(item, RawArticle) else item
             for item in items
         ]
     return items

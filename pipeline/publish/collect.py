@@ -92,6 +92,16 @@ class LangVersion:
         parts = [s.text for s in self.present if s.segment.kind == "title"]
         return " ".join(parts) if parts else fallback
 
+    def paragraph_sentences(self) -> list[tuple[int, str, tuple[str, ...]]]:
+        """(para index, kind, sentence texts) of the body: a table row's cells, one by one."""
+        body = [s for s in self.present if s.segment.kind != "title"]
+        return [
+            (index, group[0].segment.kind, tuple(s.text for s in group))
+            for index, group in (
+                (i, list(g)) for i, g in groupby(body, key=lambda s: s.segment.para_index)
+            )
+        ]
+
     def paragraphs(self) -> list[tuple[int, str, str]]:
         """(para index, kind, text) of the body (titles left out), sentences joined by spaces."""
         body = [s for s in self.present if s.segment.kind != "title"]
