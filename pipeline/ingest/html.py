@@ -208,6 +208,8 @@ def parse_html(html: str) -> HtmlParts | None:
         return None
     blocks = xml_blocks(document.body)
     tree = lxml.html.fromstring(html)
+    if len(blocks) == 1:
+        blocks = _restructure(blocks[0], tree)
     title = _pick_title(tree, _unescape(document.title))
     if blocks and title and chrome.key_of(blocks[0].text) == chrome.key_of(title):
         blocks = blocks[1:]
@@ -226,6 +228,34 @@ def parse_html(html: str) -> HtmlParts | None:
         lang=_page_lang(tree),
         dropped=dropped,
     )
+
+
+# Share of a one-block extraction that the page's own blocks must cover to replace it.
+_RESTRUCTURE_COVER = 0.9
+
+
+def _restructure(single: Block, tree: Any) -> list[Block]:
+    """The page's own blocks that make up a one-block extraction.
+
+    On short pages trafilatura falls back to a baseline that runs the whole story (headline,
+    byline and paragraphs) into one paragraph; the page's elements, read by the walker, give
+    the paragraphs back: those whose text lies inside the extraction, kept when together they
+    cover most of it. Otherwise the single block stands."""
+    walker = _Walker(xml=False)
+    body = tree.find(".//body")
+    walker.container(body if body is not None else tree, "p")
+    whole = " ".join(single.text.split())
+    found: list[Block] = []
+    position = 0
+    for block in walker.blocks:
+        text = block.text if block.kind != CODE else " ".join(block.text.split())
+        at = whole.find(text, position)
+        if at < 0 or len(text) < 2:
+            continue
+        found.append(block)
+        position = at + len(text)
+    covered = sum(len(b.text) for b in found)
+    return found if covered >= _RESTRUCTURE_COVER * len(whole) else [single]
 
 
 def _filter(
