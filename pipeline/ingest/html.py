@@ -22,7 +22,14 @@ from pipeline.ingest import chrome
 from pipeline.ingest.byline import clean_author, parse_byline
 from pipeline.ingest.common import IngestError, clean_inline
 from pipeline.ingest.text import filter_blocks
-from pipeline.verbatim import CODE, TABLE_HEADER, TABLE_KINDS, TABLE_ROW, code_span
+from pipeline.verbatim import (
+    CODE,
+    TABLE_HEADER,
+    TABLE_KINDS,
+    TABLE_ROW,
+    code_span,
+    split_spans,
+)
 
 # Leaf-level elements whose text is reported as dropped when the extraction left it out.
 _TEXT_TAGS = (
@@ -261,9 +268,10 @@ def _restructure(single: Block, tree: Any) -> list[Block]:
 def _filter(
     blocks: list[Block], title: str
 ) -> tuple[list[Block], list[str], str | None, str | None]:
-    """The story/chrome judgement of text dumps over the prose blocks. Tables and code are not
-    judged line by line: one stays when the prose just before it or anywhere after it stays."""
-    prose = [(i, b) for i, b in enumerate(blocks) if b.kind not in TABLE_KINDS | {CODE}]
+    """The story/chrome judgement of text dumps over the prose blocks. Tables, code and lone
+    URLs are not judged line by line: one stays when the prose just before it or anywhere
+    after it stays."""
+    prose = [(i, b) for i, b in enumerate(blocks) if not _structural(b)]
     kept_pairs, filtered = filter_blocks([(b.kind, b.text) for _, b in prose], title)
     kept: set[int] = set()
     cursor = 0
@@ -278,7 +286,7 @@ def _filter(
     out: list[Block] = []
     previous_prose_kept = True
     for index, block in enumerate(blocks):
-        if block.kind in TABLE_KINDS or block.kind == CODE:
+        if _structural(block):
             if previous_prose_kept or index < last_kept:
                 out.append(block)
         else:
@@ -286,6 +294,15 @@ def _filter(
             if previous_prose_kept:
                 out.append(block)
     return out, list(filtered.dropped), filtered.author, filtered.date
+
+
+def _structural(block: Block) -> bool:
+    """A table row, code, or a paragraph of nothing but verbatim spans (a link written out
+    in a list of them): kept or dropped with the story around it, not judged as a line."""
+    if block.kind in TABLE_KINDS or block.kind == CODE:
+        return True
+    parts = split_spans(block.text)
+    return any(v for v, _ in parts) and all(v or not p.strip() for v, p in parts)
 
 
 def _author(value: str | None) -> str | None:
