@@ -55,9 +55,12 @@ def _paragraphs(raw: RawArticle, article_label: Detection) -> tuple[Paragraph, .
         Detection(article_label.label, 1.0) if i in code else next(detected) for i, _, _ in blocks
     ]
     splits: list[list[str]] = []
-    for (index, _, text), label in zip(blocks, labels, strict=True):
-        if index in cells:  # a table row: one segment per cell, each cell kept whole
-            splits.append(list(cells[index]))
+    columns: dict[int, list[int]] = {}  # a table row's sentence number -> its cell's column
+    for b, ((index, _, text), label) in enumerate(zip(blocks, labels, strict=True)):
+        if index in cells:  # a table row: one segment per non-empty cell, each kept whole
+            filled = [(column, cell) for column, cell in enumerate(cells[index]) if cell]
+            columns[b] = [column for column, _ in filled]
+            splits.append([cell for _, cell in filled])
             continue
         parts = (
             split_sentences(text, _split_lang(label.label, article_label.label))
@@ -75,9 +78,10 @@ def _paragraphs(raw: RawArticle, article_label: Detection) -> tuple[Paragraph, .
     paragraphs = []
     for b, ((index, kind, text), label) in enumerate(zip(blocks, labels, strict=True)):
         per_sentence = sentence_labels.get(b, [label])
+        numbers = columns.get(b) or list(range(len(splits[b])))
         sentences = tuple(
             Sentence(number, sentence, each.label, each.confidence)
-            for number, (sentence, each) in enumerate(zip(splits[b], per_sentence, strict=True))
+            for number, sentence, each in zip(numbers, splits[b], per_sentence, strict=True)
         )
         paragraphs.append(Paragraph(index, kind, text, label.label, label.confidence, sentences))
     return tuple(paragraphs)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pipeline.domain import LANGS, PipelineError, Version
 from pipeline.store import Store, StoredArticle
+from pipeline.verbatim import TABLE_KINDS, place_cells
 
 
 def safe_child(root: Path, *parts: str) -> Path:
@@ -57,6 +58,8 @@ def render_markdown(stored: StoredArticle, versions: dict[int, Version]) -> str:
     for _, group in groupby(stored.segments, key=lambda s: s.para_index):
         sentences = list(group)
         texts = [versions[s.id].text if s.id in versions else s.text for s in sentences]
+        if sentences[0].kind in TABLE_KINDS:
+            texts = list(place_cells(zip((s.sent_index for s in sentences), texts, strict=True)))
         if sentences[0].kind == "title":
             title.append(" ".join(texts))
         else:

@@ -2,9 +2,11 @@
 
 Block and segment kinds (``pipeline.domain.Block``) beyond prose: ``code`` is a code block kept
 byte for byte (one segment, never split, never sent to a model); ``th`` and ``tr`` are a table's
-header and body rows, one segment per cell. Inside prose, inline code (`` `x` ``), Markdown image
-references (``![alt](src)``) and URLs are verbatim spans: the translator protects them and
-publishing writes them back unescaped as what they are.
+header and body rows, one segment per cell that holds text, its sentence index the cell's
+column (an empty cell is no segment: every segment has text to review and edit). Inside
+prose, inline code (`` `x` ``), Markdown image references (``![alt](src)``) and URLs are
+verbatim spans: the translator protects them and publishing writes them back unescaped as
+what they are.
 
 Used by ingest (what to keep), analyze (what not to split), translate (what to protect) and
 publish (how to render); it imports nothing of the project.
@@ -13,6 +15,7 @@ publish (how to render); it imports nothing of the project.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 CODE = "code"
 TABLE_HEADER = "th"
@@ -33,6 +36,14 @@ _URL = (
 )
 SPAN = re.compile(f"{_CODE_SPAN}|{_IMAGE}|{_URL}")
 _IMAGE_PARTS = re.compile(r"!\[(?P<alt>[^\]\n]*)\]\((?P<src>[^)\s]*)(?:\s+\"[^\"\n]*\")?\)")
+
+
+def place_cells(cells: Iterable[tuple[int, str]]) -> tuple[str, ...]:
+    """A table row's cells from (column, text) pairs: an empty cell is no segment, so its
+    column is left out of the pairs and comes back here as ""."""
+    placed = dict(cells)
+    width = max(placed, default=-1) + 1
+    return tuple(placed.get(column, "") for column in range(width))
 
 
 def split_spans(text: str) -> list[tuple[bool, str]]:

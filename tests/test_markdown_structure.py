@@ -129,8 +129,9 @@ def test_table_cells_are_segments_translated_one_by_one(published: tuple[Path, P
         ("tr", "центр"),
         ("tr", "Подільський"),
         ("tr", "30"),
-        ("tr", ""),
     ]
+    # The sentence index is the column; an empty cell is no segment (nothing to edit).
+    assert [s.sent_index for s in rows] == [0, 1, 2, 0, 1, 2, 0, 1]
     english = _versions(db, "en")
     assert all((s.para_index, s.sent_index) in english for s in rows)
     assert english[(rows[4].para_index, rows[4].sent_index)] == "40"  # no letters: copied
@@ -241,3 +242,13 @@ def test_spans_restored_whatever_the_model_does(model: TranslateFn, text: str) -
 
 def _spans(text: str) -> list[str]:
     return [part for verbatim, part in split_spans(text) if verbatim]
+
+
+def test_a_table_and_code_survive_an_unchanged_edit(published: tuple[Path, Path]) -> None:
+    from pipeline.publish.review import apply_edit, edit_text
+
+    db, _ = published
+    with Store(db) as store:
+        [article_id] = store.article_ids()
+        text = edit_text(store, article_id, "en")
+        assert apply_edit(store, article_id, "en", text) == 0

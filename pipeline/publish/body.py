@@ -15,6 +15,7 @@ from pipeline.verbatim import (
     TABLE_KINDS,
     code_span_text,
     image_parts,
+    place_cells,
     span_kind,
     split_spans,
 )
@@ -45,7 +46,7 @@ def inline_html(text: str) -> str:
 
 def body_html(version: LangVersion, lang: str) -> str:
     """The body of one language version (titles left out) as HTML lines."""
-    paragraphs: dict[int, list[str]] = {}
+    paragraphs: dict[int, list[tuple[int, str]]] = {}
     kinds: dict[int, str] = {}
     for item in version.present:
         segment = item.segment
@@ -62,23 +63,27 @@ def body_html(version: LangVersion, lang: str) -> str:
             and segment.lang in LANGS
         ):
             text = f'<span lang="{segment.lang}">{text}</span>'
-        paragraphs.setdefault(segment.para_index, []).append(text)
+        paragraphs.setdefault(segment.para_index, []).append((segment.sent_index, text))
         kinds[segment.para_index] = segment.kind
+    rows: list[tuple[str, list[str]]] = []
+    for index, placed in paragraphs.items():
+        kind = kinds[index]
+        cells = place_cells(placed) if kind in TABLE_KINDS else [t for _, t in placed]
+        rows.append((kind, list(cells)))
+    _pad_tables(rows)
     parts: list[str] = []
     previous = ""
-    for index, sentences in paragraphs.items():
-        kind = kinds[index]
+    for kind, sentences in rows:
+        new_table = kind in TABLE_KINDS and (
+            previous not in TABLE_KINDS or (kind == TABLE_HEADER and previous != TABLE_HEADER)
+        )
         if previous == "li" and kind != "li":
             parts.append("</ul>")
-        if previous in TABLE_KINDS and (
-            kind not in TABLE_KINDS or (kind == TABLE_HEADER and previous != TABLE_HEADER)
-        ):
+        if previous in TABLE_KINDS and (kind not in TABLE_KINDS or new_table):
             parts.append("</table>")
         if kind == "li" and previous != "li":
             parts.append("<ul>")
-        if kind in TABLE_KINDS and (
-            previous not in TABLE_KINDS or (kind == TABLE_HEADER and previous != TABLE_HEADER)
-        ):
+        if new_table:
             parts.append("<table>")
         html = " ".join(sentences)
         if kind == "h":
@@ -100,6 +105,23 @@ def body_html(version: LangVersion, lang: str) -> str:
     if previous in TABLE_KINDS:
         parts.append("</table>")
     return "\n".join(parts)
+
+
+def _pad_tables(rows: list[tuple[str, list[str]]]) -> None:
+    """Rows of one table made as wide as its widest (empty cells at a row's end hold no
+    segment, so they come back here)."""
+    start = 0
+    while start < len(rows):
+        if rows[start][0] not in TABLE_KINDS:
+            start += 1
+            continue
+        end = start
+        while end < len(rows) and rows[end][0] in TABLE_KINDS:
+            end += 1
+        width = max(len(cells) for _, cells in rows[start:end])
+        for _, cells in rows[start:end]:
+            cells.extend([""] * (width - len(cells)))
+        start = end
 
 
 def _e(text: str) -> str:
