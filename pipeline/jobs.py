@@ -253,7 +253,7 @@ def _translate_chunk(
         for segment, target in item.work:
             owners.append((owner, segment, target))
             if segment.kind in VERBATIM_KINDS:  # code: copied into every language, never sent
-                kept = Translation(text=segment.text, signature=None, flags=("passthrough:code",))
+                kept = Translation(text=segment.text, signature=None)
                 outputs[(segment.id, target)] = _version(segment, target, kept, report)
             else:
                 groups[(segment.lang, target)].append((owner, segment))
