@@ -13,7 +13,7 @@ import pytest
 
 from pipeline.domain import Block, slugify
 from pipeline.ingest import IngestError, IngestOptions, read_items, read_path
-from pipeline.ingest.html import fragment_blocks, looks_like_html, parse_html
+from pipeline.ingest.html import decode_page, fragment_blocks, looks_like_html, parse_html
 
 OPTIONS = IngestOptions()
 LEAD = "The city council approved the new budget on Tuesday after a long debate in the hall."
@@ -208,6 +208,32 @@ def test_many_bad_bytes_are_still_refused(tmp_path: Path) -> None:
     [item] = read_items(_write(tmp_path, "broken.html", damaged), OPTIONS)
     assert isinstance(item, IngestError)
     assert "broken.html" in str(item) and "UTF-8" in str(item)
+
+
+@pytest.mark.parametrize(
+    ("data", "text", "encoding", "bad"),
+    [
+        # A short page: one stray byte among a few valid UTF-8 characters.
+        (
+            b"<p>Caf\xc3\xa9 \xe2\x80\x9cquoted\xe2\x80\x9d \xe2\x80\x93 \xff ok</p>",
+            "<p>Café “quoted” – \ufffd ok</p>",
+            "utf-8",
+            1,
+        ),
+        # Legacy Cyrillic pages are still read in their encoding, with no note.
+        (
+            "<p>Пішли до Іванової школи, їхали довго.</p>".encode("cp1251"),
+            "<p>Пішли до Іванової школи, їхали довго.</p>",
+            "cp1251",
+            0,
+        ),
+        ("<p>Valid UTF-8 only: ґанок.</p>".encode(), "<p>Valid UTF-8 only: ґанок.</p>", "utf-8", 0),
+    ],
+)
+def test_decode_page(data: bytes, text: str, encoding: str, bad: int) -> None:
+    decoded, found, note = decode_page(Path("page.html"), data)
+    assert (decoded, found) == (text, encoding)
+    assert (note is not None and note.startswith(f"{bad} byte sequence(s)")) == bool(bad)
 
 
 def test_byline_separator_is_not_part_of_the_author() -> None:

@@ -156,33 +156,50 @@ class HtmlParts:
 
 # -- bytes --------------------------------------------------------------------------------------
 
-# A page that is this close to valid UTF-8 has a few damaged bytes, not another encoding.
+# A page that is this close to valid UTF-8 has a few damaged bytes, not another encoding: at
+# most 1% of its characters undecodable, and (when a legacy encoding might fit instead) at
+# least four valid multi-byte characters for each bad one. Text in a legacy Cyrillic encoding
+# forms valid UTF-8 pairs only by chance (a capital before "і", "є" or "ї" in cp1251), far
+# fewer than its invalid ones.
 _MAX_BAD_SHARE = 0.01
+_MIN_VALID_PER_BAD = 4
+_FEW_BAD = 8  # on a short page 1% is less than one byte
 
 
 def decode_page(path: Path, data: bytes) -> tuple[str, str, str | None]:
     """Text, encoding and a warning (None when clean) for an HTML file's bytes.
 
-    As pipeline.ingest.files.decode_bytes, except that UTF-8 with a few undecodable bytes (at
-    most 1% of its characters) is decoded with U+FFFD in their place, with a warning naming
-    how many, instead of being refused. Raises IngestError as decode_bytes does otherwise.
+    As pipeline.ingest.files.decode_bytes, except that UTF-8 with a few undecodable bytes is
+    decoded with U+FFFD in their place, with a warning naming how many, instead of being read
+    in a legacy encoding or refused. Raises IngestError as decode_bytes does otherwise.
     """
     from pipeline.ingest.files import decode_bytes
 
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    repaired = body.decode("utf-8", errors="replace")
+    bad = repaired.count("\ufffd") - body.decode("utf-8", errors="ignore").count("\ufffd")
+    valid = sum(1 for ch in repaired if ord(ch) > 127) - bad
+    few = 0 < bad <= max(_FEW_BAD, len(repaired) * _MAX_BAD_SHARE) and not _binary(body)
+    plausible = few and bad <= len(repaired) * _MAX_BAD_SHARE
+    warning = (
+        f"{bad} byte sequence(s) are not valid UTF-8 and were replaced by '\ufffd'"
+        " (re-save the page as UTF-8 to keep them)"
+    )
+    if few and valid >= _MIN_VALID_PER_BAD * bad:
+        return repaired, "utf-8", warning
     try:
         text, encoding = decode_bytes(path, data)
         return text, encoding, None
-    except IngestError as err:
-        body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-        repaired = body.decode("utf-8", errors="replace")
-        bad = repaired.count("\ufffd") - body.decode("utf-8", errors="ignore").count("\ufffd")
-        if not body.strip() or b"\x00" in body[:65536] or bad > len(repaired) * _MAX_BAD_SHARE:
-            raise err from None
-        warning = (
-            f"{bad} byte sequence(s) are not valid UTF-8 and were replaced by '\ufffd'"
-            " (re-save the page as UTF-8 to keep them)"
-        )
-        return repaired, "utf-8", warning
+    except IngestError:
+        if plausible:
+            return repaired, "utf-8", warning
+        raise
+
+
+def _binary(data: bytes) -> bool:
+    sample = data[:65536]
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    return b"\x00" in sample or controls > len(sample) * 0.05
 
 
 # -- pages --------------------------------------------------------------------------------------
