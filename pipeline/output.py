@@ -65,7 +65,7 @@ def render_markdown(stored: StoredArticle, versions: dict[int, Version]) -> str:
         else:
             body.append((sentences[0].kind, texts))
     lines = [f"# {escape_markdown(text)}" for text in title] + ([""] if title else [])
-    lines += markdown_body(body)
+    lines += markdown_body(body, loose_lists=True)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

@@ -30,9 +30,12 @@ def escape_markdown(text: str) -> str:
     return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
 
 
-def markdown_body(paragraphs: Sequence[tuple[str, Sequence[str]]]) -> list[str]:
+def markdown_body(
+    paragraphs: Sequence[tuple[str, Sequence[str]]], *, loose_lists: bool = False
+) -> list[str]:
     """Markdown lines of a body given as (kind, sentence texts) per paragraph; blocks are
-    separated by a blank line, list items and the rows of one table by none.
+    separated by a blank line, the rows of one table by none, and list items by none unless
+    ``loose_lists`` (then every paragraph stands apart, as in the side-by-side files).
 
     A table starts at a row that follows no row, or at a header row that follows a body row;
     its first row is the header when it is one (GFM tables have a single header row, so later
@@ -43,7 +46,9 @@ def markdown_body(paragraphs: Sequence[tuple[str, Sequence[str]]]) -> list[str]:
         new_table = kind in TABLE_KINDS and (
             previous not in TABLE_KINDS or (kind == TABLE_HEADER and previous != TABLE_HEADER)
         )
-        tight = (kind == previous == "li") or (kind in TABLE_KINDS and not new_table)
+        tight = (kind == previous == "li" and not loose_lists) or (
+            kind in TABLE_KINDS and not new_table
+        )
         if tight and lines and lines[-1] == "":
             lines.pop()
         if kind == CODE:
