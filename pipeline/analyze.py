@@ -25,13 +25,16 @@ from pipeline.domain import LANGS, Article, Paragraph, RawArticle, Sentence, seg
 from pipeline.ingest import IngestOptions
 from pipeline.ingest.files import decode_bytes, read_bytes
 from pipeline.segment import split_sentences
+from pipeline.verbatim import VERBATIM_KINDS
 
 # How firmly a declared language that the text bears out holds for the article's paragraphs.
 _DECLARED_AND_DETECTED = 0.99
 
 
 def analyze(raw: RawArticle) -> Article:
-    body = "\n".join([raw.title, *(block.text for block in raw.blocks)])
+    # Code says nothing about the story's language.
+    prose = (block.text for block in raw.blocks if block.kind not in VERBATIM_KINDS)
+    body = "\n".join([raw.title, *prose])
     declared = Detection(raw.lang_hint, 0.9) if raw.lang_hint in LANGS else None
     article_label = detect(body, prior=declared)
     if declared is not None and declared.label == article_label.label:
@@ -61,11 +64,27 @@ def _paragraphs(raw: RawArticle, article_label: Detection) -> tuple[Paragraph, .
     detector call per level, so lingua sees the whole article at once (and runs in parallel)."""
     blocks = [(0, "title", raw.title)]
     blocks += [(i, block.kind, block.text) for i, block in enumerate(raw.blocks, start=1)]
-    labels = detect_many([text for _, _, text in blocks], prior=article_label)
+    cells = {i: block.cells for i, block in enumerate(raw.blocks, start=1) if block.cells}
+    # A code block is one segment in the article's language (so it is copied, not translated).
+    code = {i for i, kind, _ in blocks if kind in VERBATIM_KINDS}
+    detected = iter(
+        detect_many([text for i, _, text in blocks if i not in code], prior=article_label)
+    )
+    labels = [
+        Detection(article_label.label, 1.0) if i in code else next(detected) for i, _, _ in blocks
+    ]
     splits: list[list[str]] = []
-    for (index, _, text), label in zip(blocks, labels, strict=True):
+    columns: dict[int, list[int]] = {}  # a table row's sentence number -> its cell's column
+    for b, ((index, _, text), label) in enumerate(zip(blocks, labels, strict=True)):
+        if index in cells:  # a table row: one segment per non-empty cell, each kept whole
+            filled = [(column, cell) for column, cell in enumerate(cells[index]) if cell]
+            columns[b] = [column for column, _ in filled]
+            splits.append([cell for _, cell in filled])
+            continue
         parts = (
-            split_sentences(text, _split_lang(label.label, article_label.label)) if index else []
+            split_sentences(text, _split_lang(label.label, article_label.label))
+            if index and index not in code
+            else []
         )
         splits.append(parts or [text])
     pending = [
@@ -79,9 +98,10 @@ def _paragraphs(raw: RawArticle, article_label: Detection) -> tuple[Paragraph, .
     paragraphs = []
     for b, ((index, kind, text), label) in enumerate(zip(blocks, labels, strict=True)):
         per_sentence = _with_mixed(splits[b], sentence_labels.get(b, [label]))
+        numbers = columns.get(b) or list(range(len(splits[b])))
         sentences = tuple(
             Sentence(number, sentence, each.label, each.confidence)
-            for number, (sentence, each) in enumerate(zip(splits[b], per_sentence, strict=True))
+            for number, sentence, each in zip(numbers, splits[b], per_sentence, strict=True)
         )
         paragraphs.append(Paragraph(index, kind, text, label.label, label.confidence, sentences))
     return tuple(paragraphs)

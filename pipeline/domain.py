@@ -22,11 +22,14 @@ class PipelineError(Exception):
 class Block:
     """One paragraph-level unit of an article body as ingestion found it.
 
-    kind: "title" (the headline), "p", "li" (list item), "quote", "h" (subheading).
+    kind: "title" (the headline), "p", "li" (list item), "quote", "h" (subheading), "code" (a
+    code block, text kept byte for byte), "th"/"tr" (a table's header/body row: ``cells`` holds
+    its cells, ``text`` the cells joined by " | "). See pipeline.verbatim.
     """
 
     kind: str
     text: str
+    cells: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,8 @@ class RawArticle:
             h.update(part.encode("utf-8") + b"\x00")
         for block in self.blocks:
             h.update(f"{block.kind}\x01{block.text}\x00".encode())
+            if block.cells:  # only rows add to the hash, so older revisions keep theirs
+                h.update("\x02".join(block.cells).encode() + b"\x00")
         return h.hexdigest()
 
 

@@ -20,6 +20,7 @@ from pipeline.detect import detect_spans_many
 from pipeline.domain import LANGS, Article, PipelineError, Segment, Version
 from pipeline.ingest import IngestError, IngestOptions, OwnFilesSkipped, iter_articles
 from pipeline.store import ArticleNotFound, EditionLink, SaveResult, Store, StoredArticle
+from pipeline.verbatim import VERBATIM_KINDS
 
 if TYPE_CHECKING:
     from pipeline.translate import Engine, EngineOptions, Translation
@@ -265,17 +266,24 @@ def _chunks(pending: list[_Pending], budget: int) -> Iterable[list[_Pending]]:
 def _translate_chunk(
     chunk: list[_Pending], engine: Engine, store: Store, report: RunReport, progress: Progress
 ) -> None:
+    from pipeline.translate import Translation
     from pipeline.translate.spans import translate_with_spans
 
     for item in chunk:
         progress.article_started(item.stored.title, len(item.work))
     groups: dict[tuple[str, str], list[tuple[int, Segment]]] = defaultdict(list)
     owners: list[tuple[int, Segment, str]] = []
+    outputs: dict[tuple[int | None, str], Version] = {}
     for owner, item in enumerate(chunk):
         for segment, target in item.work:
-            groups[(segment.lang, target)].append((owner, segment))
             owners.append((owner, segment, target))
-    outputs: dict[tuple[int | None, str], Version] = {}
+            if segment.kind in VERBATIM_KINDS:  # code: copied into every language, never sent
+                kept = Translation(text=segment.text, signature=None)
+                outputs[(segment.id, target)] = _version(segment, target, kept, report)
+            else:
+                groups[(segment.lang, target)].append((owner, segment))
+    if copied := len(outputs):
+        progress.advanced(copied)
     spans = _mixed_spans([segment for _, segment, _ in owners])
     for (source, target), members in groups.items():
         texts = [s.text for _, s in members]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pipeline.domain import LANGS, PipelineError, Version
 from pipeline.store import Store, StoredArticle
+from pipeline.verbatim import TABLE_KINDS, place_cells
 
 
 def safe_child(root: Path, *parts: str) -> Path:
@@ -48,15 +49,24 @@ def write_article_files(store: Store, stored: StoredArticle, out_dir: Path) -> l
 
 
 def render_markdown(stored: StoredArticle, versions: dict[int, Version]) -> str:
-    """One language's text; a segment with no version yet is shown in its source text."""
-    blocks = []
+    """One language's text; a segment with no version yet is shown in its source text.
+    Rendered by kind as the published Markdown is (pipeline.publish.markdown)."""
+    from pipeline.publish.markdown import escape_markdown, markdown_body
+
+    title: list[str] = []
+    body: list[tuple[str, list[str]]] = []
     for _, group in groupby(stored.segments, key=lambda s: s.para_index):
         sentences = list(group)
-        text = " ".join(versions[s.id].text if s.id in versions else s.text for s in sentences)
-        kind = sentences[0].kind
-        prefix = {"title": "# ", "h": "## ", "li": "- ", "quote": "> "}.get(kind, "")
-        blocks.append(prefix + text)
-    return "\n\n".join(blocks) + "\n"
+        texts = [versions[s.id].text if s.id in versions else s.text for s in sentences]
+        if sentences[0].kind in TABLE_KINDS:
+            texts = list(place_cells(zip((s.sent_index for s in sentences), texts, strict=True)))
+        if sentences[0].kind == "title":
+            title.append(" ".join(texts))
+        else:
+            body.append((sentences[0].kind, texts))
+    lines = [f"# {escape_markdown(text)}" for text in title] + ([""] if title else [])
+    lines += markdown_body(body, loose_lists=True)
+    return "\n".join(lines).rstrip("\n") + "\n"
 
 
 def render_aligned(stored: StoredArticle, current: dict[str, dict[int, Version]]) -> str:

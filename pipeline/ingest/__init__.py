@@ -59,12 +59,24 @@ def read_items(path: Path, options: IngestOptions) -> list[RawArticle | IngestEr
     try:
         fmt = format_of(path)
         data = read_bytes(path, options)
-        decoded, encoding = decode_bytes(path, data)
-        if fmt in ("json", "jsonl"):
-            decoded = escape_json_breaks(decoded)
-        return _READERS[fmt](path, normalize_text(decoded), encoding, options)
+        repaired = None
+        if fmt == "html":
+            from pipeline.ingest.html import decode_page
+
+            decoded, encoding, repaired = decode_page(path, data)
+        else:
+            decoded, encoding = decode_bytes(path, data)
+            if fmt in ("json", "jsonl"):
+                decoded = escape_json_breaks(decoded)
+        items = _READERS[fmt](path, normalize_text(decoded), encoding, options)
     except IngestError as err:
         return [err]
+    if repaired:
+        items = [
+            replace(item, notes=(*item.notes, repaired)) if isinstance(item, RawArticle) else item
+            for item in items
+        ]
+    return items
 
 
 def iter_articles(
@@ -279,9 +291,9 @@ def _record_article(
         source_path=str(path),
         key=url or path_key(path, record.index if several else None),
         format=fmt,
-        title=" ".join(normalize_text(title).split()),
+        title=jsonfmt.meta_text(title) or title.strip(),
         blocks=blocks,
-        author=clean_author(author),
+        author=clean_author(jsonfmt.meta_text(author)),
         date=date,
         url=url,
         lang_hint=_lang(data.get("lang") or data.get("language")),

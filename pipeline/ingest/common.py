@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.domain import Block, PipelineError
+from pipeline.verbatim import TABLE_KINDS, VERBATIM_KINDS
 
 FORMATS: dict[str, str] = {
     ".txt": "txt",
@@ -112,13 +114,22 @@ def clean_inline(text: str) -> str:
     return _SPACES.sub(" ", normalize_text(text).replace("\n", " ")).strip()
 
 
-def make_blocks(pairs: list[tuple[str, str]]) -> tuple[Block, ...]:
-    """Blocks from (kind, text) pairs, dropping the empty ones."""
+def make_blocks(pairs: Sequence[tuple[str, str] | Block]) -> tuple[Block, ...]:
+    """Blocks from (kind, text) pairs or Blocks, dropping the empty ones. Code keeps its lines
+    and spaces; table rows keep their cells (an empty cell stays, as a table needs it)."""
     blocks = []
-    for kind, text in pairs:
-        cleaned = clean_inline(text)
-        if cleaned:
-            blocks.append(Block(kind, cleaned))
+    for pair in pairs:
+        block = pair if isinstance(pair, Block) else Block(*pair)
+        if block.kind in VERBATIM_KINDS:
+            code = normalize_text(block.text).strip("\n")
+            if code.strip():
+                blocks.append(Block(block.kind, code))
+        elif block.kind in TABLE_KINDS:
+            cells = tuple(clean_inline(cell) for cell in block.cells or (block.text,))
+            if any(cells):
+                blocks.append(Block(block.kind, " | ".join(cells), cells))
+        elif cleaned := clean_inline(block.text):
+            blocks.append(Block(block.kind, cleaned))
     return tuple(blocks)
 
 

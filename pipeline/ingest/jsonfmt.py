@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline.ingest.common import clean_inline
+from pipeline.domain import Block
+from pipeline.ingest.common import clean_inline, normalize_text
 
 TITLE_FIELDS = ("title", "headline")
 BODY_FIELDS = ("body", "text", "content")
@@ -75,10 +77,24 @@ def field_text(data: dict[str, Any], names: tuple[str, ...]) -> str | None:
     return None
 
 
-def body_blocks(body: str) -> list[tuple[str, str]]:
-    """Paragraphs split on blank lines; single newlines join; all-bullet paragraphs → items."""
-    blocks: list[tuple[str, str]] = []
-    for paragraph in re.split(r"\n\s*\n", body.replace("\r\n", "\n")):
+def meta_text(value: str | None) -> str | None:
+    """A title or metadata value on one line, character references decoded once ("&laquo;",
+    "&amp;", "&nbsp;", "&#39;": CMS exports often keep a field's HTML escaping)."""
+    if value is None:
+        return None
+    return " ".join(html.unescape(normalize_text(value)).split()) or None
+
+
+def body_blocks(body: str) -> list[tuple[str, str] | Block]:
+    """Blocks of a record's body: HTML (a CMS export) through the HTML reader; plain text as
+    paragraphs split on blank lines, single newlines joined, all-bullet paragraphs as items,
+    character references decoded once."""
+    from pipeline.ingest.html import fragment_blocks, looks_like_html
+
+    if looks_like_html(body):
+        return list(fragment_blocks(body))
+    blocks: list[tuple[str, str] | Block] = []
+    for paragraph in re.split(r"\n\s*\n", html.unescape(body.replace("\r\n", "\n"))):
         lines = [line for line in paragraph.split("\n") if line.strip()]
         if not lines:
             continue
@@ -89,4 +105,4 @@ def body_blocks(body: str) -> list[tuple[str, str]]:
                     blocks.append(("li", clean_inline(match.group("text"))))
         else:
             blocks.append(("p", clean_inline(" ".join(lines))))
-    return [(kind, text) for kind, text in blocks if text]
+    return blocks

@@ -18,6 +18,7 @@ from itertools import groupby
 
 from pipeline.domain import LANGS, Segment, Version, slugify
 from pipeline.store import Store, StoredArticle
+from pipeline.verbatim import TABLE_KINDS, place_cells
 
 PUBLISHED_STATES = ("source", "approved")
 Clock = Callable[[], datetime]
@@ -91,6 +92,21 @@ class LangVersion:
     def title(self, fallback: str) -> str:
         parts = [s.text for s in self.present if s.segment.kind == "title"]
         return " ".join(parts) if parts else fallback
+
+    def paragraph_sentences(self) -> list[tuple[int, str, tuple[str, ...]]]:
+        """(para index, kind, sentence texts) of the body; a table row's are its cells, one a
+        column, "" for an empty one."""
+        body = [s for s in self.present if s.segment.kind != "title"]
+        found = []
+        for index, group in groupby(body, key=lambda s: s.segment.para_index):
+            items = list(group)
+            kind = items[0].segment.kind
+            if kind in TABLE_KINDS:
+                texts = place_cells((s.segment.sent_index, s.text) for s in items)
+            else:
+                texts = tuple(s.text for s in items)
+            found.append((index, kind, texts))
+        return found
 
     def paragraphs(self) -> list[tuple[int, str, str]]:
         """(para index, kind, text) of the body (titles left out), sentences joined by spaces."""

@@ -18,6 +18,7 @@ from importlib import resources
 from string import Template
 
 from pipeline.domain import LANGS
+from pipeline.publish.body import body_html
 from pipeline.publish.collect import ArticleVersions, LangVersion, clean
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -128,38 +129,7 @@ def _page(article: ArticleVersions, lang: str, urls: _Urls, options: SiteOptions
 
 
 def _body(version: LangVersion, lang: str) -> str:
-    parts: list[str] = []
-    in_list = False
-    paragraphs: dict[int, list[str]] = {}
-    kinds: dict[int, str] = {}
-    for item in version.present:
-        segment = item.segment
-        if segment.kind == "title":
-            continue
-        text = _e(clean(item.text))
-        if item.origin == "source" and segment.lang != lang and segment.lang in LANGS:
-            text = f'<span lang="{segment.lang}">{text}</span>'
-        paragraphs.setdefault(segment.para_index, []).append(text)
-        kinds[segment.para_index] = segment.kind
-    for index, sentences in paragraphs.items():
-        kind, html = kinds[index], " ".join(sentences)
-        if kind == "li" and not in_list:
-            parts.append("<ul>")
-            in_list = True
-        elif kind != "li" and in_list:
-            parts.append("</ul>")
-            in_list = False
-        if kind == "h":
-            parts.append(f"<h2>{html}</h2>")
-        elif kind == "quote":
-            parts.append(f"<blockquote><p>{html}</p></blockquote>")
-        elif kind == "li":
-            parts.append(f"<li>{html}</li>")
-        else:
-            parts.append(f"<p>{html}</p>")
-    if in_list:
-        parts.append("</ul>")
-    return "\n".join(parts)
+    return body_html(version, lang)
 
 
 def _switcher(lang: str, name: str, available: Sequence[str], urls: _Urls) -> str:

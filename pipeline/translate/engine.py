@@ -28,6 +28,7 @@ from pipeline.translate.loader import (
 )
 from pipeline.translate.marian import MarianTranslator
 from pipeline.translate.normalize import has_letters, normalize
+from pipeline.translate.protect import translate_protected
 
 __all__ = [
     "ENGINES",
@@ -153,6 +154,11 @@ class Engine:
         self._translators: dict[tuple[str, ...], SignedTranslator] = {}
 
     def translate(self, texts: Sequence[str], source: str, target: str) -> list[Translation]:
+        """Verbatim spans (inline code, image references, URLs: pipeline.verbatim) never reach
+        a model; see pipeline.translate.protect."""
+        return translate_protected(self._translate, texts, source, target)
+
+    def _translate(self, texts: Sequence[str], source: str, target: str) -> list[Translation]:
         if target not in LANGS:
             raise PipelineError(
                 f"unknown target language {target!r}: use one of {', '.join(LANGS)}"
