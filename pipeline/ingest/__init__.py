@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from pipeline.domain import LANGS, RawArticle
+from pipeline.domain import LANGS, RawArticle, story_key
 from pipeline.ingest import jsonfmt, text
 from pipeline.ingest.common import (
     FORMATS,
@@ -18,7 +18,6 @@ from pipeline.ingest.common import (
     IngestOptions,
     make_blocks,
     normalize_text,
-    path_key,
 )
 from pipeline.ingest.files import decode_bytes, format_of, iter_files, read_bytes
 
@@ -130,7 +129,7 @@ def _read_txt(
     return [
         RawArticle(
             source_path=str(path),
-            key=cleaned.url or path_key(path),
+            key=story_key(url=cleaned.url, title=cleaned.title, date=cleaned.date),
             format="txt",
             title=cleaned.title,
             blocks=blocks,
@@ -162,7 +161,7 @@ def _read_html(
     return [
         RawArticle(
             source_path=str(path),
-            key=parts.url or path_key(path),
+            key=story_key(url=parts.url, title=parts.title, date=parts.date),
             format="html",
             title=parts.title,
             blocks=make_blocks(parts.blocks),
@@ -195,7 +194,7 @@ def _read_markdown(
     return [
         RawArticle(
             source_path=str(path),
-            key=url or path_key(path),
+            key=story_key(url=url, title=parts.title, date=meta_text(parts.meta.get("date"))),
             format="md",
             title=parts.title,
             blocks=blocks,
@@ -257,7 +256,7 @@ def _record_article(
     date = jsonfmt.field_text(data, ("date", "published", "datePublished"))
     return RawArticle(
         source_path=str(path),
-        key=url or path_key(path, record.index if several else None),
+        key=story_key(url=url, title=title, date=date),
         format=fmt,
         title=" ".join(normalize_text(title).split()),
         blocks=blocks,

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.domain import Article, ArticleSummary, Segment, Version, slugify
+from pipeline.align import match_revisions
+from pipeline.domain import Article, ArticleSummary, Paragraph, Segment, Sentence, Version, slugify
 from pipeline.store.common import (
     ArticleNotFound,
     EditionLink,
@@ -17,6 +19,7 @@ from pipeline.store.common import (
     StoreError,
     insert_versions,
 )
+from pipeline.store.schema import article_id_for
 
 if TYPE_CHECKING:
     from pipeline.store import Store
@@ -31,26 +34,117 @@ class Articles:
         return self.store.conn
 
     def save(self, article: Article) -> SaveResult:
-        """Store an article; unchanged content is a no-op, changed content a new revision.
+        """Store an article: unchanged content is a no-op, changed content a new revision that
+        carries the old revision's work over (see `pipeline.review.state`).
 
-        One transaction: the article, its revision, its segments and their source versions.
+        Which stored article it is: the one with the article's id (from its story key) or key,
+        where the content says it is the same story, else one from the same file (a corrected
+        title); else a new article, under a fresh id when another story holds the key's (two
+        stories with one title and date). One transaction for all of it.
         """
         with self.store.transaction() as conn:
-            row = conn.execute(
-                "SELECT number FROM revisions WHERE article_id = ? AND content_hash = ?",
-                (article.id, article.content_hash),
-            ).fetchone()
-            if row is not None:
-                return SaveResult(article.id, "unchanged", int(row["number"]))
-            exists = conn.execute("SELECT 1 FROM articles WHERE id = ?", (article.id,)).fetchone()
+            found = self._identify(conn, article)
+            if isinstance(found, SaveResult):
+                return found
             created = self.store.clock()
-            if not exists:
+            if found is None:
+                article_id, key = self._free_id(conn, article)
                 conn.execute(
                     "INSERT INTO articles (id, key, slug, created) VALUES (?, ?, ?, ?)",
-                    (article.id, article.key, slugify(article.title, article.id), created),
+                    (article_id, key, self._free_slug(conn, article.title, article_id), created),
                 )
-            number, _ = insert_revision(conn, article.id, article, created)
-            return SaveResult(article.id, "new" if not exists else "revised", number)
+                number, _ = insert_revision(conn, article_id, article, created)
+                return SaveResult(article_id, "new", number)
+            previous = self.get(found)
+            number, segment_ids = insert_revision(conn, found, article, created)
+            carried, stale = self.store.versions.carry_over(
+                previous, [s.text for s in article.segments], segment_ids, article.segments
+            )
+            return SaveResult(found, "revised", number, carried=carried, stale=stale)
+
+    def save_correction(self, stored: StoredArticle, texts: dict[int, str]) -> SaveResult:
+        """A new revision of a stored article with some of its sentences rewritten (segment id →
+        corrected text): a correction of the source made in the store, carried over like any
+        revision. Raises StoreError for a segment id not in the article."""
+        unknown = set(texts) - {s.id for s in stored.segments}
+        if unknown:
+            raise StoreError(
+                f"{stored.slug}: segments {sorted(unknown)} are not in revision {stored.revision}"
+            )
+        article = corrected_article(stored, texts)
+        with self.store.transaction() as conn:
+            created = self.store.clock()
+            number, segment_ids = insert_revision(conn, stored.id, article, created)
+            carried, stale = self.store.versions.carry_over(
+                self.get(stored.id, revision=stored.latest or None),
+                [s.text for s in article.segments],
+                segment_ids,
+                article.segments,
+            )
+        return SaveResult(stored.id, "revised", number, carried=carried, stale=stale)
+
+    def _identify(self, conn: sqlite3.Connection, article: Article) -> str | SaveResult | None:
+        """The stored article this one is a revision of, a SaveResult when its content is
+        already stored, or None for a new story."""
+        rows = conn.execute(
+            "SELECT id, key FROM articles WHERE id = ? OR key = ? OR (substr(key, 1, ?) = ?"
+            " AND substr(key, ? + 1, 1) = '#') ORDER BY id = ? DESC, key",
+            (article.id, article.key, len(article.key), article.key, len(article.key), article.id),
+        ).fetchall()
+        candidates = [str(r["id"]) for r in rows]
+        for article_id in candidates:
+            row = conn.execute(
+                "SELECT number FROM revisions WHERE article_id = ? AND content_hash = ?",
+                (article_id, article.content_hash),
+            ).fetchone()
+            if row is not None:
+                return SaveResult(article_id, "unchanged", int(row["number"]))
+        if article.url and candidates and candidates[0] == article.id:
+            return article.id  # a URL names one story, whatever its text now says
+        texts = [s.text for s in article.segments]
+        for article_id in candidates:
+            if same_story(self._latest_texts(conn, article_id), texts):
+                return article_id
+        if not article.url:
+            # the same file with its title corrected: one article came from this file before
+            from_file = conn.execute(
+                "SELECT DISTINCT a.id FROM articles a JOIN revisions r ON r.article_id = a.id"
+                " WHERE r.source_path = ? AND r.format = ? AND r.url IS NULL AND r.number ="
+                " (SELECT MAX(number) FROM revisions WHERE article_id = a.id)",
+                (article.source_path, article.format),
+            ).fetchall()
+            if len(from_file) == 1:
+                article_id = str(from_file[0]["id"])
+                if same_story(self._latest_texts(conn, article_id), texts):
+                    return article_id
+        return None
+
+    def _latest_texts(self, conn: sqlite3.Connection, article_id: str) -> list[str]:
+        return [
+            r["text"]
+            for r in conn.execute(
+                "SELECT s.text FROM segments s JOIN revisions r ON r.id = s.revision_id"
+                " WHERE r.article_id = ? AND r.number = (SELECT MAX(number) FROM revisions"
+                " WHERE article_id = ?) ORDER BY s.para_index, s.sent_index",
+                (article_id, article_id),
+            )
+        ]
+
+    def _free_id(self, conn: sqlite3.Connection, article: Article) -> tuple[str, str]:
+        article_id, key, number = article.id, article.key, 1
+        while conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone():
+            number += 1
+            key = f"{article.key}#{number}"
+            article_id = article_id_for(key)
+        return article_id, key
+
+    def _free_slug(self, conn: sqlite3.Connection, title: str, article_id: str) -> str:
+        slug = base = slugify(title, article_id)
+        number = 1
+        while conn.execute("SELECT 1 FROM articles WHERE slug = ?", (slug,)).fetchone():
+            number += 1
+            slug = f"{base}-{number}"
+        return slug
 
     def resolve(self, ref: str) -> str:
         """An article id from an id, a unique id prefix, a slug or a source path.
@@ -287,3 +381,60 @@ def _by_paragraph(segments: Sequence[Segment]) -> dict[int, list[Segment]]:
     for segment in segments:
         paragraphs.setdefault(segment.para_index, []).append(segment)
     return paragraphs
+
+
+# A revision shares at least this share of its sentences (same or corrected) with the one before.
+SAME_STORY = 0.5
+
+
+def same_story(old: Sequence[str], new: Sequence[str]) -> bool:
+    """Whether `new` reads as a revision of `old`: at least SAME_STORY of the longer one's
+    sentences are kept, moved or corrected (similar), per `pipeline.align.match_revisions`."""
+    if not old or not new:
+        return False
+    kept = sum(
+        1
+        for m in match_revisions(old, new)
+        if m.old is not None and m.new is not None and m.similarity >= 0.5
+    )
+    return kept >= SAME_STORY * max(len(old), len(new))
+
+
+def corrected_article(stored: StoredArticle, texts: dict[int, str]) -> Article:
+    """The stored revision as an Article with some sentences rewritten (segment id → text)."""
+    paragraphs: list[Paragraph] = []
+    for para, segments in _by_paragraph(stored.segments).items():
+        sentences = tuple(
+            Sentence(s.sent_index, texts.get(s.id or -1, s.text), s.lang, s.confidence)
+            for s in segments
+        )
+        paragraphs.append(
+            Paragraph(
+                para,
+                segments[0].kind,
+                " ".join(x.text for x in sentences),
+                segments[0].lang,
+                segments[0].confidence,
+                sentences,
+            )
+        )
+    digest = hashlib.sha256()
+    for p in paragraphs:
+        for sentence in p.sentences:
+            digest.update(f"{p.index}\x01{sentence.index}\x01{sentence.text}\x00".encode())
+    return Article(
+        id=stored.id,
+        key=stored.key,
+        source_path=stored.source_path,
+        format=stored.format,
+        title=" ".join(x.text for p in paragraphs if p.kind == "title" for x in p.sentences)
+        or stored.title,
+        author=stored.author,
+        date=stored.date,
+        url=stored.url,
+        lang=stored.lang,
+        confidence=stored.confidence,
+        paragraphs=tuple(paragraphs),
+        content_hash="corrected:" + digest.hexdigest(),
+        translation_of=stored.translation_of,
+    )

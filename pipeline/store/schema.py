@@ -7,9 +7,12 @@ so a database is always at a whole step. Never edit a released step; add one.
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from pipeline.domain import story_key
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,87 @@ FIRST_SCHEMA: tuple[str, ...] = (
     ) WITHOUT ROWID""",
 )
 
+_VERSION_COLUMNS = (
+    "id, segment_id, lang, text, origin, state, model_id, model_revision, decoding, route,"
+    " engine, signature_key, flags, created"
+)
+
+
+def add_stale_state(conn: sqlite3.Connection) -> None:
+    """Versions may be ``stale`` (reviewed text of a sentence the source has since changed) and
+    remember the version they were carried from: SQLite cannot alter a CHECK, so the table is
+    rebuilt (no other table references versions, so foreign keys stay on)."""
+    conn.execute(
+        """CREATE TABLE versions_new (
+            id INTEGER PRIMARY KEY,
+            segment_id INTEGER NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+            lang TEXT NOT NULL,
+            text TEXT NOT NULL,
+            origin TEXT NOT NULL CHECK (origin IN ('source', 'human', 'machine')),
+            state TEXT NOT NULL
+                CHECK (state IN ('source', 'machine', 'edited', 'approved', 'stale')),
+            model_id TEXT,
+            model_revision TEXT,
+            decoding TEXT,
+            route TEXT,
+            engine TEXT,
+            signature_key TEXT,
+            flags TEXT NOT NULL DEFAULT '[]',
+            created TEXT NOT NULL,
+            carried_from INTEGER
+        )"""
+    )
+    conn.execute(
+        f"INSERT INTO versions_new ({_VERSION_COLUMNS}) SELECT {_VERSION_COLUMNS} FROM versions"
+    )
+    conn.execute("DROP TABLE versions")
+    conn.execute("ALTER TABLE versions_new RENAME TO versions")
+    conn.execute(
+        "CREATE UNIQUE INDEX versions_machine_once"
+        " ON versions (segment_id, lang, signature_key) WHERE origin = 'machine'"
+    )
+    conn.execute(
+        "CREATE UNIQUE INDEX versions_source_once"
+        " ON versions (segment_id, lang) WHERE origin = 'source'"
+    )
+    conn.execute("CREATE INDEX versions_by_segment ON versions (segment_id, lang)")
+
+
+def article_id_for(key: str) -> str:
+    """The article id a story key gives (12 hex digits of its SHA-1), as ingestion makes it."""
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+
+
+def rekey_articles(conn: sqlite3.Connection) -> None:
+    """Article ids from the story (url, else title and date) instead of the file path.
+
+    Every article keeps its revisions, versions and slug (published URLs don't move). Two stored
+    articles of one story (the same file stored from two folders) are not merged: the second gets
+    the key with "#2" and stays an article of its own, for `pipeline rm` to settle."""
+    conn.execute("PRAGMA defer_foreign_keys = ON")
+    rows = conn.execute(
+        "SELECT a.id, a.key, r.url, r.title, r.date FROM articles a JOIN revisions r"
+        " ON r.article_id = a.id AND r.number = (SELECT MAX(number) FROM revisions"
+        " WHERE article_id = a.id) ORDER BY a.created, a.id"
+    ).fetchall()
+    taken = {row[0] for row in rows}
+    for old_id, old_key, url, title, date in rows:
+        key = story_key(url=url, title=title, date=date)
+        if key == old_key:
+            continue
+        new_id, number = article_id_for(key), 1
+        while new_id in taken and new_id != old_id:
+            number += 1
+            new_id = article_id_for(f"{key}#{number}")
+        if number > 1:
+            key = f"{key}#{number}"
+        taken.discard(old_id)
+        taken.add(new_id)
+        conn.execute("UPDATE articles SET id = ?, key = ? WHERE id = ?", (new_id, key, old_id))
+        conn.execute("UPDATE revisions SET article_id = ? WHERE article_id = ?", (new_id, old_id))
+        conn.execute("UPDATE articles SET edition_of = ? WHERE edition_of = ?", (new_id, old_id))
+
+
 MIGRATIONS: tuple[Step, ...] = (
     Step("1-first-schema", FIRST_SCHEMA),
     # human editions (the same story published in another language) link to their original
@@ -103,4 +187,6 @@ MIGRATIONS: tuple[Step, ...] = (
             " REFERENCES articles(id) ON DELETE SET NULL",
         ),
     ),
+    Step("3-stale-state", add_stale_state),
+    Step("4-story-identity", rekey_articles),
 )

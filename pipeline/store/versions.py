@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from pipeline.align import match_revisions
 from pipeline.domain import Segment, Version
+from pipeline.review.state import STALE, carries, reader_versions, stale_versions
 from pipeline.store.common import StoredArticle, insert_versions, version_from_row
 
 if TYPE_CHECKING:
@@ -37,32 +39,67 @@ class Versions:
         return self.of_segments([s.id for s in stored.segments if s.id is not None], lang=lang)
 
     def current(self, stored: StoredArticle, lang: str) -> dict[int, Version]:
-        """segment id → the version a reader sees in lang: newest human edit, else source,
-        else newest machine text."""
-        rank = {"human": 0, "source": 1, "machine": 2}
-        best: dict[int, Version] = {}
-        for version in self.of_article(stored, lang=lang):
-            held = best.get(version.segment_id)
-            if (
-                held is None
-                or rank[version.origin] < rank[held.origin]
-                or (
-                    rank[version.origin] == rank[held.origin] and (version.id or 0) > (held.id or 0)
-                )
-            ):
-                best[version.segment_id] = version
-        return best
+        """segment id → the version a reader sees in lang (`pipeline.review.state`): newest
+        human edit, else source, else newest machine text; stale history never."""
+        return reader_versions(self.of_article(stored, lang=lang))
+
+    def stale(self, stored: StoredArticle, lang: str) -> dict[int, Version]:
+        """segment id → the newest stale version, for segments whose reviewed text in lang no
+        longer fits their source and that nobody has reviewed since."""
+        return stale_versions(self.of_article(stored, lang=lang))
 
     def missing(self, stored: StoredArticle, lang: str) -> list[Segment]:
         """Segments of an article with neither source nor machine text in lang.
 
-        Human versions don't count: the machine text is kept beside them for comparison."""
+        Human versions don't count: the machine text is kept beside them for comparison; nor
+        do stale ones (text for the source before it was corrected)."""
         have = {
             v.segment_id
             for v in self.of_article(stored, lang=lang)
-            if v.origin in ("source", "machine")
+            if v.origin in ("source", "machine") and v.state != STALE
         }
         return [s for s in stored.segments if s.id not in have]
+
+    def carry_over(
+        self,
+        previous: StoredArticle,
+        texts: Sequence[str],
+        segment_ids: Sequence[int],
+        segments: Sequence[Segment],
+    ) -> tuple[int, int]:
+        """Copy the previous revision's versions onto a new revision's segments (ids aligned
+        with texts and segments), as `pipeline.review.state.carries` says for each sentence
+        `pipeline.align.match_revisions` matched. Call inside the transaction that wrote the new
+        revision. Returns (versions carried, (segment, language) pairs now stale)."""
+        old = {s.id: i for i, s in enumerate(previous.segments)}
+        by_index: dict[int, list[Version]] = {}
+        for version in self.of_article(previous):
+            by_index.setdefault(old[version.segment_id], []).append(version)
+        rows: list[tuple[object, ...]] = []
+        stale: set[tuple[int, str]] = set()
+        matches = match_revisions([s.text for s in previous.segments], texts)
+        for match in matches:
+            if match.old is None or match.new is None:
+                continue
+            new_id, lang = segment_ids[match.new], segments[match.new].lang
+            for version in by_index.get(match.old, []):
+                state = carries(match.kind, version, lang)
+                if state is None:
+                    continue
+                if state == STALE:
+                    stale.add((new_id, version.lang))
+                rows.append((new_id, state, version.id))
+        self.store.conn.executemany(
+            "INSERT INTO versions (segment_id, lang, text, origin, state, model_id,"
+            " model_revision, decoding, route, engine, signature_key, flags, created,"
+            " carried_from)"
+            " SELECT ?, lang, text, origin, ?, model_id, model_revision, decoding, route, engine,"
+            # stale machine text must not block the new machine version (one per signature)
+            " CASE WHEN ?2 = 'stale' THEN NULL ELSE signature_key END, flags, created, id"
+            " FROM versions WHERE id = ?",
+            rows,
+        )
+        return len(rows), len(stale)
 
     def add(self, versions: Sequence[Version]) -> int:
         """Insert versions in one transaction; a machine version already there is skipped."""
