@@ -358,3 +358,16 @@ def test_xliff_from_an_older_revision_imports_unchanged_units_and_reports_others
     uk = texts(store, reviewed, "uk")
     assert uk["Six civilians were killed."] == ("Шестеро загиблих.", "edited")
     assert "The region was hit by 216 drones." not in uk  # not given the old sentence's text
+
+
+def test_diff_shows_the_old_reviewed_text_beside_the_new(store: Store, reviewed: str) -> None:
+    from pipeline.diff import DiffOptions, build_view
+
+    store.save_article(make_article(corrected("214", "216")))
+    machine_translate(store, reviewed, "ru")
+    view = build_view(store, reviewed, DiffOptions(langs=("en", "ru")))
+    row = next(r for r in view.rows if "216" in r.cells[0].text)  # type: ignore[operator]
+    ru = row.cells[1]
+    assert "stale" in ru.flags and ru.text == "[ru] The region was hit by 216 drones."
+    assert ru.notes[-1] == "stale (source corrected), was: [ru] The region was hit by 214 drones."
+    assert all("stale" not in r.flags for r in view.rows if r is not row)

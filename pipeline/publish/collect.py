@@ -120,8 +120,11 @@ class ArticleVersions:
 
     @property
     def date(self) -> str:
-        """The article's date as RFC 3339, falling back to when its revision was stored."""
-        return iso_time(self.stored.date) or iso_time(self.stored.created) or "1970-01-01T00:00:00Z"
+        """The article's date as RFC 3339, falling back to when it was first stored."""
+        stored = self.stored
+        # an undated story keeps the date it was first stored: a correction doesn't move it
+        first = iso_time(stored.first_created) or iso_time(stored.created)
+        return iso_time(stored.date) or first or "1970-01-01T00:00:00Z"
 
     def title(self, lang: str) -> str:
         return self.langs[lang].title(self.stored.title)

@@ -179,7 +179,7 @@ class Articles:
         Raises ArticleNotFound for an unknown reference or revision."""
         article_id = self.resolve(ref)
         query = (
-            "SELECT r.*, a.slug, a.edition_of, a.key,"
+            "SELECT r.*, a.slug, a.edition_of, a.key, a.created AS first_created,"
             " (SELECT MAX(number) FROM revisions WHERE article_id = a.id) AS latest"
             " FROM revisions r JOIN articles a ON a.id = r.article_id WHERE r.article_id = ?"
         )
@@ -225,6 +225,7 @@ class Articles:
             translation_of=row["translation_of"],
             key=row["key"],
             latest=row["latest"],
+            first_created=row["first_created"],
         )
 
     def ids(self, *, editions: bool = False) -> list[str]:

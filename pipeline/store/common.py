@@ -61,6 +61,7 @@ class StoredArticle:
     translation_of: str | None = None
     key: str = ""
     latest: int = 0  # the article's newest revision number (0: unknown)
+    first_created: str = ""  # when the article was first stored (its first revision)
 
 
 def now() -> str:
