@@ -371,3 +371,13 @@ def test_diff_shows_the_old_reviewed_text_beside_the_new(store: Store, reviewed:
     assert "stale" in ru.flags and ru.text == "[ru] The region was hit by 216 drones."
     assert ru.notes[-1] == "stale (source corrected), was: [ru] The region was hit by 214 drones."
     assert all("stale" not in r.flags for r in view.rows if r is not row)
+
+
+def test_a_correction_undone_and_redone_makes_revisions_not_errors(
+    store: Store, reviewed: str
+) -> None:
+    for text in ("The region was hit by 216 drones.", "The region was hit by 214 drones."):
+        edit(store, reviewed, "en", "The region was hit by", text)
+    edit(store, reviewed, "en", "The region was hit by", "The region was hit by 216 drones.")
+    assert store.article(reviewed).revision == 4
+    assert texts(store, reviewed, "ru")["Six civilians were killed."][1] == "approved"

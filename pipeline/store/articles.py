@@ -436,6 +436,7 @@ def corrected_article(stored: StoredArticle, texts: dict[int, str]) -> Article:
         lang=stored.lang,
         confidence=stored.confidence,
         paragraphs=tuple(paragraphs),
-        content_hash="corrected:" + digest.hexdigest(),
+        # the revision number keeps a correction undone and redone a revision of its own
+        content_hash=f"corrected:{stored.latest or stored.revision}:{digest.hexdigest()}",
         translation_of=stored.translation_of,
     )
