@@ -11,7 +11,7 @@ LANGS: tuple[str, ...] = ("uk", "ru", "en")
 
 # Origins say where a version's text came from; states say where it stands in review.
 ORIGINS: tuple[str, ...] = ("source", "human", "machine")
-STATES: tuple[str, ...] = ("source", "machine", "edited", "approved")
+STATES: tuple[str, ...] = ("source", "machine", "edited", "approved", "stale")
 
 
 class PipelineError(Exception):

@@ -381,3 +381,12 @@ def test_a_correction_undone_and_redone_makes_revisions_not_errors(
     edit(store, reviewed, "en", "The region was hit by", "The region was hit by 216 drones.")
     assert store.article(reviewed).revision == 4
     assert texts(store, reviewed, "ru")["Six civilians were killed."][1] == "approved"
+
+
+def test_the_store_check_lists_are_the_domain_vocabulary(store: Store) -> None:
+    from pipeline.domain import ORIGINS, STATES
+
+    sql = store.conn.execute("SELECT sql FROM sqlite_master WHERE name = 'versions'").fetchone()[0]
+    for name, values in (("origin", ORIGINS), ("state", STATES)):
+        listed = sql.split(f"{name} IN (")[1].split(")")[0]
+        assert [v.strip(" '") for v in listed.split(",")] == list(values)
