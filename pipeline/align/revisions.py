@@ -42,7 +42,8 @@ class Match:
 def match_revisions(old: Sequence[str], new: Sequence[str]) -> list[Match]:
     """Matches for every index of `old` and of `new` (sentence texts, in reading order).
 
-    Returns matches sorted by new index (removed ones after the new sentence they followed).
+    Returns matches in reading order of the new revision; a removed sentence sits where it
+    stood in the old one.
     """
     a = [_norm(t) for t in old]
     b = [_norm(t) for t in new]
