@@ -94,9 +94,11 @@ def ingest(
                     article, saved = result.article, result.result
                     assert saved is not None
                     click.echo(
-                        f"{saved.status:9} {article.id}  {article.lang:8} r{saved.revision}"
+                        f"{saved.status:9} {saved.article_id}  {article.lang:8} r{saved.revision}"
                         f"  {len(article.segments):4} segments  {shorten(article.title, 60)}"
                     )
+                    if saved.status == "revised":
+                        click.echo(f"    {jobs.revision_line(saved)}")
                     if show_dropped:
                         for line in article.dropped:
                             click.echo(f"    dropped: {line}")

@@ -21,9 +21,9 @@ _LANG = click.Choice(LANGS)
 def review(article: str | None, lang: str | None, action: str | None, db_path: Path) -> None:
     """Show review states, or approve a language version of ARTICLE for publishing.
 
-    Without --approve/--unapprove, prints each language's state (source, machine, edited,
-    approved, missing) and whether a default publish includes it; without ARTICLE, for every
-    article.
+    Without --approve/--unapprove, prints each language's state (source, machine, stale, edited,
+    approved, missing), the old text beside the new for each stale sentence, and whether a
+    default publish includes it; without ARTICLE, for every article.
 
     \b
     Example:
@@ -56,6 +56,15 @@ def review(article: str | None, lang: str | None, action: str | None, db_path: P
                 flag = "published" if state.published else "held"
                 models = f"  models: {', '.join(state.models)}" if state.models else ""
                 click.echo(f"  {state.lang}  {state.state:<9} {flag:<9} {counts}{models}")
+                if state.serves_revision is not None:
+                    click.echo(
+                        f"      publishing revision {state.serves_revision} (approved) until"
+                        f" revision {stored.revision} is approved"
+                    )
+                for item in state.stale:
+                    where = f"p{item.segment.para_index} s{item.segment.sent_index}"
+                    click.echo(f"      stale {where}  was: {item.previous}")
+                    click.echo(f"      {' ' * len(where)}        now: {item.text}")
 
 
 @click.command("edit")
@@ -105,6 +114,12 @@ def edit(article: str, lang: str, db_path: Path) -> None:
     is_flag=True,
     help="Also publish unreviewed versions, marked as machine-translated.",
 )
+@click.option(
+    "--current-only",
+    is_flag=True,
+    help="Publish only newest revisions: a language whose correction awaits review goes"
+    " offline instead of keeping its last approved revision.",
+)
 @click.option("--site-title", default="Newsroom", show_default=True, help="Site name.")
 @db_option
 def publish(
@@ -112,13 +127,16 @@ def publish(
     formats: str,
     base_url: str | None,
     include_machine: bool,
+    current_only: bool,
     site_title: str,
     db_path: Path,
 ) -> None:
     """Publish approved versions as a static site and data exports.
 
     A language version is published when every segment is as written or approved;
-    --include-machine adds the rest. Only changed files are rewritten; files an earlier
+    --include-machine adds the rest. After a correction of the source, a language keeps its
+    last approved revision online until the new one is approved (--current-only: not). Only
+    changed files are rewritten; files an earlier
     publish wrote for articles since deleted are removed.
 
     \b
@@ -133,6 +151,7 @@ def publish(
         formats=tuple(f.strip() for f in formats.split(",") if f.strip()),
         base_url=base_url,
         include_machine=include_machine,
+        keep_approved=not current_only,
         site_title=site_title,
     )
     with open_store(db_path) as store:
@@ -159,7 +178,8 @@ def import_command(files: tuple[Path, ...], db_path: Path) -> None:
     """Import edited XLIFF files back as edited versions.
 
     Each file is checked whole before anything is stored: its article, revision and units
-    must match the store.
+    must match the store. A file exported before a correction of the source imports every
+    unit whose source sentence is unchanged and lists the others.
 
     \b
     Example:
@@ -169,5 +189,11 @@ def import_command(files: tuple[Path, ...], db_path: Path) -> None:
 
     with open_store(db_path) as store:
         for path in files:
-            changed = import_xliff(store, path)
-            click.echo(f"{path}: {changed} segments stored as edited")
+            result = import_xliff(store, path)
+            click.echo(f"{path}: {result.stored} segments stored as edited")
+            if result.skipped:
+                click.echo(
+                    f"{path}: exported from revision {result.revision}; the source of"
+                    f" {len(result.skipped)} units changed since, not imported:"
+                    f" {', '.join(result.skipped)} (edit them with `pipeline edit`)"
+                )

@@ -11,7 +11,7 @@ LANGS: tuple[str, ...] = ("uk", "ru", "en")
 
 # Origins say where a version's text came from; states say where it stands in review.
 ORIGINS: tuple[str, ...] = ("source", "human", "machine")
-STATES: tuple[str, ...] = ("source", "machine", "edited", "approved")
+STATES: tuple[str, ...] = ("source", "machine", "edited", "approved", "stale")
 
 
 class PipelineError(Exception):
@@ -37,7 +37,7 @@ class RawArticle:
     """What a reader returns: metadata plus ordered blocks, before detection and splitting."""
 
     source_path: str
-    key: str  # what identifies the article across revisions: url, or path (+ record number)
+    key: str  # what identifies the story across revisions and copies: see story_key
     format: str  # txt, md, html, json, jsonl
     title: str
     blocks: tuple[Block, ...]
@@ -219,6 +219,29 @@ class ArticleSummary:
     date: str | None = None
     versions: dict[str, int] = field(default_factory=dict)  # lang -> segments with a version
     edition_of: str | None = None  # the original's id when this is a human edition of it
+
+
+def story_key(*, url: str | None, title: str, date: str | None) -> str:
+    """What identifies a story, whatever file it came from: its URL where it has one, else its
+    normalised title and date ("story:<title>|<date>"), else its normalised title.
+
+    Two different stories with the same title and date (or title, undated) get the same key; the
+    store tells them apart by content (a revision shares most sentences with the one before)."""
+    if url and url.strip():
+        return url.strip()
+    words = re.sub(r"[^\w]+", " ", unicodedata.normalize("NFKC", title).casefold()).split()
+    day = _day(date)
+    return "story:" + " ".join(words) + (f"|{day}" if day else "")
+
+
+def _day(date: str | None) -> str | None:
+    """A date as YYYY-MM-DD where it starts with one, else its normalised text."""
+    if not date or not date.strip():
+        return None
+    found = re.match(r"\s*(\d{4})-(\d{2})-(\d{2})", date)
+    if found:
+        return "-".join(found.groups())
+    return " ".join(unicodedata.normalize("NFKC", date).casefold().split())
 
 
 def slugify(title: str, article_id: str, *, max_len: int = 60) -> str:

@@ -79,15 +79,16 @@ def ingest_paths(
 ) -> Iterator[Ingested | EditionLink | Notice | Failure]:
     """Store every article; then link human editions (front matter `translation_of`) to their
     originals, once the whole batch is in, since an edition may come before its original."""
-    editions: list[Article] = []
+    editions: list[tuple[Article, str]] = []
     for item in parse_paths(paths, options):
         if isinstance(item, Failure | Notice):
             yield item
             continue
-        yield Ingested(item, store.save_article(item))
+        saved = store.save_article(item)
+        yield Ingested(item, saved)
         if item.translation_of:
-            editions.append(item)
-    for edition in editions:
+            editions.append((item, saved.article_id))
+    for edition, edition_id in editions:
         assert edition.translation_of is not None
         original = _original_id(store, edition.translation_of)
         if original is None:
@@ -97,7 +98,7 @@ def ingest_paths(
                 " edition is stored as an article of its own; ingest the original to link them",
             )
             continue
-        yield store.link_edition(edition.id, original)
+        yield store.link_edition(edition_id, original)
 
 
 def _original_id(store: Store, reference: str) -> str | None:
@@ -109,6 +110,18 @@ def _original_id(store: Store, reference: str) -> str | None:
         except ArticleNotFound:
             continue
     return None
+
+
+def revision_line(result: SaveResult) -> str:
+    """One line on what a new revision kept: e.g. "revision 2: 41 versions carried over, 2
+    stale (reviewed text of a changed sentence: `pipeline review` shows them)"."""
+    stale = (
+        f", {result.stale} stale (reviewed text of a changed sentence;"
+        f" `pipeline review {result.article_id}` shows them)"
+        if result.stale
+        else ""
+    )
+    return f"revision {result.revision}: {result.carried} versions carried over{stale}"
 
 
 # -- translation -----------------------------------------------------------------------------
@@ -179,6 +192,9 @@ class Progress:
 
     def failed(self, failure: Failure) -> None: ...
 
+    def revised(self, title: str, result: SaveResult) -> None:
+        """A changed source made a new revision; result says what carried over."""
+
 
 @dataclass
 class _Pending:
@@ -243,8 +259,12 @@ def _ingest_originals(
             progress.failed(item)
         elif isinstance(item, Notice):
             report.notices.append(item)
-        elif isinstance(item, Ingested) and item.article.id not in article_ids:
-            article_ids.append(item.article.id)
+        elif isinstance(item, Ingested):
+            article_id = item.result.article_id if item.result else item.article.id
+            if article_id not in article_ids:
+                article_ids.append(article_id)
+            if item.result is not None and item.result.status == "revised":
+                progress.revised(item.article.title, item.result)
     originals = [stored for stored in map(store.article, article_ids) if stored.edition_of is None]
     report.editions = len(article_ids) - len(originals)
     return originals

@@ -7,7 +7,8 @@ import time
 from typing import TextIO
 
 from pipeline.domain import shorten
-from pipeline.jobs import Failure, Progress
+from pipeline.jobs import Failure, Progress, revision_line
+from pipeline.store import SaveResult
 
 
 def make_progress(stream: TextIO | None = None, *, quiet: bool = False) -> Progress:
@@ -42,6 +43,9 @@ class _Rates(Progress):
     def start(self, articles: int, segments: int) -> None:
         self.total_articles, self.total_segments = articles, segments
         self.started = time.monotonic()
+
+    def revised(self, title: str, result: SaveResult) -> None:
+        self.stream.write(f"{title[:60]}: {revision_line(result)}\n")
 
     def rate(self) -> float:
         elapsed = time.monotonic() - self.started

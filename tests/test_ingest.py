@@ -271,7 +271,7 @@ def test_json_body_paragraphs_join_single_newlines(tmp_path: Path) -> None:
     [article] = read_path(path, OPTIONS)
     assert article.blocks == (Block("p", "a b"), Block("p", "c"))
     assert article.lang_hint == "ru"
-    assert article.key == str(path.resolve())
+    assert article.key == "story:t"  # the story's title (no url, no date), not the file
 
 
 def test_jsonl_bad_line_reported_others_kept(tmp_path: Path) -> None:
@@ -294,10 +294,7 @@ def test_jsonl_bad_line_reported_others_kept(tmp_path: Path) -> None:
     ]
     assert "line 2" in str(items[1]) and str(path) in str(items[1])
     assert "'body'" in str(items[2]) and "line 3" in str(items[2])
-    assert [i.key for i in items if isinstance(i, RawArticle)] == [
-        f"{path.resolve()}#0",
-        f"{path.resolve()}#3",
-    ]
+    assert [i.key for i in items if isinstance(i, RawArticle)] == ["story:one", "story:four"]
     with pytest.raises(IngestError):
         read_path(path, OPTIONS)
 
@@ -387,15 +384,19 @@ def test_batch_goes_on_past_bad_files(tmp_path: Path) -> None:
     assert [a.source_path for a in articles] == [str(good)]
 
 
-def test_keys_stable_across_edits(tmp_path: Path) -> None:
+def test_keys_stable_across_edits_and_folders(tmp_path: Path) -> None:
     path = tmp_path / "a.txt"
-    path.write_text("Заголовок першої версії статті\nПерший абзац.\n", encoding="utf-8")
+    path.write_text("Заголовок статті\nПерший абзац.\n", encoding="utf-8")
     [first] = read_path(path, OPTIONS)
-    path.write_text("Заголовок другої версії статті\nІнший абзац.\n", encoding="utf-8")
+    path.write_text("Заголовок статті\nІнший абзац.\n", encoding="utf-8")
     [second] = read_path(path, OPTIONS)
-    assert first.key == second.key == str(path.resolve())
-    assert first.article_id == second.article_id
-    assert first.content_hash != second.content_hash
+    (tmp_path / "moved").mkdir()
+    moved = tmp_path / "moved" / "b.txt"
+    path.rename(moved)
+    [third] = read_path(moved, OPTIONS)
+    assert first.key == second.key == third.key == "story:заголовок статті"
+    assert first.article_id == second.article_id == third.article_id
+    assert first.content_hash != second.content_hash == third.content_hash
 
 
 def test_iter_files_sorted_hidden_and_ignore(tmp_path: Path) -> None:

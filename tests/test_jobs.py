@@ -156,7 +156,7 @@ def test_low_memory_run_translates_what_the_default_run_does(
     assert all(text.strip() for text in texts.values())
 
 
-def test_rerun_translates_nothing_and_a_revision_reuses_the_memory(
+def test_rerun_translates_nothing_and_a_revision_carries_the_rest_over(
     translated: tuple[Path, Path, str], tiny_models: Path, tmp_path: Path
 ) -> None:
     db = tmp_path / "copy.db"
@@ -170,8 +170,10 @@ def test_rerun_translates_nothing_and_a_revision_reuses_the_memory(
     code, output = translate(db, str(story), "--models", str(tiny_models))
     assert code == 0
     assert "translated 2," in output  # the new sentence, into ru and en
-    reused = int(output.split("reused from memory ")[1].split(",")[0])
-    assert reused > 20
+    # every other sentence keeps its versions: nothing to look up in the memory
+    assert "reused from memory 0," in output and "revision 2: " in output
+    carried = int(output.split("revision 2: ")[1].split(" versions carried")[0])
+    assert carried > 20
 
 
 def test_a_long_sentence_is_split_not_truncated(tiny_models: Path, tmp_path: Path) -> None:

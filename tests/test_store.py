@@ -7,6 +7,7 @@ import pytest
 
 from pipeline.domain import Article, Paragraph, Sentence, Signature, Version
 from pipeline.store import MIGRATIONS, ArticleNotFound, Store, StoreError
+from pipeline.store.schema import FIRST_SCHEMA
 
 SIGNATURE = Signature(model_id="m/uk-en", revision="abc", decoding='{"num_beams":4}', route="uk>en")
 
@@ -217,7 +218,8 @@ def test_deleting_an_article_removes_everything_under_it(store: Store) -> None:
 def test_a_first_schema_database_is_migrated_with_its_data(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path)
-    conn.executescript(MIGRATIONS[0])
+    for statement in FIRST_SCHEMA:
+        conn.execute(statement)
     conn.execute("PRAGMA user_version = 1")
     conn.execute("INSERT INTO articles (id, key, slug, created) VALUES ('a1', 'k', 's', 'now')")
     conn.commit()

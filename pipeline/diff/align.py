@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pipeline.checks import ordered_flags, version_checks
 from pipeline.diff.worddiff import Scores, WordDiff, corpus_scores, word_diff
@@ -174,10 +174,14 @@ def build(store: Store, ref: str, options: DiffOptions) -> ArticleView | Compare
 def build_view(store: Store, ref: str, options: DiffOptions) -> ArticleView:
     stored = store.article(ref)
     current = {lang: store.current_versions(stored, lang) for lang in options.langs}
+    stale = {lang: store.versions.stale(stored, lang) for lang in options.langs}
     rows = []
     for number, segment in enumerate(stored.segments):
         assert segment.id is not None
-        cells = tuple(_cell(segment, lang, current[lang].get(segment.id)) for lang in options.langs)
+        cells = tuple(
+            _stale(_cell(segment, lang, current[lang].get(segment.id)), stale[lang].get(segment.id))
+            for lang in options.langs
+        )
         rows.append(
             Row(
                 seg=segment.key,
@@ -233,6 +237,18 @@ def build_compare(store: Store, ref: str, options: DiffOptions) -> CompareView:
     )
 
 
+def _stale(cell: Cell, previous: Version | None) -> Cell:
+    """A cell whose reviewed text predates a correction of the source: flagged "stale", with
+    that text beside the new one."""
+    if previous is None:
+        return cell
+    return replace(
+        cell,
+        flags=(*cell.flags, "stale"),
+        notes=(*cell.notes, f"stale (source corrected), was: {previous.text}"),
+    )
+
+
 def select_versions(
     stored: StoredArticle, versions: Sequence[Version], spec: str, *, lang: str
 ) -> dict[int, Version]:
@@ -242,6 +258,8 @@ def select_versions(
         rank = {"human": 0, "source": 1, "machine": 2}
         best: dict[int, Version] = {}
         for v in versions:  # oldest first: a later version of the same rank replaces
+            if v.state == "stale":
+                continue  # history of the sentence before a correction, never current
             held = best.get(v.segment_id)
             if held is None or rank[v.origin] <= rank[held.origin]:
                 best[v.segment_id] = v

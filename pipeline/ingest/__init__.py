@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from pipeline.domain import LANGS, RawArticle
+from pipeline.domain import LANGS, RawArticle, story_key
 from pipeline.ingest import jsonfmt, text
 from pipeline.ingest.byline import clean_author
 from pipeline.ingest.common import (
@@ -21,7 +21,6 @@ from pipeline.ingest.common import (
     escape_json_breaks,
     make_blocks,
     normalize_text,
-    path_key,
 )
 from pipeline.ingest.dates import normalize_date
 from pipeline.ingest.files import decode_bytes, format_of, iter_files, read_bytes
@@ -157,7 +156,7 @@ def _read_txt(
     return [
         RawArticle(
             source_path=str(path),
-            key=cleaned.url or path_key(path),
+            key=story_key(url=cleaned.url, title=cleaned.title, date=cleaned.date),
             format="txt",
             title=cleaned.title,
             blocks=blocks,
@@ -189,7 +188,7 @@ def _read_html(
     return [
         RawArticle(
             source_path=str(path),
-            key=parts.url or path_key(path),
+            key=story_key(url=parts.url, title=parts.title, date=parts.date),
             format="html",
             title=parts.title,
             blocks=make_blocks(parts.blocks),
@@ -226,7 +225,7 @@ def _read_markdown(
     return [
         RawArticle(
             source_path=str(path),
-            key=url or path_key(path),
+            key=story_key(url=url, title=title, date=date),
             format="md",
             title=title,
             blocks=blocks,
@@ -289,7 +288,7 @@ def _record_article(
     date, notes = _date_field(data, DATE_FIELDS, f"{where}: " if several else "")
     return RawArticle(
         source_path=str(path),
-        key=url or path_key(path, record.index if several else None),
+        key=story_key(url=url, title=title, date=date),
         format=fmt,
         title=jsonfmt.meta_text(title) or title.strip(),
         blocks=blocks,

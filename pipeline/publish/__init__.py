@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from pipeline.domain import LANGS, PipelineError
-from pipeline.publish.collect import Clock, collect, utc_now
+from pipeline.publish.collect import ArticleVersions, Clock, collect, utc_now
 from pipeline.publish.review import (
     LangState,
     ReviewError,
@@ -52,6 +52,8 @@ class PublishOptions:
     formats: tuple[str, ...] = FORMATS
     base_url: str | None = None
     include_machine: bool = False
+    # a language whose newest revision awaits review keeps its last approved revision online
+    keep_approved: bool = True
     site_title: str = "Newsroom"
     clock: Clock = utc_now  # only dates an empty feed; everything else comes from the store
 
@@ -84,9 +86,11 @@ def publish(store: Store, options: PublishOptions) -> PublishReport:
         )
     if options.base_url and not options.base_url.lower().startswith(("http://", "https://")):
         raise PipelineError(f"--base-url {options.base_url!r}: give an http(s) URL")
-    articles = collect(store, include_machine=options.include_machine)
+    articles = collect(
+        store, include_machine=options.include_machine, keep_approved=options.keep_approved
+    )
     tree = OutputTree(options.out_dir, options.formats)
-    notes: list[str] = []
+    notes: list[str] = _revision_notes(store, articles, options)
     if "site" in options.formats:
         site_options = SiteOptions(
             base_url=options.base_url,
@@ -127,6 +131,32 @@ def publish(store: Store, options: PublishOptions) -> PublishReport:
         written_paths=tuple(counts.paths),
         notes=tuple(notes),
     )
+
+
+def _revision_notes(
+    store: Store, articles: list[ArticleVersions], options: PublishOptions
+) -> list[str]:
+    """Say which languages serve an earlier revision, or were dropped for want of review."""
+    from pipeline.publish.collect import article_versions
+
+    notes = []
+    for article in articles:
+        stored = article.stored
+        for lang, current in article.held.items():
+            served = article.langs[lang].revision
+            notes.append(
+                f"{article.slug}: {lang} serves revision {served} (approved); revision"
+                f" {stored.revision} is {current.state}: `pipeline review {article.slug}"
+                f" --lang {lang} --approve` publishes it"
+            )
+        if not options.keep_approved and stored.revision > 1:
+            kept = article_versions(store, stored, include_machine=options.include_machine)
+            for lang in kept.held:
+                notes.append(
+                    f"{article.slug}: {lang} revision {stored.revision} awaits review, so no"
+                    f" {lang} page (revision {kept.langs[lang].revision} was approved)"
+                )
+    return notes
 
 
 def export_xliff(store: Store, ref: str, lang: str) -> bytes:

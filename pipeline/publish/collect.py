@@ -2,7 +2,8 @@
 
 A language version of an article is every segment's current version in that language (the store's
 ``current_versions``). Its state sums up its segments: ``source`` when all are the text as written,
-else ``machine`` when any is unreviewed machine text, else ``edited`` when any human edit awaits
+else ``stale`` when a correction of the source left any reviewed sentence out of date, else
+``machine`` when any is unreviewed machine text, else ``edited`` when any human edit awaits
 approval, else ``approved``; ``missing`` when some segment has no text in that language. Published
 by default: ``source`` and ``approved``; ``include_machine`` adds complete ``machine`` and
 ``edited`` versions.
@@ -12,11 +13,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from itertools import groupby
 
-from pipeline.domain import LANGS, Segment, Version, slugify
+from pipeline.domain import LANGS, PipelineError, Segment, Version, slugify
 from pipeline.store import Store, StoredArticle
 from pipeline.verbatim import TABLE_KINDS, place_cells
 
@@ -35,6 +36,7 @@ class SegmentText:
     model_id: str | None = None
     created: str | None = None
     version_id: int | None = None  # None for the text as written, shown where no version exists
+    previous: str | None = None  # stale: the reviewed text for the source before its correction
 
     @property
     def key(self) -> str:
@@ -44,8 +46,9 @@ class SegmentText:
 @dataclass(frozen=True, kw_only=True)
 class LangVersion:
     lang: str
-    state: str  # source | machine | edited | approved | missing
+    state: str  # source | machine | stale | edited | approved | missing
     segments: tuple[SegmentText | None, ...]  # aligned with the article's segments
+    revision: int | None = None  # set when this is an earlier revision, still served
 
     @property
     def complete(self) -> bool:
@@ -63,11 +66,11 @@ class LangVersion:
     @property
     def machine_translated(self) -> bool:
         """Whether any text is machine output nobody has approved (readers are told so)."""
-        return any(s.state == "machine" for s in self.present)
+        return any(_unreviewed(s) for s in self.present)
 
     @property
     def unreviewed_models(self) -> tuple[str, ...]:
-        found = {s.model_id for s in self.present if s.state == "machine" and s.model_id}
+        found = {s.model_id for s in self.present if _unreviewed(s) and s.model_id}
         return tuple(sorted(found))
 
     @property
@@ -79,7 +82,7 @@ class LangVersion:
         return "human" if "human" in origins else "source"
 
     def counts(self) -> dict[str, int]:
-        counts = {state: 0 for state in ("source", "machine", "edited", "approved")}
+        counts = {state: 0 for state in ("source", "machine", "stale", "edited", "approved")}
         for s in self.present:
             counts[s.state] = counts.get(s.state, 0) + 1
         counts["missing"] = len(self.segments) - len(self.present)
@@ -124,6 +127,8 @@ class ArticleVersions:
     stored: StoredArticle
     langs: dict[str, LangVersion]
     published: tuple[str, ...]
+    # language → the current revision's version, where an earlier approved one is served instead
+    held: dict[str, LangVersion] = field(default_factory=dict)
 
     @property
     def slug(self) -> str:
@@ -144,6 +149,16 @@ class ArticleVersions:
     def title(self, lang: str) -> str:
         return self.langs[lang].title(self.stored.title)
 
+    def current(self, lang: str) -> LangVersion:
+        """The newest revision's version in lang, even where an earlier one is served."""
+        return self.held.get(lang, self.langs[lang])
+
+    def aligned(self, lang: str, index: int) -> SegmentText | None:
+        """The served text in lang of the newest revision's segment at index; None where lang
+        is served from an earlier revision (its sentences are not these)."""
+        version = self.langs[lang]
+        return None if version.revision is not None else version.segments[index]
+
     def updated(self, lang: str) -> str:
         """When this language version last changed (RFC 3339 UTC): its newest text, and no
         earlier than its publication date."""
@@ -153,11 +168,15 @@ class ArticleVersions:
 
 def language_version(store: Store, stored: StoredArticle, lang: str) -> LangVersion:
     current = store.current_versions(stored, lang)
+    stale = store.versions.stale(stored, lang)
     segments: list[SegmentText | None] = []
     for segment in stored.segments:
         version = current.get(segment.id) if segment.id is not None else None
         if version is not None:
-            segments.append(_segment_text(segment, version))
+            item = _segment_text(segment, version)
+            if segment.id in stale:
+                item = replace(item, state="stale", previous=stale[segment.id].text)
+            segments.append(item)
         elif lang == stored.lang:
             # The article's own language shows a segment as written where nothing translated it
             # (a quote in another language before translation ran).
@@ -176,11 +195,38 @@ def language_version(store: Store, stored: StoredArticle, lang: str) -> LangVers
 
 
 def article_versions(
-    store: Store, stored: StoredArticle, *, include_machine: bool = False
+    store: Store,
+    stored: StoredArticle,
+    *,
+    include_machine: bool = False,
+    keep_approved: bool = True,
 ) -> ArticleVersions:
+    """An article's language versions at its newest revision. With keep_approved, a language
+    whose newest revision is not publishable (a correction awaits review) is served from the
+    newest earlier revision where it was approved; `held` keeps the version awaiting review."""
     langs = {lang: language_version(store, stored, lang) for lang in LANGS}
+    held: dict[str, LangVersion] = {}
+    if keep_approved and stored.revision > 1:
+        for lang in LANGS:
+            if not publishable(langs[lang], include_machine):
+                earlier = _last_approved(store, stored, lang)
+                if earlier is not None:
+                    held[lang] = langs[lang]
+                    langs[lang] = earlier
     published = tuple(lang for lang in LANGS if publishable(langs[lang], include_machine))
-    return ArticleVersions(stored=stored, langs=langs, published=published)
+    return ArticleVersions(stored=stored, langs=langs, published=published, held=held)
+
+
+def _last_approved(store: Store, stored: StoredArticle, lang: str) -> LangVersion | None:
+    for number in range(stored.revision - 1, 0, -1):
+        try:
+            earlier = store.article(stored.id, revision=number)
+        except PipelineError:
+            continue
+        version = language_version(store, earlier, lang)
+        if version.state == "approved" and publishable(version, include_machine=False):
+            return replace(version, revision=number)
+    return None
 
 
 def publishable(version: LangVersion, include_machine: bool) -> bool:
@@ -189,16 +235,27 @@ def publishable(version: LangVersion, include_machine: bool) -> bool:
     return version.state in PUBLISHED_STATES or include_machine
 
 
-def collect(store: Store, *, include_machine: bool = False) -> list[ArticleVersions]:
+def collect(
+    store: Store, *, include_machine: bool = False, keep_approved: bool = True
+) -> list[ArticleVersions]:
     """Every stored article's versions, newest first by date (then id, for stable output)."""
     found = [
-        article_versions(store, store.article(article_id), include_machine=include_machine)
+        article_versions(
+            store,
+            store.article(article_id),
+            include_machine=include_machine,
+            keep_approved=keep_approved,
+        )
         for article_id in store.article_ids()
     ]
     found.sort(key=lambda a: a.stored.id)
     # Newest first by the instant of publication; stories without a date come last.
     found.sort(key=lambda a: iso_time(a.stored.date) or "", reverse=True)
     return found
+
+
+def _unreviewed(item: SegmentText) -> bool:
+    return item.state == "machine" or (item.state == "stale" and item.origin == "machine")
 
 
 def _segment_text(segment: Segment, version: Version) -> SegmentText:
@@ -219,7 +276,7 @@ def _state(segments: list[SegmentText | None]) -> str:
     states = {s.state for s in segments if s is not None}
     if states <= {"source"}:
         return "source"
-    for state in ("machine", "edited"):
+    for state in ("stale", "machine", "edited"):
         if state in states:
             return state
     return "approved"

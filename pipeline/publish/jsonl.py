@@ -44,7 +44,7 @@ def record(article: ArticleVersions) -> dict[str, Any]:
             "origin": {},
         }
         for lang in article.published:
-            item = article.langs[lang].segments[index]
+            item = article.aligned(lang, index)
             if item is not None:
                 entry["text"][lang] = item.text
                 entry["state"][lang] = item.state

@@ -13,7 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.domain import LANGS, PipelineError, Version
-from pipeline.publish.collect import LangVersion, language_version, publishable
+from pipeline.publish.collect import (
+    LangVersion,
+    SegmentText,
+    article_versions,
+    language_version,
+)
 from pipeline.store import Store, StoredArticle
 
 
@@ -28,20 +33,26 @@ class LangState:
     counts: dict[str, int]
     published: bool  # whether a default publish (approved only) would publish it
     models: tuple[str, ...]
+    serves_revision: int | None = None  # an earlier approved revision published meanwhile
+    stale: tuple[SegmentText, ...] = ()  # sentences whose reviewed text predates a correction
 
 
 def review_summary(store: Store, ref: str) -> list[LangState]:
     stored = store.article(ref)
+    article = article_versions(store, stored)
     states = []
     for lang in LANGS:
-        version = language_version(store, stored, lang)
+        version = article.current(lang)
+        served = article.langs[lang]
         states.append(
             LangState(
                 lang=lang,
                 state=version.state,
                 counts=version.counts(),
-                published=publishable(version, include_machine=False),
+                published=lang in article.published,
                 models=version.models,
+                serves_revision=served.revision,
+                stale=tuple(s for s in version.present if s.state == "stale"),
             )
         )
     return states
@@ -53,7 +64,7 @@ def approve(store: Store, ref: str, lang: str) -> int:
     ids = [
         s.version_id
         for s in version.present
-        if s.version_id is not None and s.state in ("machine", "edited")
+        if s.version_id is not None and s.state in ("machine", "edited", "stale")
     ]
     store.set_state(ids, "approved")
     return len(ids)
@@ -100,6 +111,8 @@ def edit_text(store: Store, ref: str, lang: str) -> str:
             previous_para = segment.para_index
         source = " ".join(segment.text.split())
         lines.append(f"# [{_label(segment.key)}] {source}")
+        if item.previous is not None:
+            lines.append(f"#   stale, was: {' '.join(item.previous.split())}")
         line = " ".join(item.text.split())
         lines.append("\\" + line if line.startswith(("#", "\\")) else line)
     return "\n".join(lines) + "\n"
@@ -156,10 +169,36 @@ def parse_edit(text: str, stored: StoredArticle, *, name: str = "edited text") -
 
 
 def apply_edit(store: Store, ref: str, lang: str, text: str) -> int:
-    """Store the changed sentences of an edited text as edited versions; returns how many."""
+    """Store the changed sentences of an edited text; returns how many changed.
+
+    In a translation, each becomes an edited version. In the article's own language, a changed
+    sentence written in that language is a correction of the source: one new revision holds
+    them all, and carries every version over (`Store.save_article`): the original stays
+    published as corrected, and translations of the corrected sentences go stale."""
     stored, version = _complete_version(store, ref, lang, "edit")
     edited = parse_edit(text, stored)
-    return store_edits(store, version, edited)
+    if lang != stored.lang:
+        return store_edits(store, version, edited)
+    corrections = {
+        item.segment.id: " ".join(edited[item.key].split())
+        for item in version.present
+        if item.segment.id is not None
+        and item.segment.lang == lang
+        and item.origin == "source"
+        and " ".join(edited[item.key].split()) != " ".join(item.text.split())
+    }
+    if any(not text for text in corrections.values()):
+        raise ReviewError(f"{stored.slug}: an empty sentence; every segment needs text")
+    others = {
+        k: v
+        for k, v in edited.items()
+        if k not in {i.key for i in version.present if i.segment.id in corrections}
+    }
+    if corrections:
+        store.articles.save_correction(stored, corrections)
+        stored = store.article(stored.id)
+        version = language_version(store, stored, lang)
+    return len(corrections) + store_edits(store, version, others)
 
 
 def store_edits(store: Store, version: LangVersion, edited: Mapping[str, str]) -> int:
@@ -186,11 +225,33 @@ def store_edits(store: Store, version: LangVersion, edited: Mapping[str, str]) -
 # -- importing XLIFF ----------------------------------------------------------------------------
 
 
-def import_xliff(store: Store, path: Path) -> int:
-    """Store the changed targets of an edited XLIFF file as edited versions; returns how many.
+class ImportResult(int):
+    """How many segments an XLIFF import stored (the int), and the unit ids of the exported
+    revision it left out because their source changed since (`skipped`)."""
+
+    skipped: tuple[str, ...]
+    revision: int | None  # the revision the file was exported from, when not the newest
+
+    def __new__(
+        cls, stored: int, skipped: tuple[str, ...] = (), revision: int | None = None
+    ) -> ImportResult:
+        result = super().__new__(cls, stored)
+        result.skipped = skipped
+        result.revision = revision
+        return result
+
+    @property
+    def stored(self) -> int:
+        return int(self)
+
+
+def import_xliff(store: Store, path: Path) -> ImportResult:
+    """Store the changed targets of an edited XLIFF file as edited versions.
 
     Checks everything before storing: the article and revision it was exported from, its
-    language, and that its units are exactly the article's segments."""
+    language, and that its units are exactly that revision's segments. A file exported from an
+    earlier revision imports every unit whose source sentence is unchanged (or only moved) in
+    the newest revision; the others are reported in `skipped`. Raises ReviewError otherwise."""
     from pipeline.publish.xliff import read_xliff
 
     document = read_xliff(path)
@@ -206,12 +267,16 @@ def import_xliff(store: Store, path: Path) -> int:
             f"{name}: srcLang {document.source_lang!r} but the article is in {stored.lang!r};"
             " import the file exported for this article, nothing stored"
         )
+    exported = stored
     if document.revision is not None and document.revision != stored.revision:
-        raise ReviewError(
-            f"{name}: exported from revision {document.revision} but the article is at revision"
-            f" {stored.revision}; export it again and redo the edits, nothing stored"
-        )
-    expected = [s.key for s in stored.segments]
+        try:
+            exported = store.article(stored.id, revision=document.revision)
+        except PipelineError as exc:
+            raise ReviewError(
+                f"{name}: exported from revision {document.revision}, which the store does not"
+                f" hold; export it again, nothing stored"
+            ) from exc
+    expected = [s.key for s in exported.segments]
     if sorted(document.targets) != sorted(expected) or len(document.order) != len(expected):
         missing = [k for k in expected if k not in document.targets]
         extra = [k for k in document.order if k not in expected]
@@ -221,19 +286,49 @@ def import_xliff(store: Store, path: Path) -> int:
             f" unknown: {', '.join(extra[:5]) or 'none'});"
             " keep every unit and its id, nothing stored"
         )
-    version = language_version(store, stored, document.target_lang)
     targets = {k: v for k, v in document.targets.items() if v is not None and v.strip()}
+    skipped: tuple[str, ...] = ()
+    if exported is not stored:
+        targets, skipped = _carry_targets(exported, stored, targets)
+    version = language_version(store, stored, document.target_lang)
     untranslated = [
         segment.key
         for segment, item in zip(stored.segments, version.segments, strict=True)
         if item is None
     ]
-    if untranslated and any(k not in targets for k in untranslated):
+    if untranslated and any(k not in targets for k in untranslated) and exported is stored:
         raise ReviewError(
             f"{name}: segments without a {document.target_lang} version need a"
             " target; translate them first or fill every target, nothing stored"
         )
-    return _store_import(store, version, targets, stored)
+    changed = _store_import(store, version, targets, stored)
+    return ImportResult(changed, skipped, document.revision if exported is not stored else None)
+
+
+def _carry_targets(
+    exported: StoredArticle, stored: StoredArticle, targets: dict[str, str]
+) -> tuple[dict[str, str], tuple[str, ...]]:
+    """Targets keyed by the newest revision's units: those whose source sentence is the same
+    in both revisions; the rest (changed, removed) are returned as skipped unit ids."""
+    from pipeline.align import match_revisions
+
+    old_keys = [f"p{s.para_index}-s{s.sent_index}" for s in exported.segments]
+    new_keys = [f"p{s.para_index}-s{s.sent_index}" for s in stored.segments]
+    carried: dict[str, str] = {}
+    skipped = []
+    matches = match_revisions(
+        [s.text for s in exported.segments], [s.text for s in stored.segments]
+    )
+    for match in matches:
+        if match.old is None:
+            continue
+        key = old_keys[match.old]
+        if match.kind in ("unchanged", "moved") and match.new is not None:
+            if key in targets:
+                carried[new_keys[match.new]] = targets[key]
+        elif key in targets:
+            skipped.append(key)
+    return carried, tuple(sorted(skipped, key=old_keys.index))
 
 
 def _store_import(

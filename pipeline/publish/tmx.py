@@ -46,7 +46,7 @@ def render_tmx(articles: Sequence[ArticleVersions]) -> bytes:
             ET.SubElement(tu, "prop", {"type": "x-article"}).text = stored.id
             ET.SubElement(tu, "prop", {"type": "x-kind"}).text = segment.kind
             for lang in langs:
-                item = article.langs[lang].segments[index]
+                item = article.aligned(lang, index)
                 if item is None:
                     continue
                 attrs = {_XML_LANG: lang}

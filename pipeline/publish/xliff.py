@@ -27,6 +27,7 @@ _Q = "{" + NS + "}"
 # segment state per version state: XLIFF 2 knows initial, translated, reviewed, final
 _XLIFF_STATE = {
     "machine": "translated",
+    "stale": "translated",  # the source changed under a reviewed text: review it again
     "edited": "reviewed",
     "approved": "final",
     "source": "final",
@@ -55,7 +56,7 @@ def target_langs(article: ArticleVersions) -> list[str]:
 
 def render_xliff(article: ArticleVersions, target: str) -> bytes:
     stored = article.stored
-    version = article.langs[target]
+    version = article.current(target)
     root = ET.Element(
         "xliff", {"xmlns": NS, "version": "2.0", "srcLang": stored.lang, "trgLang": target}
     )

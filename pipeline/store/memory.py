@@ -1,0 +1,41 @@
+"""The translation memory: (signature key, source text) → target text."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pipeline.store import Store
+
+
+class Memory:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def get(self, signature_key: str, sources: Sequence[str]) -> dict[str, str]:
+        """source → stored target for the given sources under one signature key."""
+        found: dict[str, str] = {}
+        unique = list(dict.fromkeys(sources))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.store.conn.execute(
+                "SELECT source, target FROM memory"
+                f" WHERE signature_key = ? AND source IN ({marks})",
+                [signature_key, *chunk],
+            ):
+                found[row["source"]] = row["target"]
+        return found
+
+    def put(self, signature_key: str, pairs: Sequence[tuple[str, str]]) -> None:
+        created = self.store.clock()
+        with self.store.transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO memory (signature_key, source, target, created)"
+                " VALUES (?, ?, ?, ?)",
+                [(signature_key, s, t, created) for s, t in pairs],
+            )
+
+    def size(self) -> int:
+        return int(self.store.conn.execute("SELECT COUNT(*) FROM memory").fetchone()[0])
