@@ -141,7 +141,7 @@ def decide_latin(
     """("en", p) or ("other:<code>", p): another language only when its evidence wins."""
     p_en = lingua.get("en", 0.0)
     ranked = sorted((c for c in lingua if c != "en"), key=lambda c: -lingua[c])[:3]
-    if not ranked or not latin.words:
+    if not ranked or not latin.words or p_en >= lingua[ranked[0]]:
         return "en", max(p_en, 0.5)
     scores = {code: _evidence(latin, code, lingua) for code in ranked}
     prior_code = prior[0].removeprefix("other:") if prior is not None else None
