@@ -2,16 +2,16 @@
 
 A uk/ru/en newsroom's Latin-script text is English, full of transliterated names (Kharkiv,
 Zelenskyy, Pokrovsk), so names count for little: capitalised words after the first (and the
-first, when a capitalised word follows it) are left out of the evidence unless the text is in
-title case (4+ words, all capitalised), and diacritics count only in lowercase words. Another
-language is named only when its evidence beats English by a margin (log-odds, positive for the
-other language):
+first, when a capitalised word follows it), and short particles between them ("von der"), are
+left out of the evidence unless the text is in title case (4+ words, all capitalised), and
+diacritics count only in lowercase words. Another language is named only when its evidence
+beats English by a margin (log-odds, positive for the other language):
 
 - lingua's models on the text without names, clipped to ±5 and scaled down below 30 letters;
 - frequent words of that language that English does not use (jusText's stoplists), against
   English ones, 1.5 each;
-- letters with diacritics in lowercase words (+1.5), or none (-1); with neither a frequent
-  word of that language nor such a letter, the text is English whatever the models say;
+- letters with diacritics in lowercase words (+1.5), or none (-1); with no such letter and fewer
+  than two frequent words of that language, the text is English whatever the models say;
 - the closed world (-3), title case (-3: an English headline style), and a declared or
   surrounding English label (-2; another language's own label +2).
 """
@@ -36,6 +36,8 @@ _LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:['’][A-Za-z\u00c0-\u024f]+
 _LINGUA_CLIP = 5.0
 _MODEL_FULL_LETTERS = 30
 _SHORT_LEAD = 3
+# Without diacritics, this many of the language's frequent words are needed at least.
+_LONE_WORDS = 2
 _WORD_WEIGHT = 1.5
 _DIACRITICS = 1.5
 _NO_DIACRITICS = -1.0
@@ -71,7 +73,11 @@ class LatinText:
             while run < len(found) and capital[run]:
                 run += 1
             lead = 1 if run == 1 or (found and len(found[0]) <= _SHORT_LEAD) else 0
-            content = [w for i, w in enumerate(found) if i < lead or not capital[i]]
+            content = [
+                w
+                for i, w in enumerate(found)
+                if (i < lead or not capital[i]) and not _particle(found, capital, i)
+            ]
         return cls(
             tuple(w.lower() for w in found),
             tuple(w.lower() for w in content),
@@ -83,6 +89,17 @@ class LatinText:
     def model_text(self) -> str:
         """What lingua sees: the words without names, when two or more are left."""
         return " ".join(self.content if len(self.content) >= 2 else self.words)
+
+
+def _particle(found: Sequence[str], capital: Sequence[bool], i: int) -> bool:
+    """A short lowercase word inside a name ("Ursula von der Leyen", "Charles de Gaulle")."""
+    if capital[i] or len(found[i]) > _SHORT_LEAD:
+        return False
+    before = next((capital[j] for j in range(i - 1, -1, -1) if len(found[j]) > _SHORT_LEAD), False)
+    after = next(
+        (capital[j] for j in range(i + 1, len(found)) if len(found[j]) > _SHORT_LEAD), False
+    )
+    return before and after
 
 
 def latin_confidences(texts: Sequence[LatinText]) -> list[dict[str, float]]:
@@ -111,8 +128,9 @@ def _evidence(latin: LatinText, code: str, lingua: dict[str, float]) -> float:
         + _CLOSED_WORLD
         + (_TITLE_CASE if latin.title_case else 0.0)
     )
-    if own_hits == 0 and not diacritics:
-        # Nothing but the models' say-so: names and terms, which the closed world calls English.
+    if own_hits < _LONE_WORDS and not diacritics:
+        # Nothing but the models' say-so and a word English may share ("mayor", "also"): names
+        # and terms, which the closed world calls English.
         return min(score, -1.0)
     return score
 
@@ -123,7 +141,7 @@ def decide_latin(
     """("en", p) or ("other:<code>", p): another language only when its evidence wins."""
     p_en = lingua.get("en", 0.0)
     ranked = sorted((c for c in lingua if c != "en"), key=lambda c: -lingua[c])[:3]
-    if not ranked or not latin.words:
+    if not ranked or not latin.words or p_en >= lingua[ranked[0]]:
         return "en", max(p_en, 0.5)
     scores = {code: _evidence(latin, code, lingua) for code in ranked}
     prior_code = prior[0].removeprefix("other:") if prior is not None else None
