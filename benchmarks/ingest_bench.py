@@ -90,8 +90,10 @@ def style_row(name: str, results: list[dict]) -> dict:
 
 def print_rows(label: str, rows: list[dict]) -> None:
     print(f"\n{label}")
-    print(f"{'style':<22}{'pages':>6}{'parsed':>7}{'recall':>8}{'leak':>7}{'title':>7}"
-          f"{'author':>8}{'date':>7}")
+    print(
+        f"{'style':<22}{'pages':>6}{'parsed':>7}{'recall':>8}{'leak':>7}{'title':>7}"
+        f"{'author':>8}{'date':>7}"
+    )
     for row in rows:
         author = "-" if row["author"] is None else f"{row['author']:.2f}"
         print(
@@ -113,8 +115,12 @@ def run_corpus(corpus: Path, kind: str, show: str | None) -> dict[str, dict]:
             result["file"] = truth["file"]
             results.append(result)
             if show == style.name and (
-                not result["parsed"] or result["leaks"] or result["missed"]
-                or not result["title"] or not result["author"]
+                not result["parsed"]
+                or result["leaks"]
+                or result["missed"]
+                or not result["title"]
+                or not result["author"]
+                or not result["date"]
             ):
                 print(json.dumps({k: v for k, v in result.items()}, ensure_ascii=False))
         out[style.name] = style_row(style.name, results)

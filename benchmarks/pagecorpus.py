@@ -52,27 +52,46 @@ TAG_WORDS = {
 SHORT = {
     "uk": ["Це не перший такий випадок.", "Далі буде.", "Так і сталося.", "Відповіді немає."],
     "ru": ["Это не первый такой случай.", "Продолжение следует.", "Так и вышло.", "Ответа нет."],
-    "en": ["It was not the first time.", "More is expected.", "That is what happened.",
-           "There was no reply."],
+    "en": [
+        "It was not the first time.",
+        "More is expected.",
+        "That is what happened.",
+        "There was no reply.",
+    ],
 }
 DIALOGUE = {
-    "uk": ["«Ми готові працювати далі», — сказала вона.", "— Ми все відбудуємо, — додав він.",
-           "«Чому саме зараз?» — запитав один із мешканців."],
-    "ru": ["«Мы готовы работать дальше», — сказала она.", "— Мы все восстановим, — добавил он.",
-           "«Почему именно сейчас?» — спросил один из жителей."],
-    "en": ["\"We are ready to keep working,\" she said.", "\"We will rebuild it all,\" he added.",
-           "\"Why now?\" one of the residents asked."],
+    "uk": [
+        "«Ми готові працювати далі», — сказала вона.",
+        "— Ми все відбудуємо, — додав він.",
+        "«Чому саме зараз?» — запитав один із мешканців.",
+    ],
+    "ru": [
+        "«Мы готовы работать дальше», — сказала она.",
+        "— Мы все восстановим, — добавил он.",
+        "«Почему именно сейчас?» — спросил один из жителей.",
+    ],
+    "en": [
+        '"We are ready to keep working," she said.',
+        '"We will rebuild it all," he added.',
+        '"Why now?" one of the residents asked.',
+    ],
 }
 LISTS = {
-    "uk": ("Серед головних причин дослідники називають:",
-           ["нестачу коштів;", "брак фахівців;", "застаріле обладнання."],
-           "Саме тому проєкт просять продовжити ще на рік."),
-    "ru": ("Среди главных причин исследователи называют:",
-           ["нехватку средств;", "недостаток специалистов;", "устаревшее оборудование."],
-           "Именно поэтому проект просят продлить еще на год."),
-    "en": ("The researchers name the main reasons:",
-           ["a lack of money;", "too few specialists;", "outdated equipment."],
-           "That is why they ask for the project to run one more year."),
+    "uk": (
+        "Серед головних причин дослідники називають:",
+        ["нестачу коштів;", "брак фахівців;", "застаріле обладнання."],
+        "Саме тому проєкт просять продовжити ще на рік.",
+    ),
+    "ru": (
+        "Среди главных причин исследователи называют:",
+        ["нехватку средств;", "недостаток специалистов;", "устаревшее оборудование."],
+        "Именно поэтому проект просят продлить еще на год.",
+    ),
+    "en": (
+        "The researchers name the main reasons:",
+        ["a lack of money;", "too few specialists;", "outdated equipment."],
+        "That is why they ask for the project to run one more year.",
+    ),
 }
 
 
@@ -105,7 +124,8 @@ def load_articles(data: Path) -> list[dict[str, list[str]]]:
 def title_of(sentences: list[str]) -> str:
     found = sentences[0].split()
     keep = max(4, min(10, int(len(found) * 0.6)))
-    return " ".join(found[:keep]).rstrip(",;:—–-")
+    # Headlines seldom end with a full stop.
+    return " ".join(found[:keep]).rstrip(",;:—–-.")
 
 
 def date_text(day: date, lang: str, form: str) -> str:
@@ -231,7 +251,7 @@ def make_page(
         chrome(style.support[cl])
     tags = rng.sample(TAG_WORDS[cl], 3)
     if style.tags == "glued":
-        names = [w.strip(",.:;«»\"") for w in sentences[0].split()[1:] if w[:1].isupper()]
+        names = [w.strip(',.:;«»"') for w in sentences[0].split()[1:] if w[:1].isupper()]
         glued = [t[:1].upper() + t[1:] for t in (names[:2] + tags)[:3]]
         chrome("".join(glued))
     elif style.tags == "hashtags":
@@ -314,7 +334,9 @@ def render_html(page: Page, style: Style) -> str:
     )
 
 
-def build(data: Path, out: Path, per_style: int = 30, html_per_style: int = 12, seed: int = 7) -> int:
+def build(
+    data: Path, out: Path, per_style: int = 30, html_per_style: int = 12, seed: int = 7
+) -> int:
     """Write the corpus into out/<style>/; returns the number of pages written."""
     articles = load_articles(data)
     rng = random.Random(seed)

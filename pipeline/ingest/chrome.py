@@ -6,6 +6,7 @@ one line; the cleaner adds position (before the headline, after the end of the s
 
 from __future__ import annotations
 
+import functools
 import re
 
 from pipeline.ingest.common import word_set
@@ -77,6 +78,30 @@ def stop_word_density(line: str) -> float:
     if not found:
         return 0.0
     return sum(1 for w in found if w.lower() in STOP_WORDS) / len(found)
+
+
+@functools.cache
+def _justext_stop_words() -> frozenset[str]:
+    """jusText's stop-word lists for Ukrainian, Russian and English (thousands of words each
+    for uk and ru, built from Wikipedia by its authors); our short list when it is missing."""
+    try:
+        import justext
+    except ImportError:
+        return STOP_WORDS
+    found: set[str] = set()
+    for language in ("Ukrainian", "Russian", "English"):
+        found.update(w.lower() for w in justext.get_stoplist(language))
+    return frozenset(found) | STOP_WORDS
+
+
+def prose_density(line: str) -> float:
+    """Share of a line's words that are stop words by jusText's lists: prose has about a
+    third and more (jusText's own thresholds are 0.30-0.32), headlines and menus much less."""
+    found = words(line)
+    if not found:
+        return 0.0
+    stop = _justext_stop_words()
+    return sum(1 for w in found if w.lower() in stop) / len(found)
 
 
 def ends_like_sentence(line: str) -> bool:
@@ -184,7 +209,10 @@ SUPPORT_ENDINGS = word_set(
 
 APPEAL = re.compile(
     r"\b(?:help us keep|support (?:us|our (?:work|journalism|newsroom|reporting))|"
-    r"become a (?:member|patron|subscriber)|допоможіть нам|підтримайте (?:нас|редакцію|нашу)|"
+    r"become (?:a|an|our) (?:member|patron|subscriber|supporter)|"
+    r"(?:стати|станьте|стань) нашим (?:патроном|членом|другом)|"
+    r"(?:стать|станьте|стань) нашим (?:патроном|членом|другом)|"
+    r"допоможіть нам|підтримайте (?:нас|редакцію|нашу)|"
     r"помогите нам|поддержите (?:нас|редакцию|наш)|стати (?:членом|патроном)|"
     r"стать (?:членом|патроном))",
     re.IGNORECASE,
@@ -279,6 +307,21 @@ TAG_MARKERS = word_set(
     "|темы|рубрики|категорії|категории|categories|filed under",
     "|",
 )
+
+
+def is_glued_tags(line: str) -> bool:
+    """Tags run together when a page is saved as text ("ISWRussiaIraq"): one token with two
+    or more joins of a word to a capitalised word."""
+    stripped = line.strip()
+    if not re.fullmatch(r"[^\W_]+(?:['ʼ’\-]?[^\W_]+)*", stripped):
+        return False
+    joins = sum(
+        1
+        for i in range(1, len(stripped) - 1)
+        if stripped[i].isupper()
+        and (stripped[i - 1].islower() or (stripped[i - 1].isupper() and stripped[i + 1].islower()))
+    )
+    return joins >= 2
 
 
 def is_tag_line(line: str) -> bool:

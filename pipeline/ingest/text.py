@@ -186,10 +186,15 @@ def clean_dump(text: str, boilerplate: frozenset[str] = frozenset()) -> CleanedT
     if head is None:
         return None
     result = CleanedText(title=units[head], blocks=[], dropped=list(units[:head]))
-    # Bylines and source links above the headline are metadata too.
-    for unit in units[:head]:
-        _take_metadata(unit, result)
     _clean_body(units[head + 1 :], result, boilerplate)
+    # Bylines and source links above the headline are metadata too, the nearest first: a
+    # stamp at the very top of a page ("date 2025-01-26 All Sections") is the page's, and a
+    # byline under the headline is better than either.
+    for distance, unit in enumerate(reversed(units[:head])):
+        author = result.author
+        _take_metadata(unit, result)
+        if distance > 1 and author is None:
+            result.author = None  # a name far above the headline is a menu, not a byline
     return result
 
 
@@ -236,10 +241,17 @@ def _clean_body(
             result.dropped.append(unit)
             continue
         if verdict is None and in_list:
-            if _is_list_item(unit):
+            if not _reads_as_story(unit) and not _introduces_list(units, index):
                 result.dropped.append(unit)
                 continue
             in_list = False
+        if verdict is None and not started and _name_by_stamp(units, index):
+            name = unit.strip()
+            result.author = result.author or (name.title() if name.isupper() else name)
+            result.dropped.append(unit)
+            continue
+        if verdict is None and (_in_headline_run(units, index) or _after_bare_time(units, index)):
+            verdict = "chrome"
         if verdict is None and _caption_above_credit(units, index):
             verdict = "chrome"
         if verdict is None and _in_timed_run(units, index):
@@ -267,11 +279,11 @@ def _clean_body(
 
 def _judge(unit: str, started: bool, near_top: bool = False) -> str | None:
     """None for a story line; otherwise why it is not: meta, chrome, list (header), end."""
-    if not chrome.has_letters(unit):
-        return "chrome"
     if URL_LINE.match(unit):
         return "meta"
     byline = parse_byline(unit)
+    if not chrome.has_letters(unit):
+        return "meta" if byline is not None and byline.date is not None else "chrome"
     # Later in the story, only a line that is plainly a byline or a bare date is metadata:
     # "Зеленський, 12 березня" could be a story line.
     if byline is not None and (
@@ -280,18 +292,96 @@ def _judge(unit: str, started: bool, near_top: bool = False) -> str | None:
         return "meta"
     if chrome.is_caption(unit) or chrome.is_ad(unit) or chrome.is_lang_switcher(unit):
         return "chrome"
-    if chrome.is_tag_line(unit) or chrome.is_comments_header(unit) or chrome.is_footer(unit):
+    if (
+        chrome.is_tag_line(unit)
+        or chrome.is_glued_tags(unit)
+        or chrome.is_comments_header(unit)
+        or chrome.is_footer(unit)
+    ):
         return "end" if started else "chrome"
     related = chrome.related_header(unit)
     if related == "inline":
         return "chrome"
     if related == "list":
-        return "end" if started and chrome.is_sidebar_header(unit) else "list"
+        # Not an end: a list of other stories may sit between story paragraphs.
+        return "list"
     if chrome.is_support_or_widget(unit):
         return "chrome"
     if chrome.is_breadcrumb(unit) or chrome.is_menu(unit, strict=True):
         return "chrome"
     return None
+
+
+def _reads_as_story(unit: str) -> bool:
+    """A line that ends a list of other stories: a sentence of the story's prose, or a list
+    item of the story's own (a bullet)."""
+    if BULLET.match(unit):
+        return True
+    found = chrome.words(unit)
+    if len(found) >= 30 or (len(found) >= 16 and chrome.prose_density(unit) >= 0.3):
+        return True
+    return chrome.ends_like_sentence(unit) and (
+        len(found) >= 8 or (len(found) >= 2 and chrome.prose_density(unit) >= 0.25)
+    )
+
+
+def _introduces_list(units: list[str], index: int) -> bool:
+    """ "The reasons are:" followed by the story's own bullet list."""
+    return (
+        units[index].rstrip().endswith(":")
+        and index + 1 < len(units)
+        and BULLET.match(units[index + 1]) is not None
+    )
+
+
+def _headline_item(unit: str) -> bool:
+    """Shaped like another story's headline: a phrase of 3-25 words, no sentence end, not a
+    list item or a clause of the story's own list (";", "," or ":" at the end)."""
+    stripped = unit.rstrip()
+    if BULLET.match(unit) or EM_DASH_ITEM.match(unit) or stripped.endswith((";", ",", ":")):
+        return False
+    found = chrome.words(unit)
+    return 3 <= len(found) <= 25 and not chrome.ends_like_sentence(unit)
+
+
+def _in_headline_run(units: list[str], index: int) -> bool:
+    """Two or more headline-shaped lines in a row are a list of other stories (jusText's
+    link-list idea, for a dump where the links are gone); a list the story introduces with a
+    colon is the story's own."""
+    if not _headline_item(units[index]):
+        return False
+    start = index
+    while start > 0 and _headline_item(units[start - 1]):
+        start -= 1
+    end = index
+    while end + 1 < len(units) and _headline_item(units[end + 1]):
+        end += 1
+    if end == start:
+        return False
+    intro = units[start - 1] if start > 0 else ""
+    return not (intro.rstrip().endswith(":") and _judge(intro, True) is None)
+
+
+def _after_bare_time(units: list[str], index: int) -> bool:
+    """A headline under a time on a line of its own ("21:52" / "Headline"): a news feed."""
+    if index == 0 or len(chrome.words(units[index])) > 30:
+        return False
+    return re.fullmatch(r"\s*(?:[01]?\d|2[0-3])[:.][0-5]\d\s*", units[index - 1]) is not None
+
+
+def _name_by_stamp(units: list[str], index: int) -> bool:
+    """A byline that is only a name ("ОЛЕНА КОВАЛЬ", "Olena Koval") next to a date line."""
+    found = chrome.words(units[index])
+    if not 2 <= len(found) <= 4 or chrome.ends_like_sentence(units[index]):
+        return False
+    if not all(w[:1].isupper() for w in found) or any(
+        w.lower() in chrome.STOP_WORDS for w in found
+    ):
+        return False
+    if re.search(r"[^\w\s'ʼ’.\-]", units[index]):
+        return False
+    neighbours = [units[i] for i in (index - 1, index + 1) if 0 <= i < len(units)]
+    return any((b := parse_byline(n)) is not None and b.date is not None for n in neighbours)
 
 
 def _reads_as_prose(unit: str) -> bool:
