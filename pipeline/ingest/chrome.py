@@ -46,6 +46,7 @@ SECTION_WORDS = word_set(
     tech technology opinion opinions video videos photo photos health life lifestyle war
     ukraine regions analysis interviews blogs kyiv home features podcasts investigations
     travel finance markets climate entertainment environment more все всі всё меню menu
+    all sections section розділи рубрики разделы рубрика розділ раздел
     """
 )
 
@@ -409,6 +410,26 @@ FOOTER_LINES = word_set(
 _CONTACT = re.compile(
     r"[\w.+-]+@[\w-]+\.[\w.]+|\+\d[\d\s()-]{8,}\d|^(?:тел|tel|phone)\b", re.IGNORECASE
 )
+
+
+_COOKIE = re.compile(r"\b(?:cookies?|кукі|куки|cookie-файл\w*)\b", re.IGNORECASE)
+
+
+# What a cookie notice asks or says of the site (a story about cookies has none of these).
+_COOKIE_ACTION = re.compile(
+    r"\b(?:accept\w*|agree\w*|ok|got it|allow|settings|manage|we use|uses|"
+    r"прийня\w*|погоджу\w*|згод\w*|зрозуміло|налаштування|використову\w*|"
+    r"приня\w*|приним\w*|соглас\w*|понятно|настройки|использу\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def is_cookie_banner(line: str) -> bool:
+    """A cookie notice, in any wording: it names cookies, says what the site does with them
+    or asks to accept, and is short."""
+    return (
+        bool(_COOKIE.search(line)) and bool(_COOKIE_ACTION.search(line)) and len(words(line)) <= 40
+    )
 
 
 def is_footer(line: str) -> bool:

@@ -108,6 +108,7 @@ def _top_chrome(unit: str, boilerplate: frozenset[str]) -> bool:
         or chrome.is_breadcrumb(unit)
         or chrome.is_support_or_widget(unit)
         or chrome.is_ad(unit)
+        or chrome.is_cookie_banner(unit)
         or chrome.is_caption(unit)
         or chrome.is_tag_line(unit)
         or chrome.is_footer(unit)
@@ -193,8 +194,16 @@ def clean_dump(text: str, boilerplate: frozenset[str] = frozenset()) -> CleanedT
     for distance, unit in enumerate(reversed(units[:head])):
         author = result.author
         _take_metadata(unit, result)
-        if distance > 1 and author is None:
-            result.author = None  # a name far above the headline is a menu, not a byline
+        if (
+            author is None
+            and result.author is not None
+            and (
+                distance > 1
+                or any(w.lower() in chrome.SECTION_WORDS for w in chrome.words(result.author))
+            )
+        ):
+            # A name far above the headline, or one made of section names, is a menu.
+            result.author = None
     return result
 
 
@@ -290,7 +299,12 @@ def _judge(unit: str, started: bool, near_top: bool = False) -> str | None:
         not started or near_top or byline.author is None or _AUTHOR_LABEL.match(unit)
     ):
         return "meta"
-    if chrome.is_caption(unit) or chrome.is_ad(unit) or chrome.is_lang_switcher(unit):
+    if (
+        chrome.is_caption(unit)
+        or chrome.is_ad(unit)
+        or chrome.is_lang_switcher(unit)
+        or chrome.is_cookie_banner(unit)
+    ):
         return "chrome"
     if (
         chrome.is_tag_line(unit)

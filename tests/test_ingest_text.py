@@ -1,0 +1,134 @@
+"""Text dumps of web pages: the story kept whole, the chrome of each kind dropped, one file alone.
+
+The pages in tests/data/pages were written for the project (and one real page, as a reader
+saved it, with its truth); each holds kinds of chrome and of story text a cleaner gets wrong.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.ingest import IngestOptions, chrome, read_path
+from pipeline.ingest.text import clean_dump
+
+PAGES = Path(__file__).parent / "data" / "pages"
+TRUTHS = sorted(PAGES.glob("*.truth.json"), key=lambda p: p.name)
+
+
+def _read(truth_path: Path) -> tuple[dict, object]:
+    truth = json.loads(truth_path.read_text(encoding="utf-8"))
+    article = read_path(PAGES / truth["file"], IngestOptions())[0]
+    return truth, article
+
+
+@pytest.mark.parametrize("truth_path", TRUTHS, ids=lambda p: p.name.split(".")[0])
+def test_page_story_is_exact(truth_path: Path) -> None:
+    truth, article = _read(truth_path)
+    assert [block.text for block in article.blocks] == truth["story"]
+
+
+@pytest.mark.parametrize("truth_path", TRUTHS, ids=lambda p: p.name.split(".")[0])
+def test_page_metadata(truth_path: Path) -> None:
+    truth, article = _read(truth_path)
+    assert (article.title, article.author, (article.date or "")[:10]) == (
+        truth["title"],
+        truth["author"],
+        truth["date"],
+    )
+
+
+def test_real_page_drops_each_kind_of_its_chrome() -> None:
+    _, article = _read(PAGES / "up-isw-rybar-iraq.en.truth.json")
+    for chrome_line in (
+        "ISWRussiaIraq",
+        "Support UP or become our patron!",
+        "Slovak PM Fico calls Zelenskyy enemy of Slovakia",
+        "Two women killed in Russian missile strike on facility in Mykolaiv",
+    ):
+        assert chrome_line in article.dropped
+    assert article.author != "All Sections"
+
+
+@pytest.mark.parametrize(
+    ("line", "glued"),
+    [
+        ("ISWRussiaIraq", True),
+        ("KyivTravelEconomy", True),
+        ("КиївМістРемонт", True),
+        ("Квазулу-НаталТониHealth", True),
+        ("iPhone", False),
+        ("YouTube", False),
+        ("McDonald's", False),
+        ("Kyiv", False),
+        ("Далі буде.", False),
+    ],
+)
+def test_glued_tags(line: str, glued: bool) -> None:
+    assert chrome.is_glued_tags(line) is glued
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Support UP or become our patron!",
+        "Help us keep independent journalism free. Donate",
+        "Підтримайте редакцію — станьте нашим патроном",
+        "Поддержите редакцию — подпишитесь на рассылку",
+        "Subscribe to our Telegram channel",
+    ],
+)
+def test_support_lines_are_chrome(line: str) -> None:
+    assert chrome.is_support_or_widget(line)
+
+
+STORY_A = "Міська рада ухвалила бюджет на наступний рік після довгого обговорення в комісіях."
+STORY_B = "Депутати погодили зміни до програми ремонту шкіл і лікарень у всіх районах міста."
+
+
+@pytest.mark.parametrize(
+    ("between", "kept"),
+    [
+        # Other stories' headlines between story paragraphs: untimed, timed, under a header.
+        (["У Львові відкрили нову бібліотеку", "Синоптики попереджають про заморозки"], []),
+        (["14:02 Уряд ухвалив нові правила", "13:45 У метро змінять розклад"], []),
+        (["Найпопулярніше", "У Львові відкрили нову бібліотеку"], []),
+        (["14:02", "Уряд ухвалив нові правила для забудовників"], []),
+        # Short story paragraphs and dialogue lines stay.
+        (["Так і сталося."], ["Так і сталося."]),
+        (["«Ми встигнемо», — сказав він."], ["«Ми встигнемо», — сказав він."]),
+        (['"We will make it," he said.'], ['"We will make it," he said.']),
+        (["— Ми встигнемо, — сказав він."], ["— Ми встигнемо, — сказав він."]),
+        # The story's own list and the paragraph after it stay.
+        (
+            ["Серед робіт назвали:", "  • заміну тросів;", "  • освітлення.", "Далі буде."],
+            ["Серед робіт назвали:", "заміну тросів;", "освітлення.", "Далі буде."],
+        ),
+    ],
+)
+def test_between_story_paragraphs(between: list[str], kept: list[str]) -> None:
+    page = "\n\n".join(["Рада ухвалила бюджет міста на рік", STORY_A, *between, STORY_B])
+    cleaned = clean_dump(page)
+    assert cleaned is not None
+    assert [text for _, text in cleaned.blocks] == [STORY_A, *kept, STORY_B]
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        ["Support UP or become our patron!", "ISWRussiaIraq"],
+        ["Теги: Київ, бюджет"],
+        ["#Київ #бюджет #ради"],
+        ["Коментарі (2)", "Андрій", "Нарешті ухвалили, давно чекали цього рішення."],
+        ["Останні новини", "Уряд ухвалив нові правила", "У метро змінять розклад"],
+        ["Сайт використовує кукі для аналітики. Погоджуюсь"],
+        ["By continuing to browse you accept our cookie policy. OK"],
+    ],
+)
+def test_after_the_story(after: list[str]) -> None:
+    page = "\n".join(["Рада ухвалила бюджет міста на рік", STORY_A, STORY_B, *after])
+    cleaned = clean_dump(page)
+    assert cleaned is not None
+    assert [text for _, text in cleaned.blocks] == [STORY_A, STORY_B]
