@@ -70,8 +70,17 @@ def looks_like_menu_row(line: str) -> bool:
     )
 
 
+_WORD = re.compile(r"[^\W_]+(?:['ʼ’\-][^\W_]+)*")
+
+
+@functools.lru_cache(maxsize=8192)
+def _words(line: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(line))
+
+
 def words(line: str) -> list[str]:
-    return re.findall(r"[^\W_]+(?:['ʼ’\-][^\W_]+)*", line)
+    # Every rule asks for the words of the same lines; the cache keeps a long page fast.
+    return list(_words(line))
 
 
 def stop_word_density(line: str) -> float:
@@ -106,9 +115,11 @@ def prose_density(line: str) -> float:
 
 
 def ends_like_sentence(line: str) -> bool:
-    return bool(_SENTENCE_END.search(line))
+    # The end alone: a long line stays cheap.
+    return bool(_SENTENCE_END.search(line[-12:]))
 
 
+@functools.lru_cache(maxsize=8192)
 def key_of(line: str) -> str:
     """Case- and punctuation-insensitive form of a line, to compare markers and repeats."""
     return " ".join(w.lower() for w in words(line))

@@ -29,6 +29,8 @@ URL_LINE = re.compile(
 )
 _AUTHOR_LABEL = re.compile(r"^\s*(?:автор|author|by|текст|text)\b", re.IGNORECASE)
 _TIME = re.compile(r"\b(?:[01]?\d|2[0-3])[:.][0-5]\d\b")
+# How many lines from the top the headline is looked for first.
+HEADLINE_SCAN = 400
 _WRAP_END = re.compile(r"[.!?…:;»”\"')\]]\s*$")
 
 
@@ -76,16 +78,16 @@ def _wrap_width(lines: list[str]) -> int | None:
 
 
 def _continues(previous: str, line: str, width: int | None) -> bool:
-    if len(previous) < 40 or _top_chrome(line, frozenset()):
+    if len(previous) < 40:
         return False
-    if line[:1].islower() and not _WRAP_END.search(previous):
-        return True
-    return (
+    joins = (line[:1].islower() and not _WRAP_END.search(previous[-12:])) or (
         width is not None
         and len(previous) >= width * 0.75
         and not (chrome.ends_like_sentence(previous) and line[:1].isupper())
         and not previous.rstrip().endswith(":")
     )
+    # The chrome rules are the dear part: asked only of a line that would be joined.
+    return bool(joins) and not _top_chrome(line, frozenset())
 
 
 def boilerplate_keys(text: str) -> set[str]:
@@ -132,7 +134,17 @@ def find_headline(units: list[str], boilerplate: frozenset[str]) -> int | None:
     (site names and taglines above it then count as chrome; a lead between headline and
     byline stays in the story), else the first line that no rule calls chrome and that is
     long enough and cased like a headline."""
-    candidates = [i for i, unit in enumerate(units) if not _top_chrome(unit, boilerplate)]
+    # The headline sits near the top: the rules are asked of the first lines, and of the
+    # whole page only when none of those will do (a long page stays fast).
+    candidates = [
+        i for i, unit in enumerate(units[:HEADLINE_SCAN]) if not _top_chrome(unit, boilerplate)
+    ]
+    if not candidates:
+        candidates = [
+            i
+            for i, unit in enumerate(units)
+            if i >= HEADLINE_SCAN and not _top_chrome(unit, boilerplate)
+        ]
     if not candidates:
         return None
     likely = [i for i in candidates if _is_headline_like(units[i])]
@@ -150,10 +162,11 @@ def find_headline(units: list[str], boilerplate: frozenset[str]) -> int | None:
                 return (titled or above)[-1]
             break
     cased = [i for i in likely if not _menu_cased(units[i])]
+    cased_set = set(cased)
     # Without a byline: the headline is the first candidate that the story's prose follows.
     for position, index in enumerate(candidates[:-1]):
         following = units[candidates[position + 1]]
-        if index in cased and _is_prose(following) and not _is_prose(units[index]):
+        if index in cased_set and _is_prose(following) and not _is_prose(units[index]):
             return index
     return (cased or likely or candidates)[0]
 
@@ -240,6 +253,8 @@ def _clean_body(
     started = False  # a story line has been kept
     in_list = False  # inside a "read also" list of other stories
     title_key = chrome.key_of(result.title)
+    headline_runs = _headline_runs(units)
+    em_dash_items = _em_dash_items(units)
     for index, unit in enumerate(units):
         verdict = _judge(unit, started, near_top=index < 3)
         if verdict == "end" and started:
@@ -259,7 +274,7 @@ def _clean_body(
             result.author = result.author or (name.title() if name.isupper() else name)
             result.dropped.append(unit)
             continue
-        if verdict is None and (_in_headline_run(units, index) or _after_bare_time(units, index)):
+        if verdict is None and (headline_runs[index] or _after_bare_time(units, index)):
             verdict = "chrome"
         if verdict is None and _caption_above_credit(units, index):
             verdict = "chrome"
@@ -278,7 +293,7 @@ def _clean_body(
             result.blocks.append((kinds[index], unit))
             started = True
             continue
-        bullet = BULLET.match(unit) or _em_dash_item(units, index)
+        bullet = BULLET.match(unit) or em_dash_items[index]
         if bullet:
             result.blocks.append(("li", bullet.group("text")))
         else:
@@ -358,22 +373,36 @@ def _headline_item(unit: str) -> bool:
     return 3 <= len(found) <= 25 and not chrome.ends_like_sentence(unit)
 
 
-def _in_headline_run(units: list[str], index: int) -> bool:
+def _runs(flags: list[bool]) -> list[tuple[int, int] | None]:
+    """For each index, the (start, end) of the run of True flags it is in, else None: O(n),
+    so that a page of thousands of such lines is still read in a moment."""
+    spans: list[tuple[int, int] | None] = [None] * len(flags)
+    index = 0
+    while index < len(flags):
+        if not flags[index]:
+            index += 1
+            continue
+        end = index
+        while end + 1 < len(flags) and flags[end + 1]:
+            end += 1
+        for i in range(index, end + 1):
+            spans[i] = (index, end)
+        index = end + 1
+    return spans
+
+
+def _headline_runs(units: list[str]) -> list[bool]:
     """Two or more headline-shaped lines in a row are a list of other stories (jusText's
     link-list idea, for a dump where the links are gone); a list the story introduces with a
     colon is the story's own."""
-    if not _headline_item(units[index]):
-        return False
-    start = index
-    while start > 0 and _headline_item(units[start - 1]):
-        start -= 1
-    end = index
-    while end + 1 < len(units) and _headline_item(units[end + 1]):
-        end += 1
-    if end == start:
-        return False
-    intro = units[start - 1] if start > 0 else ""
-    return not (intro.rstrip().endswith(":") and _judge(intro, True) is None)
+    spans = _runs([_headline_item(unit) for unit in units])
+    flags = [False] * len(units)
+    for index, span in enumerate(spans):
+        if span is None or span[0] == span[1]:
+            continue
+        intro = units[span[0] - 1] if span[0] > 0 else ""
+        flags[index] = not (intro.rstrip().endswith(":") and _judge(intro, True) is None)
+    return flags
 
 
 def _after_bare_time(units: list[str], index: int) -> bool:
@@ -430,20 +459,19 @@ def _caption_above_credit(units: list[str], index: int) -> bool:
     )
 
 
-def _em_dash_item(units: list[str], index: int) -> re.Match[str] | None:
-    match = EM_DASH_ITEM.match(units[index])
-    if match is None:
-        return None
-    start = index
-    while start > 0 and EM_DASH_ITEM.match(units[start - 1]):
-        start -= 1
-    end = index
-    while end + 1 < len(units) and EM_DASH_ITEM.match(units[end + 1]):
-        end += 1
-    run = units[start : end + 1]
-    if len(run) < 2:
-        return None
-    introduced = start > 0 and units[start - 1].rstrip().endswith(":")
-    semicolons = sum(1 for u in run if u.rstrip().endswith((";", ","))) >= len(run) - 1
-    dialogue = any(re.search(r"[,!?…]\s+—\s", u) for u in run)
-    return match if (introduced or semicolons) and not dialogue else None
+def _em_dash_items(units: list[str]) -> list[re.Match[str] | None]:
+    """The em-dash lines that are list items: in a run of two or more, introduced by a colon
+    or ending with semicolons, and not dialogue."""
+    matches = [EM_DASH_ITEM.match(unit) for unit in units]
+    items: list[re.Match[str] | None] = [None] * len(units)
+    for span in dict.fromkeys(_runs([m is not None for m in matches])):
+        if span is None or span[0] == span[1]:
+            continue
+        start, end = span
+        run = units[start : end + 1]
+        introduced = start > 0 and units[start - 1].rstrip().endswith(":")
+        semicolons = sum(1 for u in run if u.rstrip().endswith((";", ","))) >= len(run) - 1
+        dialogue = any(re.search(r"[,!?…]\s+—\s", u) for u in run)
+        if (introduced or semicolons) and not dialogue:
+            items[start : end + 1] = matches[start : end + 1]
+    return items
