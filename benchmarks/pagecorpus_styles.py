@@ -279,4 +279,89 @@ UNSEEN = [
     ),
 ]
 
+# A second round of tuned styles, added after the first measurement of the unseen ones.
+TUNED += [
+    Style(
+        name="tv-channel",
+        chrome_lang="story",
+        top={
+            "uk": [
+                "Канал 7",
+                "Прямий ефір | Програма | Новини | Шоу",
+                "Ukr Eng",
+                "Сайт використовує файли cookie для аналітики. Погоджуюсь",
+            ],
+            "ru": [
+                "Канал 7",
+                "Прямой эфир | Программа | Новости | Шоу",
+                "Ukr Eng",
+                "Сайт использует файлы cookie для аналитики. Согласен",
+            ],
+            "en": [
+                "Channel 7",
+                "Live | Schedule | News | Shows",
+                "Ukr Eng",
+                "The site uses cookies for analytics. I agree",
+            ],
+        },
+        byline="name_alone_then_date",
+        mid_list={"uk": "", "ru": "", "en": ""},
+        mid_list_header=False,
+        tags="lines",
+        tag_label={"uk": "Теги", "ru": "Теги", "en": "Tags"},
+        related={"uk": "Інші новини", "ru": "Другие новости", "en": "Other news"},
+        comments={
+            "uk": ["Коментарі", "Петро", "14.03.2026 18:20", "Гарна новина для міста."],
+            "ru": ["Комментарии", "Пётр", "14.03.2026 18:20", "Хорошая новость для города."],
+            "en": ["Comments", "Peter", "14.03.2026 18:20", "Good news for the city."],
+        },
+        footer={"uk": ["© Канал 7"], "ru": ["© Канал 7"], "en": ["© Channel 7"]},
+    ),
+    Style(
+        name="en-local",
+        chrome_lang="en",
+        top={"en": ["MENU", "Riverside Courier", "News Sport Business Lifestyle", "Log in"]},
+        byline="label_author_then_date",
+        inline_related={"en": "READ MORE: {}"},
+        mid_list={"en": "Trending"},
+        support={"en": "Get the best stories in your inbox every morning. Sign up"},
+        tags="label",
+        tag_label={"en": "Topics:"},
+        related={"en": "Trending"},
+        footer={"en": ["Contact us", "Cookie settings", "© Riverside Courier 2026"]},
+    ),
+]
+
+# A second round of unseen styles, written with the second round of tuned ones and not
+# looked at while tuning.
+UNSEEN += [
+    Style(
+        name="ru-city-portal",
+        chrome_lang="ru",
+        top={"ru": ["Городской портал", "Афиша Транспорт Погода Работа", "Вход | Регистрация"]},
+        byline="text_label_name",
+        inline_related={"ru": "Читайте также: {}"},
+        mid_list={"ru": "Читайте также"},
+        tags="label",
+        tag_label={"ru": "Метки:"},
+        related={"ru": "Новости компаний"},
+        related_timed=True,
+        comments={"ru": ["Комментарии (5)", "Гость", "Наконец-то!", "Ответить"]},
+        footer={"ru": ["Политика конфиденциальности", "18+"]},
+    ),
+    Style(
+        name="uk-weekly",
+        chrome_lang="uk",
+        top={"uk": ["ТИЖНЕВИК", "Число номера", "Передплата", "Розділи: Політика Суспільство"]},
+        byline="label_author_then_date",
+        ad={"uk": "Реклама"},
+        support={"uk": "Підтримати проєкт можна на нашій сторінці донатів"},
+        tags="hashtags",
+        related={"uk": "Більше новин"},
+        cookie={"uk": "Продовжуючи перегляд, ви погоджуєтеся з використанням cookie. OK"},
+        cookie_at_top=False,
+        footer={"uk": ["Усі права захищено", "Контакти редакції"]},
+    ),
+]
+
 STYLES = {style.name: style for style in TUNED + UNSEEN}
