@@ -339,9 +339,9 @@ def build(
 ) -> int:
     """Write the corpus into out/<style>/; returns the number of pages written."""
     articles = load_articles(data)
-    rng = random.Random(seed)
     written = 0
     for index, (name, style) in enumerate(STYLES.items()):
+        rng = random.Random(f"{seed}-{name}")  # a style's pages stay the same as styles are added
         folder = out / name
         folder.mkdir(parents=True, exist_ok=True)
         start = (index * 37) % len(articles)

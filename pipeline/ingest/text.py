@@ -154,7 +154,7 @@ def find_headline(units: list[str], boilerplate: frozenset[str]) -> int | None:
     # (a bare date at the top of a page is usually today's date, not the story's).
     for wanted in ("author", "stamp"):
         for index in window:
-            if not _anchor(units[index], wanted):
+            if not _anchor(units, index, wanted):
                 continue
             above = [i for i in likely if i < index]
             titled = [i for i in above if not units[i].rstrip().endswith((".", "…"))]
@@ -184,10 +184,12 @@ def _menu_cased(unit: str) -> bool:
     return cyrillic and chrome.looks_like_menu_row(unit)
 
 
-def _anchor(unit: str, wanted: str) -> bool:
+def _anchor(units: list[str], index: int, wanted: str) -> bool:
+    unit = units[index]
     byline = parse_byline(unit)
     if byline is None:
-        return False
+        # A name alone next to a date line is a byline too.
+        return wanted == "author" and _name_by_stamp(units, index)
     if wanted == "author":
         return byline.author is not None
     return byline.date is not None and _TIME.search(unit) is not None
