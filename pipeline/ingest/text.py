@@ -349,7 +349,7 @@ def _reads_as_story(unit: str) -> bool:
     if BULLET.match(unit):
         return True
     found = chrome.words(unit)
-    if len(found) >= 30 or (len(found) >= 16 and chrome.prose_density(unit) >= 0.3):
+    if _long_prose(unit):
         return True
     return chrome.ends_like_sentence(unit) and (
         len(found) >= 8 or (len(found) >= 2 and chrome.prose_density(unit) >= 0.25)
@@ -372,7 +372,19 @@ def _headline_item(unit: str) -> bool:
     if BULLET.match(unit) or EM_DASH_ITEM.match(unit) or stripped.endswith((";", ",", ":")):
         return False
     found = chrome.words(unit)
-    return 3 <= len(found) <= 25 and not chrome.ends_like_sentence(unit)
+    return (
+        3 <= sum(1 for w in found if w[:1].isalpha()) <= 25
+        and not chrome.ends_like_sentence(unit)
+        and not _long_prose(unit)
+        and parse_byline(unit) is None
+    )
+
+
+def _long_prose(unit: str) -> bool:
+    """Long enough and dense enough in stop words to be the story's prose even without a
+    sentence end (a paragraph that ends with a reference in brackets)."""
+    found = chrome.words(unit)
+    return len(found) >= 30 or (len(found) >= 16 and chrome.prose_density(unit) >= 0.3)
 
 
 def _runs(flags: list[bool]) -> list[tuple[int, int] | None]:
