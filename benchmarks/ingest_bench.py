@@ -193,6 +193,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, help="where the corpus is built (default: temp)")
     parser.add_argument("--kind", choices=("all", "txt", "html"), default="all")
     parser.add_argument("--show", metavar="STYLE", help="print the failures of one style")
+    parser.add_argument("--seed", type=int, default=7, help="another seed, other pages")
     parser.add_argument("--no-zyte", action="store_true")
     args = parser.parse_args()
     if not (args.data / "flores200_devtest.metadata.tsv").exists():
@@ -201,7 +202,7 @@ def main() -> None:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         corpus = args.work or Path(tmp)
-        pages = build(args.data, corpus)
+        pages = build(args.data, corpus, seed=args.seed)
         print(f"{pages} pages built in {corpus}")
         for kind in ("txt", "html") if args.kind == "all" else (args.kind,):
             rows = run_corpus(corpus, kind, args.show)

@@ -34,6 +34,7 @@ def analyze(raw: RawArticle) -> Article:
         content_hash=raw.content_hash,
         dropped=raw.dropped,
         translation_of=raw.translation_of,
+        warnings=raw.warnings,
     )
 
 
@@ -111,6 +112,7 @@ def article_record(article: Article) -> dict[str, Any]:
         "lang": article.lang,
         "confidence": round(article.confidence, 4),
         "dropped": list(article.dropped),
+        "warnings": list(article.warnings),
         "paragraphs": [
             {
                 "index": p.index,

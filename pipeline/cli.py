@@ -72,6 +72,8 @@ def ingest(
                     click.echo(f"error: {item}", err=True)
                 else:
                     click.echo(json.dumps(article_record(item), ensure_ascii=False))
+                    for warning in item.warnings:
+                        click.echo(f"warning: {item.source_path}: {warning}", err=True)
         else:
             with open_store(db_path) as store:
                 for result in jobs.ingest_paths(paths, store, options):

@@ -44,6 +44,9 @@ class RawArticle:
     lang_hint: str | None = None
     dropped: tuple[str, ...] = ()
     encoding: str = "utf-8"
+    # What the reader was unsure of (one line each, e.g. no story told apart from the chrome):
+    # shown as warnings naming the file, not stored.
+    warnings: tuple[str, ...] = ()
     translation_of: str | None = None  # url or key of the original when this is an edition
 
     @property
@@ -97,6 +100,7 @@ class Article:
     content_hash: str
     dropped: tuple[str, ...] = ()
     translation_of: str | None = None
+    warnings: tuple[str, ...] = ()  # from RawArticle.warnings
 
     @property
     def segments(self) -> list[Segment]:

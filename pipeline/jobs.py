@@ -72,6 +72,8 @@ def ingest_paths(
             yield item
             continue
         yield Ingested(item, store.save_article(item))
+        for warning in item.warnings:
+            yield Notice(item.source_path, warning)
         if item.translation_of:
             editions.append(item)
     for edition in editions:

@@ -132,3 +132,42 @@ def test_after_the_story(after: list[str]) -> None:
     cleaned = clean_dump(page)
     assert cleaned is not None
     assert [text for _, text in cleaned.blocks] == [STORY_A, STORY_B]
+
+
+ALL_CHROME = (
+    "Головна\nНовини Політика Економіка\nРада ухвалила бюджет міста на рік\n"
+    "Уряд ухвалив нові правила\nУ метро змінять розклад\nСиноптики попереджають про заморозки\n"
+)
+
+
+def test_page_without_a_story_told_apart_is_kept_with_a_warning(tmp_path: Path) -> None:
+    page = tmp_path / "menu-only.txt"
+    page.write_text(ALL_CHROME, encoding="utf-8")
+    article = read_path(page, IngestOptions())[0]
+    assert [block.text for block in article.blocks] == [
+        "Уряд ухвалив нові правила",
+        "У метро змінять розклад",
+        "Синоптики попереджають про заморозки",
+    ]
+    assert len(article.warnings) == 1
+    assert "no story could be told apart" in article.warnings[0]
+
+
+def test_warning_names_the_file_on_ingest(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    page = tmp_path / "menu-only.txt"
+    page.write_text(ALL_CHROME, encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["ingest", "--db", str(tmp_path / "p.db"), "--show-dropped", str(page)]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"warning: {page}: no story could be told apart" in result.output
+    assert "dropped: Головна" in result.output
+
+
+def test_a_story_among_its_chrome_has_no_warning() -> None:
+    _, article = _read(PAGES / "kyiv-bridge.uk.truth.json")
+    assert article.warnings == ()

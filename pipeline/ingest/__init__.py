@@ -139,6 +139,7 @@ def _read_txt(
             url=cleaned.url,
             dropped=tuple(cleaned.dropped),
             encoding=encoding,
+            warnings=tuple(cleaned.warnings),
         )
     ]
 

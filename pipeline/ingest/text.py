@@ -42,6 +42,7 @@ class CleanedText:
     date: str | None = None
     url: str | None = None
     dropped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def split_units(text: str) -> list[str]:
@@ -203,6 +204,7 @@ def clean_dump(text: str, boilerplate: frozenset[str] = frozenset()) -> CleanedT
         return None
     result = CleanedText(title=units[head], blocks=[], dropped=list(units[:head]))
     _clean_body(units[head + 1 :], result, boilerplate)
+    _check_confidence(units[head + 1 :], result)
     # Bylines and source links above the headline are metadata too, the nearest first: a
     # stamp at the very top of a page ("date 2025-01-26 All Sections") is the page's, and a
     # byline under the headline is better than either.
@@ -220,6 +222,41 @@ def clean_dump(text: str, boilerplate: frozenset[str] = frozenset()) -> CleanedT
             # A name far above the headline, or one made of section names, is a menu.
             result.author = None
     return result
+
+
+# Below this many words of story among this many dropped lines, the story was not told apart
+# from the chrome with confidence.
+FEW_STORY_WORDS = 15
+MANY_DROPPED = 10
+
+
+def _check_confidence(body: list[str], result: CleanedText) -> None:
+    """Never silently empty: when every line after the headline was judged chrome, they are
+    kept as the story with a warning; a story of a few words among many dropped lines gets a
+    warning too."""
+    if not result.blocks:
+        kept = [
+            unit
+            for unit in body
+            if chrome.has_letters(unit) and parse_byline(unit) is None and not URL_LINE.match(unit)
+        ]
+        if not kept:
+            return
+        result.blocks = [("p", unit) for unit in kept]
+        taken = set(kept)
+        result.dropped = [unit for unit in result.dropped if unit not in taken]
+        result.warnings.append(
+            "no story could be told apart from the page's chrome, so the"
+            f" {len(kept)} line(s) after the headline were kept as the story; check them"
+        )
+        return
+    story_words = sum(len(chrome.words(text)) for _, text in result.blocks)
+    dropped_after = len(body) - len(result.blocks)
+    if story_words < FEW_STORY_WORDS and dropped_after >= MANY_DROPPED:
+        result.warnings.append(
+            f"only {story_words} word(s) of story were told apart from {dropped_after} lines"
+            " judged chrome; check what was dropped (--show-dropped)"
+        )
 
 
 def _take_metadata(unit: str, result: CleanedText) -> bool:
