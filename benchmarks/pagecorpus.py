@@ -97,7 +97,7 @@ LISTS = {
 
 @dataclass
 class Page:
-    lines: list[tuple[str, str]]  # (role, text): role is story, title, li, chrome, blank
+    lines: list[tuple[str, str]]  # (role, text): role is story, title, li, byline, chrome
     title: str
     author: str | None
     date: str
@@ -222,7 +222,7 @@ def make_page(
         chrome(style.cookie[cl])
     lines.append(("title", title))
     for line in byline_lines(style, lang, author, day, clock):
-        chrome(line)
+        lines.append(("byline", line))
     if style.title_twice:
         chrome(title)
     body = story_paragraphs(rng, sentences, lang)
@@ -317,6 +317,8 @@ def render_html(page: Page, style: Style) -> str:
             part.append(f"<li>{esc(text)}</li>")
         elif role == "story":
             part.append(f"<p>{esc(text)}</p>")
+        elif role == "byline":
+            part.append(f'<div class="byline">{esc(text)}</div>')
         elif part is head:
             part.append(f'<div class="nav"><a href="/">{esc(text)}</a></div>')
         elif part is article:
@@ -363,7 +365,7 @@ def build(
                 "author": page.author,
                 "date": page.date,
                 "story": [text for role, text in page.lines if role in ("story", "li")],
-                "chrome": [text for role, text in page.lines if role == "chrome"],
+                "chrome": [text for role, text in page.lines if role in ("chrome", "byline")],
             }
             (folder / (stem + ".truth.json")).write_text(
                 json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8"

@@ -171,3 +171,23 @@ def test_warning_names_the_file_on_ingest(tmp_path: Path) -> None:
 def test_a_story_among_its_chrome_has_no_warning() -> None:
     _, article = _read(PAGES / "kyiv-bridge.uk.truth.json")
     assert article.warnings == ()
+
+
+def test_live_blog_updates_under_times_stay() -> None:
+    page = "\n".join(
+        [
+            "Рада ухвалила бюджет міста на рік",
+            STORY_A,
+            "14:30",
+            "Депутати оголосили перерву до вечора.",
+            "15:10",
+            STORY_B,
+        ]
+    )
+    cleaned = clean_dump(page)
+    assert cleaned is not None
+    assert [text for _, text in cleaned.blocks] == [
+        STORY_A,
+        "Депутати оголосили перерву до вечора.",
+        STORY_B,
+    ]

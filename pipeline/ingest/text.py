@@ -457,8 +457,9 @@ def _headline_runs(units: list[str]) -> list[bool]:
 
 
 def _after_bare_time(units: list[str], index: int) -> bool:
-    """A headline under a time on a line of its own ("21:52" / "Headline"): a news feed."""
-    if index == 0 or len(chrome.words(units[index])) > 30:
+    """A headline under a time on a line of its own ("21:52" / "Headline"): a news feed. A
+    sentence under a time is a live blog's update and stays."""
+    if index == 0 or not _headline_item(units[index]):
         return False
     return re.fullmatch(r"\s*(?:[01]?\d|2[0-3])[:.][0-5]\d\s*", units[index - 1]) is not None
 
