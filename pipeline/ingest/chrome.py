@@ -73,7 +73,7 @@ def looks_like_menu_row(line: str) -> bool:
 _WORD = re.compile(r"[^\W_]+(?:['ʼ’\-][^\W_]+)*")
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=65536)
 def _words(line: str) -> tuple[str, ...]:
     return tuple(_WORD.findall(line))
 
@@ -119,7 +119,7 @@ def ends_like_sentence(line: str) -> bool:
     return bool(_SENTENCE_END.search(line[-12:]))
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=65536)
 def key_of(line: str) -> str:
     """Case- and punctuation-insensitive form of a line, to compare markers and repeats."""
     return " ".join(w.lower() for w in words(line))

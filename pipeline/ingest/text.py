@@ -29,6 +29,8 @@ URL_LINE = re.compile(
 )
 _AUTHOR_LABEL = re.compile(r"^\s*(?:автор|author|by|текст|text)\b", re.IGNORECASE)
 _TIME = re.compile(r"\b(?:[01]?\d|2[0-3])[:.][0-5]\d\b")
+# Characters above which a line can only be an ad label's text or the story's.
+LONG_LINE = 300
 # How many lines from the top the headline is looked for first.
 HEADLINE_SCAN = 400
 _WRAP_END = re.compile(r"[.!?…:;»”\"')\]]\s*$")
@@ -319,9 +321,18 @@ def _clean_body(
             verdict = "chrome"
         if verdict is None and _in_timed_run(units, index):
             verdict = "chrome"
-        if verdict is None and chrome.key_of(unit) == title_key:
+        if (
+            verdict is None
+            and len(unit) <= 2 * len(result.title)
+            and chrome.key_of(unit) == title_key
+        ):
             verdict = "chrome"
-        if verdict is None and chrome.key_of(unit) in boilerplate and not _reads_as_prose(unit):
+        if (
+            verdict is None
+            and boilerplate
+            and chrome.key_of(unit) in boilerplate
+            and not _reads_as_prose(unit)
+        ):
             verdict = "chrome"
         if verdict is not None:
             if verdict == "meta":
@@ -342,6 +353,10 @@ def _clean_body(
 
 def _judge(unit: str, started: bool, near_top: bool = False) -> str | None:
     """None for a story line; otherwise why it is not: meta, chrome, list (header), end."""
+    if len(unit) > LONG_LINE and " " in unit:
+        # Every other rule holds only for shorter lines (bylines, captions, menus, tags,
+        # footers, appeals); asking them of every long paragraph made a long page slow.
+        return "chrome" if chrome.is_ad(unit) else None
     if URL_LINE.match(unit):
         return "meta"
     byline = parse_byline(unit)
@@ -406,12 +421,13 @@ def _headline_item(unit: str) -> bool:
     """Shaped like another story's headline: a phrase of 3-25 words, no sentence end, not a
     list item or a clause of the story's own list (";", "," or ":" at the end)."""
     stripped = unit.rstrip()
+    if len(stripped) > LONG_LINE or chrome.ends_like_sentence(stripped):
+        return False
     if BULLET.match(unit) or EM_DASH_ITEM.match(unit) or stripped.endswith((";", ",", ":")):
         return False
     found = chrome.words(unit)
     return (
         3 <= sum(1 for w in found if w[:1].isalpha()) <= 25
-        and not chrome.ends_like_sentence(unit)
         and not _long_prose(unit)
         and parse_byline(unit) is None
     )
