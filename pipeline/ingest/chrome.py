@@ -273,10 +273,23 @@ AD_MARKERS = word_set(
 )
 
 
+# "Story continues below", "Продовження після реклами": the seam an ad leaves in a story.
+AD_SEAM = re.compile(
+    r"^\W*(?:(?:the )?(?:story|article|text) )?continues?(?: reading)? (?:below|after)|"
+    r"^\W*(?:continue reading|продовження|продолжение|(?:стаття|статья|текст) "
+    r"(?:продовжується|продолжается))\b.{0,30}(?:нижче|ниже|below|реклам|advert)",
+    re.IGNORECASE,
+)
+# "Was this article helpful? Yes No": a feedback widget.
+FEEDBACK = re.compile(r"(?:yes\W+no|так\W+ні|да\W+нет)\W*$", re.IGNORECASE)
+
+
 def is_ad(line: str) -> bool:
     stripped = line.strip()
     key = key_of(stripped)
     if key in AD_MARKERS:
+        return True
+    if len(words(stripped)) <= 8 and (AD_SEAM.search(stripped) or FEEDBACK.search(stripped)):
         return True
     head = re.match(r"^\s*([^:]{1,40}):", stripped)
     return bool(head and key_of(head.group(1)) in AD_MARKERS)

@@ -306,7 +306,9 @@ def _clean_body(
             result.dropped.append(unit)
             continue
         if verdict is None and in_list:
-            if not _reads_as_story(unit) and not _introduces_list(units, index):
+            if (not _reads_as_story(unit) and not _introduces_list(units, index)) or _is_teaser(
+                units, index
+            ):
                 result.dropped.append(unit)
                 continue
             in_list = False
@@ -406,6 +408,25 @@ def _reads_as_story(unit: str) -> bool:
     return chrome.ends_like_sentence(unit) and (
         len(found) >= 8 or (len(found) >= 2 and chrome.prose_density(unit) >= 0.25)
     )
+
+
+def _is_teaser(units: list[str], index: int) -> bool:
+    """In a list of other stories, a sentence under a headline is that story's teaser when
+    the list goes on so, headline and teaser, at least twice; one headline and a sentence
+    after a list header may be the story resuming."""
+
+    def pair_at(start: int) -> bool:
+        return (
+            start >= 0
+            and start + 1 < len(units)
+            and _headline_item(units[start])
+            and not _headline_item(units[start + 1])
+            and _reads_as_story(units[start + 1])
+        )
+
+    if not pair_at(index - 1) or (index >= 2 and _headline_item(units[index - 2])):
+        return False  # two headlines, then prose: the story resumes after a list
+    return pair_at(index + 1) or pair_at(index - 3)
 
 
 def _introduces_list(units: list[str], index: int) -> bool:
