@@ -97,6 +97,9 @@ STORY_B = "Депутати погодили зміни до програми р
         (["Найпопулярніше", "У Львові відкрили нову бібліотеку"], []),
         (["14:02", "Уряд ухвалив нові правила для забудовників"], []),
         (["Читайте також", "У Львові відкрили нову бібліотеку"], []),
+        # A header no marker list knows, above other stories' headlines.
+        (["Most viewed", "Trams to run later on weekends", "Bakery closes after fifty years"], []),
+        (["Read more:", "Trams to run later on weekends", "Bakery closes after fifty years"], []),
         # The seam an ad leaves, and a feedback widget.
         (["Реклама", "Продовження нижче"], []),
         (["Story continues below advertisement"], []),

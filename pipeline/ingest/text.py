@@ -481,15 +481,22 @@ def _runs(flags: list[bool]) -> list[tuple[int, int] | None]:
 
 def _headline_runs(units: list[str]) -> list[bool]:
     """Two or more headline-shaped lines in a row are a list of other stories (jusText's
-    link-list idea, for a dump where the links are gone); a list the story introduces with a
-    colon is the story's own."""
+    link-list idea, for a dump where the links are gone), and a short line right above them
+    is the list's header ("Most viewed"); a list the story introduces with a clause ending
+    in a colon is the story's own."""
     spans = _runs([_headline_item(unit) for unit in units])
     flags = [False] * len(units)
-    for index, span in enumerate(spans):
+    for span in dict.fromkeys(spans):
         if span is None or span[0] == span[1]:
             continue
-        intro = units[span[0] - 1] if span[0] > 0 else ""
-        flags[index] = not (intro.rstrip().endswith(":") and _judge(intro, True) is None)
+        start, end = span
+        intro = units[start - 1] if start > 0 else ""
+        intro_words = len(chrome.words(intro))
+        if intro.rstrip().endswith(":") and intro_words >= 3 and _judge(intro, True) is None:
+            continue
+        flags[start : end + 1] = [True] * (end + 1 - start)
+        if 1 <= intro_words <= 5 and not chrome.ends_like_sentence(intro):
+            flags[start - 1] = True
     return flags
 
 
