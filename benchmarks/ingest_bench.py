@@ -195,16 +195,21 @@ def main() -> None:
     parser.add_argument("--show", metavar="STYLE", help="print the failures of one style")
     parser.add_argument("--seed", type=int, default=7, help="another seed, other pages")
     parser.add_argument("--no-zyte", action="store_true")
+    parser.add_argument("--zyte-only", action="store_true")
     args = parser.parse_args()
     if not (args.data / "flores200_devtest.metadata.tsv").exists():
         print(f"no FLORES data in {args.data} (a fresh clone has none): pass --data DIR; skipped")
         return
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
+        if args.zyte_only:
+            args.kind = "none"
         corpus = args.work or Path(tmp)
-        pages = build(args.data, corpus, seed=args.seed)
-        print(f"{pages} pages built in {corpus}")
-        for kind in ("txt", "html") if args.kind == "all" else (args.kind,):
+        kinds = {"all": ("txt", "html"), "none": ()}.get(args.kind, (args.kind,))
+        if kinds:
+            pages = build(args.data, corpus, seed=args.seed)
+            print(f"{pages} pages built in {corpus}")
+        for kind in kinds:
             rows = run_corpus(corpus, kind, args.show)
             print_rows(f"[{kind}] TUNED styles", [rows[s.name] for s in TUNED])
             print_rows(f"[{kind}] UNSEEN styles", [rows[s.name] for s in UNSEEN])

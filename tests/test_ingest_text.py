@@ -207,3 +207,19 @@ def test_live_blog_updates_under_times_stay() -> None:
         "Депутати оголосили перерву до вечора.",
         STORY_B,
     ]
+
+
+def test_html_list_items_are_never_a_headline_list() -> None:
+    from pipeline.ingest.text import filter_blocks
+
+    blocks = [
+        ("p", STORY_A),
+        ("li", "Нові тролейбуси для північних районів міста"),
+        ("li", "Ремонт шкіл у кожному районі міста"),
+        ("p", "Найпопулярніше"),
+        ("p", "У Львові відкрили нову бібліотеку"),
+        ("p", "Синоптики попереджають про заморозки"),
+        ("p", STORY_B),
+    ]
+    kept, _ = filter_blocks(blocks, "Рада ухвалила бюджет міста на рік")
+    assert kept == [blocks[0], blocks[1], blocks[2], blocks[6]]

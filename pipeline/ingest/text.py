@@ -294,7 +294,8 @@ def _clean_body(
     started = False  # a story line has been kept
     in_list = False  # inside a "read also" list of other stories
     title_key = chrome.key_of(result.title)
-    headline_runs = _headline_runs(units)
+    # From an HTML reader, list items, headings and table cells are the story's structure.
+    headline_runs = _headline_runs(units, None if kinds is None else [k == "p" for k in kinds])
     em_dash_items = _em_dash_items(units)
     for index, unit in enumerate(units):
         verdict = _judge(unit, started, near_top=index < 3)
@@ -479,12 +480,15 @@ def _runs(flags: list[bool]) -> list[tuple[int, int] | None]:
     return spans
 
 
-def _headline_runs(units: list[str]) -> list[bool]:
+def _headline_runs(units: list[str], eligible: list[bool] | None = None) -> list[bool]:
     """Two or more headline-shaped lines in a row are a list of other stories (jusText's
     link-list idea, for a dump where the links are gone), and a short line right above them
     is the list's header ("Most viewed"); a list the story introduces with a clause ending
     in a colon is the story's own."""
-    spans = _runs([_headline_item(unit) for unit in units])
+    shaped = [_headline_item(unit) for unit in units]
+    if eligible is not None:
+        shaped = [s and e for s, e in zip(shaped, eligible, strict=True)]
+    spans = _runs(shaped)
     flags = [False] * len(units)
     for span in dict.fromkeys(spans):
         if span is None or span[0] == span[1]:
