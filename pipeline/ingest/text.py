@@ -1,12 +1,17 @@
 """Cleaner for text dumps of web pages: finds the story between the site's chrome.
 
-The ideas come from boilerplate removal as extraction libraries do it (jusText, trafilatura):
-each line is judged by marker rules in three languages, by its shape (length, stop-word
-density, sentence punctuation) and by its position. Lines before the headline are chrome; the
-story runs from the headline to an end marker (tags, comments, footer, a sidebar list);
-between them only lines that a rule names as chrome are dropped, so that short story lines
-("Далі буде.") survive. Lines that recur across many files of one batch (`boilerplate`) are
-chrome too unless they read as a sentence.
+The ideas come from boilerplate removal as extraction libraries do it (jusText, trafilatura,
+boilerpipe), on one file alone: each line is judged by marker rules in three languages
+(chrome.py), by its shape (length, jusText's stop-word density, sentence punctuation) and by
+its position and neighbours. Lines before the headline are chrome; the story runs from the
+headline to an end marker (tags, comments, footer). Between them, runs of two or more
+headline-shaped lines (and a short header above them) are other stories' headlines, as are
+headlines under a bare time; after a list header, lines are dropped until the story's prose
+resumes, and teasers under headlines are dropped with them. Only lines that a rule names as
+chrome are dropped otherwise, so that short story lines ("Далі буде."), dialogue lines and the
+story's own lists survive. Lines that recur across many files of one batch (`boilerplate`)
+are chrome too unless they read as a sentence. When nothing after the headline survives, the
+lines are kept with a warning rather than lost.
 """
 
 from __future__ import annotations
@@ -529,14 +534,6 @@ def _name_by_stamp(units: list[str], index: int) -> bool:
 
 def _reads_as_prose(unit: str) -> bool:
     return chrome.ends_like_sentence(unit) and len(chrome.words(unit)) >= 2
-
-
-def _is_list_item(unit: str) -> bool:
-    """An entry of a list of other stories: a headline, maybe with a time, not prose."""
-    if chrome.is_timed_item(unit):
-        return True
-    found = chrome.words(unit)
-    return len(found) <= 25 and not chrome.ends_like_sentence(unit)
 
 
 def _in_timed_run(units: list[str], index: int) -> bool:
