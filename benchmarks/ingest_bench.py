@@ -162,10 +162,12 @@ def prf(rows: list[tuple[float, float, float]]) -> tuple[float, float, float]:
     return p, r, 2 * p * r / (p + r)
 
 
-def run_zyte(folder: Path) -> None:
+def run_zyte(folder: Path, limit: int | None = None) -> None:
     import trafilatura
 
     truth = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))
+    if limit:
+        truth = dict(sorted(truth.items())[:limit])
     ours, theirs = [], []
     with tempfile.TemporaryDirectory() as tmp:
         for key, item in sorted(truth.items()):
@@ -196,6 +198,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7, help="another seed, other pages")
     parser.add_argument("--no-zyte", action="store_true")
     parser.add_argument("--zyte-only", action="store_true")
+    parser.add_argument("--zyte-limit", type=int, help="only the first N Zyte pages (by id)")
     args = parser.parse_args()
     if not (args.data / "flores200_devtest.metadata.tsv").exists():
         print(f"no FLORES data in {args.data} (a fresh clone has none): pass --data DIR; skipped")
@@ -215,7 +218,7 @@ def main() -> None:
             print_rows(f"[{kind}] UNSEEN styles", [rows[s.name] for s in UNSEEN])
     zyte = args.data / "html-benchmark"
     if not args.no_zyte and (zyte / "ground-truth.json").exists():
-        run_zyte(zyte)
+        run_zyte(zyte, args.zyte_limit)
     print(f"\n{time.perf_counter() - started:.0f} s")
 
 
