@@ -56,6 +56,7 @@ def analyze(raw: RawArticle) -> Article:
         content_hash=raw.content_hash,
         dropped=raw.dropped,
         translation_of=raw.translation_of,
+        warnings=raw.notes,
     )
 
 
@@ -199,6 +200,7 @@ def article_record(article: Article) -> dict[str, Any]:
         "lang": article.lang,
         "confidence": round(article.confidence, 4),
         "dropped": list(article.dropped),
+        "warnings": list(article.warnings),
         "paragraphs": [
             {
                 "index": p.index + 1,

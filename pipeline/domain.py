@@ -50,7 +50,8 @@ class RawArticle:
     dropped: tuple[str, ...] = ()
     encoding: str = "utf-8"
     translation_of: str | None = None  # url or key of the original when this is an edition
-    # One-line warnings about this input that did not stop it (a date that could not be read).
+    # One-line warnings about this input that did not stop it (a date that could not be read,
+    # no story told apart from the chrome): shown naming the file, not stored.
     notes: tuple[str, ...] = ()
 
     @property
@@ -106,6 +107,7 @@ class Article:
     content_hash: str
     dropped: tuple[str, ...] = ()
     translation_of: str | None = None
+    warnings: tuple[str, ...] = ()  # from RawArticle.notes
 
     @property
     def segments(self) -> list[Segment]:

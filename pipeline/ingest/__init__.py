@@ -165,6 +165,7 @@ def _read_txt(
             url=cleaned.url,
             dropped=tuple(cleaned.dropped),
             encoding=encoding,
+            notes=tuple(cleaned.warnings),
         )
     ]
 

@@ -6,6 +6,7 @@ one line; the cleaner adds position (before the headline, after the end of the s
 
 from __future__ import annotations
 
+import functools
 import re
 
 from pipeline.ingest.common import word_set
@@ -45,6 +46,7 @@ SECTION_WORDS = word_set(
     tech technology opinion opinions video videos photo photos health life lifestyle war
     ukraine regions analysis interviews blogs kyiv home features podcasts investigations
     travel finance markets climate entertainment environment more все всі всё меню menu
+    all sections section розділи рубрики разделы рубрика розділ раздел
     """
 )
 
@@ -68,8 +70,17 @@ def looks_like_menu_row(line: str) -> bool:
     )
 
 
+_WORD = re.compile(r"[^\W_]+(?:['ʼ’\-][^\W_]+)*")
+
+
+@functools.lru_cache(maxsize=65536)
+def _words(line: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(line))
+
+
 def words(line: str) -> list[str]:
-    return re.findall(r"[^\W_]+(?:['ʼ’\-][^\W_]+)*", line)
+    # Every rule asks for the words of the same lines; the cache keeps a long page fast.
+    return list(_words(line))
 
 
 def stop_word_density(line: str) -> float:
@@ -79,10 +90,36 @@ def stop_word_density(line: str) -> float:
     return sum(1 for w in found if w.lower() in STOP_WORDS) / len(found)
 
 
+@functools.cache
+def _justext_stop_words() -> frozenset[str]:
+    """jusText's stop-word lists for Ukrainian, Russian and English (thousands of words each
+    for uk and ru, built from Wikipedia by its authors); our short list when it is missing."""
+    try:
+        import justext
+    except ImportError:
+        return STOP_WORDS
+    found: set[str] = set()
+    for language in ("Ukrainian", "Russian", "English"):
+        found.update(w.lower() for w in justext.get_stoplist(language))
+    return frozenset(found) | STOP_WORDS
+
+
+def prose_density(line: str) -> float:
+    """Share of a line's words that are stop words by jusText's lists: prose has about a
+    third and more (jusText's own thresholds are 0.30-0.32), headlines and menus much less."""
+    found = words(line)
+    if not found:
+        return 0.0
+    stop = _justext_stop_words()
+    return sum(1 for w in found if w.lower() in stop) / len(found)
+
+
 def ends_like_sentence(line: str) -> bool:
-    return bool(_SENTENCE_END.search(line))
+    # The end alone: a long line stays cheap.
+    return bool(_SENTENCE_END.search(line[-12:]))
 
 
+@functools.lru_cache(maxsize=65536)
 def key_of(line: str) -> str:
     """Case- and punctuation-insensitive form of a line, to compare markers and repeats."""
     return " ".join(w.lower() for w in words(line))
@@ -184,7 +221,10 @@ SUPPORT_ENDINGS = word_set(
 
 APPEAL = re.compile(
     r"\b(?:help us keep|support (?:us|our (?:work|journalism|newsroom|reporting))|"
-    r"become a (?:member|patron|subscriber)|допоможіть нам|підтримайте (?:нас|редакцію|нашу)|"
+    r"become (?:a|an|our) (?:member|patron|subscriber|supporter)|"
+    r"(?:стати|станьте|стань) нашим (?:патроном|членом|другом)|"
+    r"(?:стать|станьте|стань) нашим (?:патроном|членом|другом)|"
+    r"допоможіть нам|підтримайте (?:нас|редакцію|нашу)|"
     r"помогите нам|поддержите (?:нас|редакцию|наш)|стати (?:членом|патроном)|"
     r"стать (?:членом|патроном))",
     re.IGNORECASE,
@@ -233,10 +273,23 @@ AD_MARKERS = word_set(
 )
 
 
+# "Story continues below", "Продовження після реклами": the seam an ad leaves in a story.
+AD_SEAM = re.compile(
+    r"^\W*(?:(?:the )?(?:story|article|text) )?continues?(?: reading)? (?:below|after)|"
+    r"^\W*(?:continue reading|продовження|продолжение|(?:стаття|статья|текст) "
+    r"(?:продовжується|продолжается))\b.{0,30}(?:нижче|ниже|below|реклам|advert)",
+    re.IGNORECASE,
+)
+# "Was this article helpful? Yes No": a feedback widget.
+FEEDBACK = re.compile(r"(?:yes\W+no|так\W+ні|да\W+нет)\W*$", re.IGNORECASE)
+
+
 def is_ad(line: str) -> bool:
     stripped = line.strip()
     key = key_of(stripped)
     if key in AD_MARKERS:
+        return True
+    if len(words(stripped)) <= 8 and (AD_SEAM.search(stripped) or FEEDBACK.search(stripped)):
         return True
     head = re.match(r"^\s*([^:]{1,40}):", stripped)
     return bool(head and key_of(head.group(1)) in AD_MARKERS)
@@ -279,6 +332,21 @@ TAG_MARKERS = word_set(
     "|темы|рубрики|категорії|категории|categories|filed under",
     "|",
 )
+
+
+def is_glued_tags(line: str) -> bool:
+    """Tags run together when a page is saved as text ("ISWRussiaIraq"): one token with two
+    or more joins of a word to a capitalised word."""
+    stripped = line.strip()
+    if not re.fullmatch(r"[^\W_]+(?:['ʼ’\-]?[^\W_]+)*", stripped):
+        return False
+    joins = sum(
+        1
+        for i in range(1, len(stripped) - 1)
+        if stripped[i].isupper()
+        and (stripped[i - 1].islower() or (stripped[i - 1].isupper() and stripped[i + 1].islower()))
+    )
+    return joins >= 2
 
 
 def is_tag_line(line: str) -> bool:
@@ -366,6 +434,26 @@ FOOTER_LINES = word_set(
 _CONTACT = re.compile(
     r"[\w.+-]+@[\w-]+\.[\w.]+|\+\d[\d\s()-]{8,}\d|^(?:тел|tel|phone)\b", re.IGNORECASE
 )
+
+
+_COOKIE = re.compile(r"\b(?:cookies?|кукі|куки|cookie-файл\w*)\b", re.IGNORECASE)
+
+
+# What a cookie notice asks or says of the site (a story about cookies has none of these).
+_COOKIE_ACTION = re.compile(
+    r"\b(?:accept\w*|agree\w*|ok|got it|allow|settings|manage|we use|uses|"
+    r"прийня\w*|погоджу\w*|згод\w*|зрозуміло|налаштування|використову\w*|"
+    r"приня\w*|приним\w*|соглас\w*|понятно|настройки|использу\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def is_cookie_banner(line: str) -> bool:
+    """A cookie notice, in any wording: it names cookies, says what the site does with them
+    or asks to accept, and is short."""
+    return (
+        bool(_COOKIE.search(line)) and bool(_COOKIE_ACTION.search(line)) and len(words(line)) <= 40
+    )
 
 
 def is_footer(line: str) -> bool:

@@ -1,12 +1,17 @@
 """Cleaner for text dumps of web pages: finds the story between the site's chrome.
 
-The ideas come from boilerplate removal as extraction libraries do it (jusText, trafilatura):
-each line is judged by marker rules in three languages, by its shape (length, stop-word
-density, sentence punctuation) and by its position. Lines before the headline are chrome; the
-story runs from the headline to an end marker (tags, comments, footer, a sidebar list);
-between them only lines that a rule names as chrome are dropped, so that short story lines
-("Далі буде.") survive. Lines that recur across many files of one batch (`boilerplate`) are
-chrome too unless they read as a sentence.
+The ideas come from boilerplate removal as extraction libraries do it (jusText, trafilatura,
+boilerpipe), on one file alone: each line is judged by marker rules in three languages
+(chrome.py), by its shape (length, jusText's stop-word density, sentence punctuation) and by
+its position and neighbours. Lines before the headline are chrome; the story runs from the
+headline to an end marker (tags, comments, footer). Between them, runs of two or more
+headline-shaped lines (and a short header above them) are other stories' headlines, as are
+headlines under a bare time; after a list header, lines are dropped until the story's prose
+resumes, and teasers under headlines are dropped with them. Only lines that a rule names as
+chrome are dropped otherwise, so that short story lines ("Далі буде."), dialogue lines and the
+story's own lists survive. Lines that recur across many files of one batch (`boilerplate`)
+are chrome too unless they read as a sentence. When nothing after the headline survives, the
+lines are kept with a warning rather than lost.
 """
 
 from __future__ import annotations
@@ -29,6 +34,10 @@ URL_LINE = re.compile(
 )
 _AUTHOR_LABEL = re.compile(r"^\s*(?:автор|author|by|текст|text)\b", re.IGNORECASE)
 _TIME = re.compile(r"\b(?:[01]?\d|2[0-3])[:.][0-5]\d\b")
+# Characters above which a line can only be an ad label's text or the story's.
+LONG_LINE = 300
+# How many lines from the top the headline is looked for first.
+HEADLINE_SCAN = 400
 _WRAP_END = re.compile(r"[.!?…:;»”\"')\]]\s*$")
 
 
@@ -40,6 +49,7 @@ class CleanedText:
     date: str | None = None
     url: str | None = None
     dropped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def split_units(text: str) -> list[str]:
@@ -76,16 +86,16 @@ def _wrap_width(lines: list[str]) -> int | None:
 
 
 def _continues(previous: str, line: str, width: int | None) -> bool:
-    if len(previous) < 40 or _top_chrome(line, frozenset()):
+    if len(previous) < 40:
         return False
-    if line[:1].islower() and not _WRAP_END.search(previous):
-        return True
-    return (
+    joins = (line[:1].islower() and not _WRAP_END.search(previous[-12:])) or (
         width is not None
         and len(previous) >= width * 0.75
         and not (chrome.ends_like_sentence(previous) and line[:1].isupper())
         and not previous.rstrip().endswith(":")
     )
+    # The chrome rules are the dear part: asked only of a line that would be joined.
+    return bool(joins) and not _top_chrome(line, frozenset())
 
 
 def boilerplate_keys(text: str) -> set[str]:
@@ -108,6 +118,7 @@ def _top_chrome(unit: str, boilerplate: frozenset[str]) -> bool:
         or chrome.is_breadcrumb(unit)
         or chrome.is_support_or_widget(unit)
         or chrome.is_ad(unit)
+        or chrome.is_cookie_banner(unit)
         or chrome.is_caption(unit)
         or chrome.is_tag_line(unit)
         or chrome.is_footer(unit)
@@ -131,7 +142,17 @@ def find_headline(units: list[str], boilerplate: frozenset[str]) -> int | None:
     (site names and taglines above it then count as chrome; a lead between headline and
     byline stays in the story), else the first line that no rule calls chrome and that is
     long enough and cased like a headline."""
-    candidates = [i for i, unit in enumerate(units) if not _top_chrome(unit, boilerplate)]
+    # The headline sits near the top: the rules are asked of the first lines, and of the
+    # whole page only when none of those will do (a long page stays fast).
+    candidates = [
+        i for i, unit in enumerate(units[:HEADLINE_SCAN]) if not _top_chrome(unit, boilerplate)
+    ]
+    if not candidates:
+        candidates = [
+            i
+            for i, unit in enumerate(units)
+            if i >= HEADLINE_SCAN and not _top_chrome(unit, boilerplate)
+        ]
     if not candidates:
         return None
     likely = [i for i in candidates if _is_headline_like(units[i])]
@@ -141,7 +162,7 @@ def find_headline(units: list[str], boilerplate: frozenset[str]) -> int | None:
     # (a bare date at the top of a page is usually today's date, not the story's).
     for wanted in ("author", "stamp"):
         for index in window:
-            if not _anchor(units[index], wanted):
+            if not _anchor(units, index, wanted):
                 continue
             above = [i for i in likely if i < index]
             titled = [i for i in above if not units[i].rstrip().endswith((".", "…"))]
@@ -149,10 +170,11 @@ def find_headline(units: list[str], boilerplate: frozenset[str]) -> int | None:
                 return (titled or above)[-1]
             break
     cased = [i for i in likely if not _menu_cased(units[i])]
+    cased_set = set(cased)
     # Without a byline: the headline is the first candidate that the story's prose follows.
     for position, index in enumerate(candidates[:-1]):
         following = units[candidates[position + 1]]
-        if index in cased and _is_prose(following) and not _is_prose(units[index]):
+        if index in cased_set and _is_prose(following) and not _is_prose(units[index]):
             return index
     return (cased or likely or candidates)[0]
 
@@ -170,10 +192,12 @@ def _menu_cased(unit: str) -> bool:
     return cyrillic and chrome.looks_like_menu_row(unit)
 
 
-def _anchor(unit: str, wanted: str) -> bool:
+def _anchor(units: list[str], index: int, wanted: str) -> bool:
+    unit = units[index]
     byline = parse_byline(unit)
     if byline is None:
-        return False
+        # A name alone next to a date line is a byline too.
+        return wanted == "author" and _name_by_stamp(units, index)
     if wanted == "author":
         return byline.author is not None
     return byline.date is not None and _TIME.search(unit) is not None
@@ -187,10 +211,23 @@ def clean_dump(text: str, boilerplate: frozenset[str] = frozenset()) -> CleanedT
         return None
     result = CleanedText(title=units[head], blocks=[], dropped=list(units[:head]))
     _clean_body(units[head + 1 :], result, boilerplate)
-    # Bylines and source links above the headline are metadata too, but the byline under
-    # the headline wins: the top of a page also holds dates and menus beside them.
-    for unit in units[:head]:
+    _check_confidence(units[head + 1 :], result)
+    # Bylines and source links above the headline are metadata too, the nearest first: a
+    # stamp at the very top of a page ("date 2025-01-26 All Sections") is the page's, and a
+    # byline under the headline is better than either.
+    for distance, unit in enumerate(reversed(units[:head])):
+        author = result.author
         _take_metadata(unit, result)
+        if (
+            author is None
+            and result.author is not None
+            and (
+                distance > 1
+                or any(w.lower() in chrome.SECTION_WORDS for w in chrome.words(result.author))
+            )
+        ):
+            # A name far above the headline, or one made of section names, is a menu.
+            result.author = None
     return result
 
 
@@ -227,6 +264,41 @@ def short_story(text: str) -> CleanedText | None:
     return result
 
 
+# Below this many words of story among this many dropped lines, the story was not told apart
+# from the chrome with confidence.
+FEW_STORY_WORDS = 15
+MANY_DROPPED = 10
+
+
+def _check_confidence(body: list[str], result: CleanedText) -> None:
+    """Never silently empty: when every line after the headline was judged chrome, they are
+    kept as the story with a warning; a story of a few words among many dropped lines gets a
+    warning too."""
+    if not result.blocks:
+        kept = [
+            unit
+            for unit in body
+            if chrome.has_letters(unit) and parse_byline(unit) is None and not URL_LINE.match(unit)
+        ]
+        if not kept:
+            return
+        result.blocks = [("p", unit) for unit in kept]
+        taken = set(kept)
+        result.dropped = [unit for unit in result.dropped if unit not in taken]
+        result.warnings.append(
+            "no story could be told apart from the page's chrome, so the"
+            f" {len(kept)} line(s) after the headline were kept as the story; check them"
+        )
+        return
+    story_words = sum(len(chrome.words(text)) for _, text in result.blocks)
+    dropped_after = len(body) - len(result.blocks)
+    if story_words < FEW_STORY_WORDS and dropped_after >= MANY_DROPPED:
+        result.warnings.append(
+            f"only {story_words} word(s) of story were told apart from {dropped_after} lines"
+            " judged chrome; check what was dropped (--show-dropped)"
+        )
+
+
 def _take_metadata(unit: str, result: CleanedText) -> bool:
     url = URL_LINE.match(unit)
     if url:
@@ -260,6 +332,9 @@ def _clean_body(
     started = False  # a story line has been kept
     in_list = False  # inside a "read also" list of other stories
     title_key = chrome.key_of(result.title)
+    # From an HTML reader, list items, headings and table cells are the story's structure.
+    headline_runs = _headline_runs(units, None if kinds is None else [k == "p" for k in kinds])
+    em_dash_items = _em_dash_items(units)
     for index, unit in enumerate(units):
         verdict = _judge(unit, started, near_top=index < 3)
         if verdict is None and not started and index < 2 and result.author is None:
@@ -276,17 +351,35 @@ def _clean_body(
             result.dropped.append(unit)
             continue
         if verdict is None and in_list:
-            if _is_list_item(unit):
+            if (not _reads_as_story(unit) and not _introduces_list(units, index)) or _is_teaser(
+                units, index
+            ):
                 result.dropped.append(unit)
                 continue
             in_list = False
+        if verdict is None and not started and _name_by_stamp(units, index):
+            name = unit.strip()
+            result.author = result.author or (name.title() if name.isupper() else name)
+            result.dropped.append(unit)
+            continue
+        if verdict is None and (headline_runs[index] or _after_bare_time(units, index)):
+            verdict = "chrome"
         if verdict is None and _caption_above_credit(units, index):
             verdict = "chrome"
         if verdict is None and _in_timed_run(units, index):
             verdict = "chrome"
-        if verdict is None and chrome.key_of(unit) == title_key:
+        if (
+            verdict is None
+            and len(unit) <= 2 * len(result.title)
+            and chrome.key_of(unit) == title_key
+        ):
             verdict = "chrome"
-        if verdict is None and chrome.key_of(unit) in boilerplate and not _reads_as_prose(unit):
+        if (
+            verdict is None
+            and boilerplate
+            and chrome.key_of(unit) in boilerplate
+            and not _reads_as_prose(unit)
+        ):
             verdict = "chrome"
         if verdict is not None:
             if verdict == "meta":
@@ -297,7 +390,7 @@ def _clean_body(
             result.blocks.append((kinds[index], unit))
             started = True
             continue
-        bullet = BULLET.match(unit) or _em_dash_item(units, index)
+        bullet = BULLET.match(unit) or em_dash_items[index]
         if bullet:
             result.blocks.append(("li", bullet.group("text")))
         else:
@@ -307,26 +400,41 @@ def _clean_body(
 
 def _judge(unit: str, started: bool, near_top: bool = False) -> str | None:
     """None for a story line; otherwise why it is not: meta, chrome, list (header), end."""
-    if not chrome.has_letters(unit):
-        return "chrome"
+    if len(unit) > LONG_LINE and " " in unit:
+        # Every other rule holds only for shorter lines (bylines, captions, menus, tags,
+        # footers, appeals); asking them of every long paragraph made a long page slow.
+        return "chrome" if chrome.is_ad(unit) else None
     if URL_LINE.match(unit):
         return "meta"
     byline = parse_byline(unit)
+    if not chrome.has_letters(unit):
+        return "meta" if byline is not None and byline.date is not None else "chrome"
     # Later in the story, only a line that is plainly a byline or a bare date is metadata:
     # "Зеленський, 12 березня" could be a story line.
     if byline is not None and (
         not started or near_top or byline.author is None or _AUTHOR_LABEL.match(unit)
     ):
         return "meta"
-    if chrome.is_caption(unit) or chrome.is_ad(unit) or chrome.is_lang_switcher(unit):
+    if (
+        chrome.is_caption(unit)
+        or chrome.is_ad(unit)
+        or chrome.is_lang_switcher(unit)
+        or chrome.is_cookie_banner(unit)
+    ):
         return "chrome"
-    if chrome.is_tag_line(unit) or chrome.is_comments_header(unit) or chrome.is_footer(unit):
+    if (
+        chrome.is_tag_line(unit)
+        or chrome.is_glued_tags(unit)
+        or chrome.is_comments_header(unit)
+        or chrome.is_footer(unit)
+    ):
         return "end" if started else "chrome"
     related = chrome.related_header(unit)
     if related == "inline":
         return "chrome"
     if related == "list":
-        return "end" if started and chrome.is_sidebar_header(unit) else "list"
+        # Not an end: a list of other stories may sit between story paragraphs.
+        return "list"
     if chrome.is_support_or_widget(unit):
         return "chrome"
     if chrome.is_breadcrumb(unit) or chrome.is_menu(unit, strict=True):
@@ -334,16 +442,137 @@ def _judge(unit: str, started: bool, near_top: bool = False) -> str | None:
     return None
 
 
-def _reads_as_prose(unit: str) -> bool:
-    return chrome.ends_like_sentence(unit) and len(chrome.words(unit)) >= 2
-
-
-def _is_list_item(unit: str) -> bool:
-    """An entry of a list of other stories: a headline, maybe with a time, not prose."""
-    if chrome.is_timed_item(unit):
+def _reads_as_story(unit: str) -> bool:
+    """A line that ends a list of other stories: a sentence of the story's prose, or a list
+    item of the story's own (a bullet)."""
+    if BULLET.match(unit):
         return True
     found = chrome.words(unit)
-    return len(found) <= 25 and not chrome.ends_like_sentence(unit)
+    if _long_prose(unit):
+        return True
+    return chrome.ends_like_sentence(unit) and (
+        len(found) >= 8 or (len(found) >= 2 and chrome.prose_density(unit) >= 0.25)
+    )
+
+
+def _is_teaser(units: list[str], index: int) -> bool:
+    """In a list of other stories, a sentence under a headline is that story's teaser when
+    the list goes on so, headline and teaser, at least twice; one headline and a sentence
+    after a list header may be the story resuming."""
+
+    def pair_at(start: int) -> bool:
+        return (
+            start >= 0
+            and start + 1 < len(units)
+            and _headline_item(units[start])
+            and not _headline_item(units[start + 1])
+            and _reads_as_story(units[start + 1])
+        )
+
+    if not pair_at(index - 1) or (index >= 2 and _headline_item(units[index - 2])):
+        return False  # two headlines, then prose: the story resumes after a list
+    return pair_at(index + 1) or pair_at(index - 3)
+
+
+def _introduces_list(units: list[str], index: int) -> bool:
+    """ "The reasons are:" followed by the story's own bullet list."""
+    return (
+        units[index].rstrip().endswith(":")
+        and index + 1 < len(units)
+        and BULLET.match(units[index + 1]) is not None
+    )
+
+
+def _headline_item(unit: str) -> bool:
+    """Shaped like another story's headline: a phrase of 3-25 words, no sentence end, not a
+    list item or a clause of the story's own list (";", "," or ":" at the end)."""
+    stripped = unit.rstrip()
+    if len(stripped) > LONG_LINE or chrome.ends_like_sentence(stripped):
+        return False
+    if BULLET.match(unit) or EM_DASH_ITEM.match(unit) or stripped.endswith((";", ",", ":")):
+        return False
+    found = chrome.words(unit)
+    return (
+        3 <= sum(1 for w in found if w[:1].isalpha()) <= 25
+        and not _long_prose(unit)
+        and parse_byline(unit) is None
+    )
+
+
+def _long_prose(unit: str) -> bool:
+    """Long enough and dense enough in stop words to be the story's prose even without a
+    sentence end (a paragraph that ends with a reference in brackets)."""
+    found = chrome.words(unit)
+    return len(found) >= 30 or (len(found) >= 16 and chrome.prose_density(unit) >= 0.3)
+
+
+def _runs(flags: list[bool]) -> list[tuple[int, int] | None]:
+    """For each index, the (start, end) of the run of True flags it is in, else None: O(n),
+    so that a page of thousands of such lines is still read in a moment."""
+    spans: list[tuple[int, int] | None] = [None] * len(flags)
+    index = 0
+    while index < len(flags):
+        if not flags[index]:
+            index += 1
+            continue
+        end = index
+        while end + 1 < len(flags) and flags[end + 1]:
+            end += 1
+        for i in range(index, end + 1):
+            spans[i] = (index, end)
+        index = end + 1
+    return spans
+
+
+def _headline_runs(units: list[str], eligible: list[bool] | None = None) -> list[bool]:
+    """Two or more headline-shaped lines in a row are a list of other stories (jusText's
+    link-list idea, for a dump where the links are gone), and a short line right above them
+    is the list's header ("Most viewed"); a list the story introduces with a clause ending
+    in a colon is the story's own."""
+    shaped = [_headline_item(unit) for unit in units]
+    if eligible is not None:
+        shaped = [s and e for s, e in zip(shaped, eligible, strict=True)]
+    spans = _runs(shaped)
+    flags = [False] * len(units)
+    for span in dict.fromkeys(spans):
+        if span is None or span[0] == span[1]:
+            continue
+        start, end = span
+        intro = units[start - 1] if start > 0 else ""
+        intro_words = len(chrome.words(intro))
+        if intro.rstrip().endswith(":") and intro_words >= 3 and _judge(intro, True) is None:
+            continue
+        flags[start : end + 1] = [True] * (end + 1 - start)
+        if 1 <= intro_words <= 5 and not chrome.ends_like_sentence(intro):
+            flags[start - 1] = True
+    return flags
+
+
+def _after_bare_time(units: list[str], index: int) -> bool:
+    """A headline under a time on a line of its own ("21:52" / "Headline"): a news feed. A
+    sentence under a time is a live blog's update and stays."""
+    if index == 0 or not _headline_item(units[index]):
+        return False
+    return re.fullmatch(r"\s*(?:[01]?\d|2[0-3])[:.][0-5]\d\s*", units[index - 1]) is not None
+
+
+def _name_by_stamp(units: list[str], index: int) -> bool:
+    """A byline that is only a name ("ОЛЕНА КОВАЛЬ", "Olena Koval") next to a date line."""
+    found = chrome.words(units[index])
+    if not 2 <= len(found) <= 4 or chrome.ends_like_sentence(units[index]):
+        return False
+    if not all(w[:1].isupper() for w in found) or any(
+        w.lower() in chrome.STOP_WORDS for w in found
+    ):
+        return False
+    if re.search(r"[^\w\s'ʼ’.\-]", units[index]):
+        return False
+    neighbours = [units[i] for i in (index - 1, index + 1) if 0 <= i < len(units)]
+    return any((b := parse_byline(n)) is not None and b.date is not None for n in neighbours)
+
+
+def _reads_as_prose(unit: str) -> bool:
+    return chrome.ends_like_sentence(unit) and len(chrome.words(unit)) >= 2
 
 
 def _in_timed_run(units: list[str], index: int) -> bool:
@@ -366,20 +595,19 @@ def _caption_above_credit(units: list[str], index: int) -> bool:
     )
 
 
-def _em_dash_item(units: list[str], index: int) -> re.Match[str] | None:
-    match = EM_DASH_ITEM.match(units[index])
-    if match is None:
-        return None
-    start = index
-    while start > 0 and EM_DASH_ITEM.match(units[start - 1]):
-        start -= 1
-    end = index
-    while end + 1 < len(units) and EM_DASH_ITEM.match(units[end + 1]):
-        end += 1
-    run = units[start : end + 1]
-    if len(run) < 2:
-        return None
-    introduced = start > 0 and units[start - 1].rstrip().endswith(":")
-    semicolons = sum(1 for u in run if u.rstrip().endswith((";", ","))) >= len(run) - 1
-    dialogue = any(re.search(r"[,!?…]\s+—\s", u) for u in run)
-    return match if (introduced or semicolons) and not dialogue else None
+def _em_dash_items(units: list[str]) -> list[re.Match[str] | None]:
+    """The em-dash lines that are list items: in a run of two or more, introduced by a colon
+    or ending with semicolons, and not dialogue."""
+    matches = [EM_DASH_ITEM.match(unit) for unit in units]
+    items: list[re.Match[str] | None] = [None] * len(units)
+    for span in dict.fromkeys(_runs([m is not None for m in matches])):
+        if span is None or span[0] == span[1]:
+            continue
+        start, end = span
+        run = units[start : end + 1]
+        introduced = start > 0 and units[start - 1].rstrip().endswith(":")
+        semicolons = sum(1 for u in run if u.rstrip().endswith((";", ","))) >= len(run) - 1
+        dialogue = any(re.search(r"[,!?…]\s+—\s", u) for u in run)
+        if (introduced or semicolons) and not dialogue:
+            items[start : end + 1] = matches[start : end + 1]
+    return items
