@@ -62,7 +62,7 @@ def review(article: str | None, lang: str | None, action: str | None, db_path: P
                         f" revision {stored.revision} is approved"
                     )
                 for item in state.stale:
-                    where = f"p{item.segment.para_index} s{item.segment.sent_index}"
+                    where = item.segment.key
                     click.echo(f"      stale {where}  was: {item.previous}")
                     click.echo(f"      {' ' * len(where)}        now: {item.text}")
 

@@ -354,7 +354,7 @@ def test_xliff_from_an_older_revision_imports_unchanged_units_and_reports_others
     path.write_text(exported, encoding="utf-8")
     store.save_article(make_article(corrected("214", "216")))
     result = import_xliff(store, path)
-    assert (result.stored, result.skipped, result.revision) == (1, ("p2-s0",), 1)
+    assert (result.stored, result.skipped, result.revision) == (1, ("p3-s1",), 1)
     uk = texts(store, reviewed, "uk")
     assert uk["Six civilians were killed."] == ("Шестеро загиблих.", "edited")
     assert "The region was hit by 216 drones." not in uk  # not given the old sentence's text

@@ -63,7 +63,7 @@ def run(tmp_path_factory: pytest.TempPathFactory, tiny_models: Path) -> Iterator
     outputs = {"translate-1": cli(db, "translate", str(story), *models)}
     article = _only_article(db)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(click, "edit", _edit_line("# [p1 s0]", "Сенатори відвідали Одесу (ред.)."))
+        patch.setattr(click, "edit", _edit_line("# [p2 s1]", "Сенатори відвідали Одесу (ред.)."))
         outputs["edit-uk"] = cli(db, "edit", article, "--lang", "uk")
     outputs["approve-ru"] = cli(db, "review", article, "--lang", "ru", "--approve")
     cli(db, "publish", "--out", str(work / "pub"))
@@ -119,7 +119,7 @@ def test_the_russian_page_stays_published_unchanged(run: Run) -> None:
 
 def test_an_xliff_exported_before_the_fix_imports(run: Run) -> None:
     out = cli(run.db, "import", str(run.work / "old-uk.xlf"))
-    assert "exported from revision 1" in out and "not imported: p4-s0" in out
+    assert "exported from revision 1" in out and "not imported: p5-s1" in out
 
 
 def test_a_copy_in_another_folder_is_the_same_article(run: Run) -> None:
@@ -134,7 +134,7 @@ def test_a_copy_in_another_folder_is_the_same_article(run: Run) -> None:
 def test_correcting_the_english_source_keeps_it_published(
     run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(click, "edit", _edit_line("# [p4 s0]", "Corrected: 216 drones hit."))
+    monkeypatch.setattr(click, "edit", _edit_line("# [p5 s1]", "Corrected: 216 drones hit."))
     cli(run.db, "edit", run.article, "--lang", "en")
     review = cli(run.db, "review", run.article)
     assert "source" in lang_line(review, "en") and "published" in lang_line(review, "en")

@@ -312,8 +312,8 @@ def _carry_targets(
     in both revisions; the rest (changed, removed) are returned as skipped unit ids."""
     from pipeline.align import match_revisions
 
-    old_keys = [f"p{s.para_index}-s{s.sent_index}" for s in exported.segments]
-    new_keys = [f"p{s.para_index}-s{s.sent_index}" for s in stored.segments]
+    old_keys = [s.key for s in exported.segments]
+    new_keys = [s.key for s in stored.segments]
     carried: dict[str, str] = {}
     skipped = []
     matches = match_revisions(
