@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
 from itertools import groupby
 from pathlib import Path
 
 from pipeline.domain import LANGS, PipelineError, Version
 from pipeline.store import Store, StoredArticle
+from pipeline.textformat import escape_markdown, json_line
 
 
 def safe_child(root: Path, *parts: str) -> Path:
@@ -48,11 +48,14 @@ def write_article_files(store: Store, stored: StoredArticle, out_dir: Path) -> l
 
 
 def render_markdown(stored: StoredArticle, versions: dict[int, Version]) -> str:
-    """One language's text; a segment with no version yet is shown in its source text."""
+    """One language's text; a segment with no version yet is shown in its source text. Article
+    text is escaped (escape_markdown), so markup in it is shown, never rendered."""
     blocks = []
     for _, group in groupby(stored.segments, key=lambda s: s.para_index):
         sentences = list(group)
-        text = " ".join(versions[s.id].text if s.id in versions else s.text for s in sentences)
+        text = escape_markdown(
+            " ".join(versions[s.id].text if s.id in versions else s.text for s in sentences)
+        )
         kind = sentences[0].kind
         prefix = {"title": "# ", "h": "## ", "li": "- ", "quote": "> "}.get(kind, "")
         blocks.append(prefix + text)
@@ -72,14 +75,14 @@ def render_aligned(stored: StoredArticle, current: dict[str, dict[int, Version]]
         for lang in LANGS:
             version = current[lang].get(segment.id or -1)
             record[lang] = None if version is None else _version_record(version)
-        lines.append(json.dumps(record, ensure_ascii=False))
+        lines.append(json_line(record))
     return "\n".join(lines) + "\n"
 
 
 def _version_record(version: Version) -> dict[str, object]:
     record: dict[str, object] = {"text": version.text, "origin": version.origin}
     if version.signature is not None:
-        record["model"] = version.signature.model_id
+        record["model"] = version.signature.public_model  # a local folder's path is private
         record["revision"] = version.signature.revision
         record["route"] = version.signature.route
     if version.flags:

@@ -53,7 +53,9 @@ def test_summary_states(store: Store) -> None:
     summary = {s.lang: s for s in review_summary(store, ARTICLE_ID)}
     assert summary["en"].state == "machine" and not summary["en"].published
     assert summary["ru"].counts["source"] == 1 and summary["ru"].counts["machine"] == 6
-    assert summary["uk"].models == ("Helsinki-NLP/opus-mt-ru-uk",)
+    # The original is its own edition: the machine-translated quote is not used in it.
+    assert summary["uk"].state == "source" and summary["uk"].published
+    assert summary["uk"].models == ()
 
 
 def test_state_is_source_when_every_segment_is_as_written(tmp_path: Path) -> None:

@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 import yaml
 
 from pipeline.publish.collect import ArticleVersions
+from pipeline.textformat import escape_markdown
 
-# Characters that could start markup anywhere in a line; all are CommonMark-escapable.
-_INLINE = re.compile(r"([\\`*_\[\]<>&|~])")
-# Markers that only mean something at the start of a line (headings, lists, quotes, rules).
-_LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])")
-
-
-def escape_markdown(text: str) -> str:
-    escaped = _INLINE.sub(r"\\\1", text)
-    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
+__all__ = ["escape_markdown", "render_markdown"]
 
 
 def render_markdown(article: ArticleVersions, lang: str) -> bytes:
