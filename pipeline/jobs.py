@@ -111,8 +111,11 @@ class TranslateOptions:
     ingest: IngestOptions = field(default_factory=IngestOptions)
     chunk_segments: int = 1024  # articles are translated together so batches stay full and sorted
     # Work is stored in slices sized to take about this long, so a kill loses at most the
-    # slice in flight (a few batches), never a whole article.
+    # slice in flight, never a whole article; a slice holds at least slice_segments, one
+    # decoding round on CPU (2 streams x batch_size 64 of the packaged profiles), so batches
+    # stay as full as before.
     commit_seconds: float = 3.0
+    slice_segments: int = 128
 
 
 @dataclass
@@ -206,7 +209,12 @@ def translate_paths(
         progress.start(len(pending), sum(len(p.work) for p in pending))
         if pending:
             engine = build_engine(table, options.engine, memory=store)
-            pacer = _Pacer(options.commit_seconds, most=options.chunk_segments)
+            pacer = _Pacer(
+                options.commit_seconds,
+                first=options.slice_segments,
+                least=options.slice_segments,
+                most=max(options.chunk_segments, options.slice_segments),
+            )
             try:
                 for chunk in _chunks(pending, options.chunk_segments):
                     _translate_chunk(chunk, engine, store, report, progress, pacer)
@@ -291,9 +299,10 @@ def _chunks(pending: list[_Pending], budget: int) -> Iterable[list[_Pending]]:
 class _Pacer:
     """Cuts a sorted list of work into slices that take about ``seconds`` each to translate.
 
-    The first slice is small (``first`` segments); later ones follow the measured speed in
-    characters per second, between ``least`` segments (so batches stay worth decoding) and
-    ``most``. Commit latency thus stays near ``seconds`` on a slow CPU and a fast GPU alike.
+    The first slice holds ``first`` segments; later ones follow the measured speed in
+    characters per second, between ``least`` segments (so batches stay full) and ``most``.
+    A store commit thus comes every ``seconds`` on a fast device, and after every decoding
+    round (the batches in flight) where one round takes longer.
     """
 
     def __init__(

@@ -400,6 +400,13 @@ class Store:
             )
         return summaries
 
+    def editions_of(self, article_id: str) -> list[str]:
+        """Ids of the articles linked as human editions of article_id."""
+        rows = self.conn.execute(
+            "SELECT id FROM articles WHERE edition_of = ? ORDER BY id", (article_id,)
+        )
+        return [str(row["id"]) for row in rows]
+
     def delete_article(self, ref: str) -> str:
         article_id = self.resolve(ref)
         with self.transaction() as conn:

@@ -281,7 +281,11 @@ def test_edit_command_with_editor(
     assert "# [p5 s0] Лікарні." in seen[0]
     monkeypatch.setattr(click, "edit", lambda text, **kwargs: text + "Loose line\n")
     result = CliRunner().invoke(edit_command, [ARTICLE_ID, "--lang", "en", "--db", str(db)])
-    assert result.exit_code == 1 and "[p5 s0] has 2 sentence lines" in result.output
+    # An editor that never fixes it: after the rounds, the text is kept in a file.
+    assert result.exit_code == 1 and "sentence lines" in result.output
+    kept = Path(result.output.rsplit("your text is kept in ", 1)[1].strip())
+    assert "Loose line" in kept.read_text(encoding="utf-8")
+    kept.unlink()
     monkeypatch.setattr(click, "edit", lambda text, **kwargs: None)
     assert "not saved" in run(edit_command, [ARTICLE_ID, "--lang", "en"], db)
 

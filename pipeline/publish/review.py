@@ -182,18 +182,20 @@ def edit_session(
     editor: Callable[[str], str | None],
     *,
     keep_dir: Path | None = None,
+    rounds: int = 20,
 ) -> EditOutcome:
     """Edit a language version with ``editor`` (text in, saved text out, None if not saved)
     until the text parses, like `git commit`: a structural mistake (a marker deleted, a line
     added) reopens the editor on the user's own text with the problem marked at the top, so no
     work is lost. Ends when the text parses (stored), when the editor is left without saving,
-    or when the same mistaken text comes back unchanged; then the last text is kept in a file
-    under ``keep_dir`` (default: the system temp folder) and its path is returned."""
+    when the same mistaken text comes back unchanged, or after ``rounds`` mistaken texts (an
+    editor command that never fixes it); then the last text is kept in a file under
+    ``keep_dir`` (default: the system temp folder) and its path is returned."""
     stored, _ = _complete_version(store, ref, lang, "edit")
     text = edit_text(store, ref, lang)
     previous: str | None = None
     problem: str | None = None
-    while True:
+    for _ in range(rounds + 1):
         edited = editor(text)
         if edited is None or (problem is not None and _body(edited) == previous):
             if problem is None or previous is None:
@@ -206,6 +208,10 @@ def edit_session(
             problem = str(exc)
             previous = _body(edited)
             text = with_problem(previous, problem)
+    assert previous is not None and problem is not None
+    return EditOutcome(
+        changed=None, kept_at=_keep(previous, stored, lang, keep_dir), problem=problem
+    )
 
 
 def with_problem(text: str, problem: str) -> str:
