@@ -8,11 +8,13 @@ versions, no machine version without text or model, `PRAGMA integrity_check` ok.
 goes to the end, and every segment must have exactly one version per target language.
 
 What a kill cost is estimated from the outside: the store is polled every 20 ms, so the time
-from the last stored slice to the kill, times the run's speed, is the work translated but not
-yet stored. Commit intervals (time between stored slices) are reported too.
+from the last stored slice to the kill, times the steady speed (segments stored per second
+after the first slice, median over the runs), is the work translated but not yet stored.
+Commit intervals (time between stored slices) are reported too.
 
 Usage:
-    python benchmarks/kill_check.py [--segments 20000] [--kills 5] [--work DIR] [--seed 1]
+    python benchmarks/kill_check.py [--segments 20000] [--kills 5] [--most 20] [--to ru,en]
+        [--work DIR] [--seed 1]
 
 Needs only the repository (samples/ and the demo models it builds); prints a Markdown table.
 """
@@ -33,17 +35,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TARGETS = ("ru", "en")
 
 
 @dataclass
-class Kill:
-    after_s: float  # seconds after translation began
+class Run:
+    killed: bool
+    after_s: float  # seconds after translation began (the kill, or the end)
     stored_before: int
-    stored_after_kill: int
-    since_commit_s: float
-    lost_estimate: float
-    commit_gaps: list[float]
+    stored_after: int
+    since_commit_s: float  # from the last stored slice (or from the start) to the kill
+    committed: bool  # whether this run stored anything before the kill
+    commit_gaps: list[float]  # seconds between stored slices, the first (model loading) left out
+    steady_rate: float  # segments stored per second after the first stored slice
+
+    def lost(self, rate: float) -> float:
+        """Segments translated but not stored when killed, at the given speed."""
+        return rate * self.since_commit_s
 
 
 def ukrainian_words() -> list[str]:
@@ -102,7 +109,7 @@ def check_store(db: Path) -> dict[str, int]:
     }
 
 
-def command(article: Path, models: Path, db: Path) -> list[str]:
+def command(article: Path, models: Path, db: Path, targets: tuple[str, ...]) -> list[str]:
     return [
         sys.executable,
         "-m",
@@ -114,13 +121,15 @@ def command(article: Path, models: Path, db: Path) -> list[str]:
         "--db",
         str(db),
         "--to",
-        ",".join(TARGETS),
+        ",".join(targets),
         "--threads",
         "1",
     ]
 
 
-def run_and_kill(cmd: list[str], db: Path, rng: random.Random, most_s: float) -> Kill | None:
+def monitored_run(cmd: list[str], db: Path, kill_after: float | None) -> Run | None:
+    """Run cmd, polling the store every 20 ms; SIGKILL it kill_after seconds after translation
+    began (None: let it finish). None when it ended before it could be killed."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "HF_HUB_OFFLINE": "1"}
     process = subprocess.Popen(
         cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env
@@ -133,33 +142,39 @@ def run_and_kill(cmd: list[str], db: Path, rng: random.Random, most_s: float) ->
         process.wait()
         return None  # finished (or failed) before translating
     began = time.monotonic()
-    delay = rng.uniform(1.0, most_s)
     before = last = stored(db)
     last_change = began
+    first_commit: tuple[float, int] | None = None
     gaps: list[float] = []
-    while time.monotonic() - began < delay and process.poll() is None:
+    while process.poll() is None and (kill_after is None or time.monotonic() - began < kill_after):
         time.sleep(0.02)
-        now_count = stored(db)
-        if now_count > last:
+        count = stored(db)
+        if count > last:
             now = time.monotonic()
-            gaps.append(now - last_change)
-            last, last_change = now_count, now
-    if process.poll() is not None:
-        return None
-    killed_at = time.monotonic()
-    process.send_signal(signal.SIGKILL)
+            if first_commit is None:
+                first_commit = (now, count)
+            else:
+                gaps.append(now - last_change)
+            last, last_change = count, now
+    ended = time.monotonic()
+    if kill_after is not None:
+        if process.poll() is not None:
+            return None
+        process.send_signal(signal.SIGKILL)
     process.wait()
     after = stored(db)
-    elapsed = max(killed_at - began, 1e-6)
-    rate = (after - before) / elapsed
-    since = killed_at - last_change
-    return Kill(
-        after_s=elapsed,
+    steady = 0.0
+    if first_commit is not None and last_change > first_commit[0]:
+        steady = (last - first_commit[1]) / (last_change - first_commit[0])
+    return Run(
+        killed=kill_after is not None,
+        after_s=ended - began,
         stored_before=before,
-        stored_after_kill=after,
-        since_commit_s=since,
-        lost_estimate=rate * since,
-        commit_gaps=gaps[1:],  # the first gap includes model loading
+        stored_after=after,
+        since_commit_s=ended - last_change,
+        committed=first_commit is not None,
+        commit_gaps=gaps,
+        steady_rate=steady,
     )
 
 
@@ -170,7 +185,9 @@ def main() -> int:
     parser.add_argument("--most", type=float, default=20.0, help="latest kill, s into a run")
     parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / "results" / "kill-check")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--to", default="ru,en", help="target languages")
     args = parser.parse_args()
+    targets = tuple(args.to.split(","))
     args.work.mkdir(parents=True, exist_ok=True)
     models = args.work / "models" / "models.yaml"
     if not models.exists():
@@ -183,63 +200,63 @@ def main() -> int:
     db = args.work / "kill.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
-    cmd = command(article, models, db)
+    cmd = command(article, models, db, targets)
     rng = random.Random(args.seed)
-    kills: list[Kill] = []
-    rows = []
+    kills: list[tuple[Run, dict[str, int]]] = []
     for number in range(args.kills):
-        kill = run_and_kill(cmd, db, rng, args.most)
-        if kill is None:
+        run = monitored_run(cmd, db, rng.uniform(1.0, args.most))
+        if run is None:
             print(f"run {number + 1} ended before it could be killed", file=sys.stderr)
             break
         state = check_store(db)
-        kills.append(kill)
-        rows.append((number + 1, kill, state))
+        kills.append((run, state))
         print(
-            f"kill {number + 1}: {kill.after_s:.1f} s in, {kill.stored_after_kill} stored,"
-            f" {kill.since_commit_s:.2f} s since the last commit, ~{kill.lost_estimate:.0f}"
-            f" segments lost; {state}",
+            f"kill {number + 1}: {run.after_s:.1f} s in, {run.stored_after} stored,"
+            f" {run.since_commit_s:.2f} s since the last commit; {state}",
             file=sys.stderr,
         )
-    started = time.monotonic()
-    finished = subprocess.run(cmd, capture_output=True, text=True)
-    final_s = time.monotonic() - started
+    final = monitored_run(cmd, db, None)
     state = check_store(db)
+    langs = " UNION ".join(f"SELECT '{t}' AS lang" for t in targets)
     with sqlite3.connect(db) as conn:
         per_pair = conn.execute(
             "SELECT COUNT(*) FROM (SELECT s.id, t.lang FROM segments s"
-            " CROSS JOIN (SELECT 'ru' AS lang UNION SELECT 'en') t"
+            f" CROSS JOIN ({langs}) t"
             " JOIN versions v ON v.segment_id = s.id AND v.lang = t.lang"
             " AND v.origin IN ('machine', 'source')"
             " GROUP BY s.id, t.lang HAVING COUNT(*) = 1)"
         ).fetchone()[0]
-    expected = state["segments"] * len(TARGETS)
+    expected = state["segments"] * len(targets)
+    runs = [run for run, _ in kills] + ([final] if final else [])
+    rates = [run.steady_rate for run in runs if run.steady_rate > 0]
+    rate = statistics.median(rates) if rates else 0.0
+    print(f"{args.segments} segments into {', '.join(targets)}; speed {rate:.1f} segments/s\n")
     print("| kill | s into run | stored at kill | s since last commit | ~segments lost |")
     print("|---|---|---|---|---|")
-    for number, kill, _ in rows:
+    for number, (run, _) in enumerate(kills, start=1):
+        note = "" if run.committed else " (nothing stored yet: includes model loading)"
         print(
-            f"| {number} | {kill.after_s:.1f} | {kill.stored_after_kill} |"
-            f" {kill.since_commit_s:.2f} | {kill.lost_estimate:.0f} |"
+            f"| {number} | {run.after_s:.1f} | {run.stored_after} |"
+            f" {run.since_commit_s:.2f}{note} | {run.lost(rate):.0f} |"
         )
-    gaps = [gap for kill in kills for gap in kill.commit_gaps]
+    gaps = [gap for run in runs for gap in run.commit_gaps]
     if gaps:
         print(
             f"\ncommit interval: median {statistics.median(gaps):.2f} s, max {max(gaps):.2f} s"
             f" ({len(gaps)} intervals)"
         )
     if kills:
-        lost = [k.lost_estimate for k in kills]
+        lost = [run.lost(rate) for run, _ in kills]
         print(f"segments lost per kill: mean {statistics.mean(lost):.0f}, max {max(lost):.0f}")
     print(
-        f"final run: exit {finished.returncode} in {final_s:.1f} s; segments {state['segments']};"
-        f" (segment, language) with exactly one version: {per_pair} of {expected};"
-        f" duplicates {state['duplicates']}; half-written {state['half_written']};"
+        f"final run: {'finished' if final else 'did not translate'}; segments"
+        f" {state['segments']}; (segment, language) with exactly one version: {per_pair} of"
+        f" {expected}; duplicates {state['duplicates']}; half-written {state['half_written']};"
         f" integrity ok {bool(state['integrity_ok'])}"
     )
     bad = (
-        finished.returncode != 0
-        or per_pair != expected
-        or any(s["duplicates"] or s["half_written"] or not s["integrity_ok"] for *_, s in rows)
+        per_pair != expected
+        or any(s["duplicates"] or s["half_written"] or not s["integrity_ok"] for _, s in kills)
         or state["duplicates"]
     )
     return 1 if bad else 0
