@@ -166,8 +166,8 @@ def test_a_run_killed_inside_one_article_keeps_what_it_stored(
     """One article, killed after its first stored slice and before its last: the stored
     slices stay, the re-run translates only the rest, each segment once."""
     article = tmp_path / "long.md"
-    # 150 sentences: the first stored slice (TranslateOptions.slice_segments, 128) is not all.
-    sentences = [f"The council met on day {n} and talked about item {n * 7}." for n in range(150)]
+    # 100 sentences: the first stored slice (TranslateOptions.slice_segments, 64) is not all.
+    sentences = [f"The council met on day {n} and talked about item {n * 7}." for n in range(100)]
     paragraphs = [" ".join(sentences[i : i + 4]) for i in range(0, len(sentences), 4)]
     article.write_text("# Long session\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
     db = tmp_path / "killed.db"
