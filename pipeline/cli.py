@@ -210,16 +210,48 @@ def show(article: str, db_path: Path, revision: int | None) -> None:
 @main.command(name="rm")
 @click.argument("articles", nargs=-1, required=True)
 @db_option
-def remove(articles: tuple[str, ...], db_path: Path) -> None:
-    """Delete articles and all their versions from the store.
+@click.option("--yes", "-y", is_flag=True, help="Remove without asking (needed off a terminal).")
+@click.option("--dry-run", is_flag=True, help="Say what would be removed; remove nothing.")
+@click.option(
+    "--with-editions",
+    is_flag=True,
+    help="Also remove the articles' human editions (default: keep them as articles).",
+)
+def remove(
+    articles: tuple[str, ...], db_path: Path, yes: bool, dry_run: bool, with_editions: bool
+) -> None:
+    """Delete articles, their revisions and all their versions from the store.
+
+    Says first what goes: versions by people included. An article's human editions are kept
+    as articles of their own unless --with-editions. Asks on a terminal; elsewhere needs --yes.
 
     \b
     Example:
-        pipeline rm 3fa2c1
+        pipeline rm 3fa2c1 --dry-run
+        pipeline rm 3fa2c1 --yes
     """
+    from pipeline.removal import plan_removal, remove
+
     with open_store(db_path) as store:
-        for ref in articles:
-            click.echo(f"deleted {store.delete_article(ref)}")
+        plans = plan_removal(store, articles, with_editions=with_editions)
+        for plan in plans:
+            click.echo(f"{'would remove' if dry_run else 'remove'} {plan.describe()}")
+        if dry_run:
+            return
+        if not yes:
+            if not _on_terminal():
+                raise click.ClickException(
+                    "not a terminal, so nothing was removed: pass --yes to remove,"
+                    " or --dry-run to see what would go"
+                )
+            click.confirm(f"remove {len(plans)} article(s)?", abort=True)
+        for article_id in remove(store, plans):
+            click.echo(f"deleted {article_id}")
+
+
+def _on_terminal() -> bool:
+    """Whether someone can answer a question (stdin is a terminal)."""
+    return sys.stdin.isatty()
 
 
 # Command groups that live in their own modules.

@@ -75,22 +75,26 @@ def edit(article: str, lang: str, db_path: Path) -> None:
     """Edit a language version of ARTICLE in $EDITOR, one sentence per line.
 
     Each sentence sits under a comment line with its source sentence; changed sentences are
-    stored as edited versions (the machine text stays for the diff view).
+    stored as edited versions (the machine text stays for the diff view). A deleted marker or
+    an added line reopens the editor on your text with the problem marked at the top.
 
     \b
     Example:
         EDITOR=nano pipeline edit my-story-3f2a1b0c --lang en
     """
-    from pipeline.publish import apply_edit, edit_text
+    from pipeline.publish.review import edit_session
+
+    def editor(text: str) -> str | None:
+        return click.edit(text, extension=".txt", require_save=True)
 
     with open_store(db_path) as store:
-        text = edit_text(store, article, lang)
-        edited = click.edit(text, extension=".txt", require_save=True)
-        if edited is None:
-            click.echo("not saved; nothing stored")
-            return
-        changed = apply_edit(store, article, lang, edited)
-        click.echo(f"{article}: {changed} {lang} sentences stored as edited")
+        outcome = edit_session(store, article, lang, editor)
+    if outcome.changed is not None:
+        click.echo(f"{article}: {outcome.changed} {lang} sentences stored as edited")
+        return
+    if outcome.kept_at is not None:
+        raise click.ClickException(f"{outcome.problem}; your text is kept in {outcome.kept_at}")
+    click.echo("not saved; nothing stored")
 
 
 @click.command("publish")

@@ -194,6 +194,33 @@ class Signature:
     def key(self) -> str:
         return f"{self.engine}|{self.model_id}@{self.revision or 'main'}|{self.decoding}"
 
+    @property
+    def public_model(self) -> str:
+        """The model's name for anything published or exported (see public_model_name)."""
+        return public_model_name(self.model_id, self.revision)
+
+
+_LOCAL_PATH = re.compile(r"^(?:[/~\\]|[A-Za-z]:[/\\])")
+
+
+def public_model_name(model_id: str, revision: str | None) -> str:
+    """A model's name fit for published output: a hub id as it is; a local model folder by its
+    folder name and content hash ("opus-mt-uk-en@sha256:0123abcd…"), since its absolute path
+    is private (home folders, user names). The full path stays in the store. A pivot's
+    "A + B" (model ids and revisions joined by " + ") is named leg by leg."""
+    models = model_id.split(" + ")
+    revisions: list[str | None] = list(revision.split(" + ")) if revision else []
+    if len(revisions) != len(models):
+        revisions = [revision if len(models) == 1 else None] * len(models)
+    names = []
+    for model, rev in zip(models, revisions, strict=True):
+        if not _LOCAL_PATH.match(model):
+            names.append(model)
+            continue
+        name = re.split(r"[/\\]", model.rstrip("/\\"))[-1] or "local-model"
+        names.append(f"{name}@{rev}" if rev and rev != "None" else name)
+    return " + ".join(names)
+
 
 @dataclass(frozen=True)
 class Version:

@@ -123,6 +123,21 @@ def ensure_available(route: Route) -> None:
     )
 
 
+def check_available(routes: Iterable[Route], *, cache_dir: CachePath = None) -> None:
+    """Raise ModelUnavailableError (one line naming the route and the fix) for the first route
+    whose model cannot be loaded: a local folder without config.json, or a hub model neither
+    cached nor downloadable. Reads no weights, so a run can check before it starts."""
+    seen: set[tuple[str, str | None]] = set()
+    for route in routes:
+        if (route.model, route.revision) in seen:
+            continue
+        seen.add((route.model, route.revision))
+        if route.is_local:
+            resolve_model_path(route, cache_dir=cache_dir)
+        elif not is_cached(route.model, route.revision, cache_dir=cache_dir):
+            ensure_available(route)
+
+
 def is_cached(model_id: str, revision: str | None = None, *, cache_dir: CachePath = None) -> bool:
     """True when the model can load with no network: a local folder or a complete cache entry."""
     if _is_local(model_id):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
 from itertools import groupby
 from pathlib import Path
 
 from pipeline.domain import LANGS, PipelineError, Version
 from pipeline.store import Store, StoredArticle
+from pipeline.textformat import escape_markdown, json_line
 from pipeline.verbatim import TABLE_KINDS, place_cells
 
 
@@ -51,7 +51,7 @@ def write_article_files(store: Store, stored: StoredArticle, out_dir: Path) -> l
 def render_markdown(stored: StoredArticle, versions: dict[int, Version]) -> str:
     """One language's text; a segment with no version yet is shown in its source text.
     Rendered by kind as the published Markdown is (pipeline.publish.markdown)."""
-    from pipeline.publish.markdown import escape_markdown, markdown_body
+    from pipeline.publish.markdown import markdown_body
 
     title: list[str] = []
     body: list[tuple[str, list[str]]] = []
@@ -83,14 +83,14 @@ def render_aligned(stored: StoredArticle, current: dict[str, dict[int, Version]]
         for lang in LANGS:
             version = current[lang].get(segment.id or -1)
             record[lang] = None if version is None else _version_record(version)
-        lines.append(json.dumps(record, ensure_ascii=False))
+        lines.append(json_line(record))
     return "\n".join(lines) + "\n"
 
 
 def _version_record(version: Version) -> dict[str, object]:
     record: dict[str, object] = {"text": version.text, "origin": version.origin}
     if version.signature is not None:
-        record["model"] = version.signature.model_id
+        record["model"] = version.signature.public_model  # a local folder's path is private
         record["revision"] = version.signature.revision
         record["route"] = version.signature.route
     if version.flags:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from typing import TextIO
 
@@ -60,23 +61,76 @@ class _Rates(Progress):
 
 
 class LogProgress(_Rates):
+    """Plain lines for logs and cron: one per finished article, and a status line whenever
+    ``interval`` seconds passed without one (reading a big batch, loading a model, a long
+    article), from a background thread, so a log never goes quiet for longer."""
+
+    interval = 10.0  # seconds; the most a log stays silent while a run is alive
+
+    def __init__(self, stream: TextIO, *, interval: float | None = None) -> None:
+        super().__init__(stream)
+        if interval is not None:
+            self.interval = interval
+        self.lock = threading.Lock()
+        self.last_line = time.monotonic()
+        self.begun = time.monotonic()
+        self.phase = "reading articles"
+        self.read = 0
+        self.stop = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def _line(self, text: str) -> None:
+        with self.lock:
+            self.stream.write(text + "\n")
+            self.stream.flush()
+            self.last_line = time.monotonic()
+
+    def begin(self) -> None:
+        self.begun = self.last_line = time.monotonic()
+        if self.thread is None:
+            self.thread = threading.Thread(target=self._beat, name="progress", daemon=True)
+            self.thread.start()
+
+    def _beat(self) -> None:
+        while not self.stop.wait(min(1.0, self.interval / 4)):
+            if time.monotonic() - self.last_line >= self.interval:
+                self._line(self.status())
+
+    def status(self) -> str:
+        elapsed = int(time.monotonic() - self.begun)
+        if self.phase == "reading articles":
+            return f"... reading articles: {self.read} stored so far ({elapsed} s)"
+        return (
+            f"... {self.done_segments}/{self.total_segments} segments stored"
+            f" ({self.rate():.1f} segments/s, ETA {self.eta()}, {elapsed} s)"
+        )
+
+    def ingested(self, title: str) -> None:
+        self.read += 1
+
     def start(self, articles: int, segments: int) -> None:
         super().start(articles, segments)
-        self.stream.write(f"translating {segments} segments of {articles} articles\n")
+        self.phase = "translating"
+        self._line(f"translating {segments} segments of {articles} articles")
 
     def advanced(self, segments: int) -> None:
         self.done_segments += segments
 
     def article_done(self, title: str, written: int) -> None:
         self.done_articles += 1
-        self.stream.write(
+        self._line(
             f"[{self.done_articles}/{self.total_articles}] {shorten(title, 60)}: {written} versions"
-            f" ({self.rate():.1f} segments/s, ETA {self.eta()})\n"
+            f" ({self.rate():.1f} segments/s, ETA {self.eta()})"
         )
-        self.stream.flush()
 
     def failed(self, failure: Failure) -> None:
-        self.stream.write(f"error: {failure}\n")
+        self._line(f"error: {failure}")
+
+    def finish(self) -> None:
+        self.stop.set()
+        if self.thread is not None:
+            self.thread.join()
+            self.thread = None
 
 
 class TerminalProgress(_Rates):

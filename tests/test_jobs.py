@@ -235,10 +235,13 @@ def test_quiet_run_still_names_the_file_that_failed(tiny_models: Path, tmp_path:
 
 def test_a_bad_route_table_gives_its_error(tiny_models: Path, tmp_path: Path) -> None:
     table = tmp_path / "bad.yaml"
+    # ru>uk routed to a local model too: every model a run into uk needs is checked first.
     table.write_text(
         "profiles:\n  quality:\n    en>uk: {model: "
         + str(tiny_models.parent / "tiny-tc-big-en-zle")
-        + ', target_token: ">>uk<<"}\n'
+        + ', target_token: ">>uk<<"}\n    ru>uk: {model: '
+        + str(tiny_models.parent / "tiny-tc-big-zle-zle")
+        + ', target_token: ">>ukr<<"}\n'
     )
     story = tmp_path / "story.json"
     story.write_text(json.dumps({"title": "Headline", "body": "The council met on Monday."}))

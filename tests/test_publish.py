@@ -86,11 +86,10 @@ def test_output_matches_golden_files(store: Store, tmp_path: Path, fmt: str) -> 
 def test_default_publish_holds_unapproved_machine_versions(store: Store, tmp_path: Path) -> None:
     out = tmp_path / "out"
     report = publish(store, options(out))
-    # The Ukrainian page holds a machine-translated quote, so nothing is published yet.
-    assert report.articles == 0
-    assert report.held == 3
-    assert not (out / "site" / "uk" / f"{SLUG}.html").exists()
-    approve(store, ARTICLE_ID, "uk")
+    # The Ukrainian original (its Russian quote as written) is published; ru and en are held.
+    assert report.articles == 1 and report.published == {"uk": 1, "ru": 0, "en": 0}
+    assert report.held == 2
+    assert not (out / "site" / "en" / f"{SLUG}.html").exists()
     approve(store, ARTICLE_ID, "en")
     report = publish(store, options(out))
     assert report.published == {"uk": 1, "ru": 0, "en": 1}
@@ -151,7 +150,7 @@ def test_jsonl_record_carries_alignment(store: Store, tmp_path: Path) -> None:
     record = json.loads(lines[0])
     assert record["id"] == ARTICLE_ID and record["slug"] == SLUG
     assert record["published"] == ["uk", "ru", "en"]
-    assert record["languages"]["uk"]["state"] == "approved"
+    assert record["languages"]["uk"]["state"] == "source"
     assert record["languages"]["en"]["origin"] == "machine"
     assert record["languages"]["en"]["title"] == "Kyiv passes budget"
     assert [p["kind"] for p in record["languages"]["en"]["paragraphs"]] == [
@@ -164,7 +163,8 @@ def test_jsonl_record_carries_alignment(store: Store, tmp_path: Path) -> None:
     quote = next(s for s in record["segments"] if s["key"] == "p3-s1")
     assert (quote["para"], quote["sent"]) == (3, 1)
     assert quote["lang"] == "ru"
-    assert quote["state"] == {"uk": "approved", "ru": "source", "en": "machine"}
+    assert quote["state"] == {"uk": "source", "ru": "source", "en": "machine"}
+    assert quote["text"]["uk"] == "«Это важно», — сказал он."  # as the newsroom wrote it
     assert quote["text"]["en"] == "“This matters,” he said."
     assert len(record["segments"]) == 7
 
@@ -220,7 +220,8 @@ def test_atom_feed_and_sitemap_are_well_formed(store: Store, tmp_path: Path) -> 
         for u in urls
         if u.findtext("s:loc", namespaces=ns, default="").endswith(f"en/{SLUG}.html")
     )
-    assert [a.get("hreflang") for a in page.findall("x:link", ns)] == ["uk", "ru", "en"]
+    hreflangs = [a.get("hreflang") for a in page.findall("x:link", ns)]
+    assert hreflangs == ["uk", "ru", "en", "x-default"]
 
 
 def test_empty_feed_is_dated_by_the_injected_clock(tmp_path: Path) -> None:

@@ -53,7 +53,9 @@ def test_summary_states(store: Store) -> None:
     summary = {s.lang: s for s in review_summary(store, ARTICLE_ID)}
     assert summary["en"].state == "machine" and not summary["en"].published
     assert summary["ru"].counts["source"] == 1 and summary["ru"].counts["machine"] == 6
-    assert summary["uk"].models == ("Helsinki-NLP/opus-mt-ru-uk",)
+    # The original is its own edition: the machine-translated quote is not used in it.
+    assert summary["uk"].state == "source" and summary["uk"].published
+    assert summary["uk"].models == ()
 
 
 def test_state_is_source_when_every_segment_is_as_written(tmp_path: Path) -> None:
@@ -279,7 +281,11 @@ def test_edit_command_with_editor(
     assert "# [p6 s1] Лікарні." in seen[0]
     monkeypatch.setattr(click, "edit", lambda text, **kwargs: text + "Loose line\n")
     result = CliRunner().invoke(edit_command, [ARTICLE_ID, "--lang", "en", "--db", str(db)])
+    # An editor that never fixes it: after the rounds, the text is kept in a file.
     assert result.exit_code == 1 and "[p6 s1] has 2 sentence lines" in result.output
+    kept = Path(result.output.rsplit("your text is kept in ", 1)[1].strip())
+    assert "Loose line" in kept.read_text(encoding="utf-8")
+    kept.unlink()
     monkeypatch.setattr(click, "edit", lambda text, **kwargs: None)
     assert "not saved" in run(edit_command, [ARTICLE_ID, "--lang", "en"], db)
 

@@ -74,7 +74,7 @@ class PublishReport:
 def publish(store: Store, options: PublishOptions) -> PublishReport:
     from pipeline.publish.jsonl import render_jsonl
     from pipeline.publish.markdown import render_markdown
-    from pipeline.publish.site import SiteOptions, render_site
+    from pipeline.publish.site import SiteOptions, check_base_url, render_site
     from pipeline.publish.tmx import render_tmx
     from pipeline.publish.writer import OutputTree
     from pipeline.publish.xliff import render_xliff, target_langs
@@ -84,8 +84,8 @@ def publish(store: Store, options: PublishOptions) -> PublishReport:
         raise PipelineError(
             f"unknown format {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}"
         )
-    if options.base_url and not options.base_url.lower().startswith(("http://", "https://")):
-        raise PipelineError(f"--base-url {options.base_url!r}: give an http(s) URL")
+    if options.base_url:
+        check_base_url(options.base_url)  # a bad address fails before anything is read
     articles = collect(
         store, include_machine=options.include_machine, keep_approved=options.keep_approved
     )

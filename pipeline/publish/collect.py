@@ -167,19 +167,19 @@ class ArticleVersions:
 
 
 def language_version(store: Store, stored: StoredArticle, lang: str) -> LangVersion:
+    """Every segment's current text in lang.
+
+    In the article's own language the newsroom's text is the edition: a segment written in
+    another language (a Russian quote in a Ukrainian story) stays as written, state ``source``,
+    unless an editor chose a text for it (a human edit, or a machine version they edited or
+    approved). A machine translation nobody chose never replaces what the newsroom wrote.
+    """
     current = store.current_versions(stored, lang)
     stale = store.versions.stale(stored, lang)
     segments: list[SegmentText | None] = []
     for segment in stored.segments:
         version = current.get(segment.id) if segment.id is not None else None
-        if version is not None:
-            item = _segment_text(segment, version)
-            if segment.id in stale:
-                item = replace(item, state="stale", previous=stale[segment.id].text)
-            segments.append(item)
-        elif lang == stored.lang:
-            # The article's own language shows a segment as written where nothing translated it
-            # (a quote in another language before translation ran).
+        if lang == stored.lang and (version is None or not _chosen(version)):
             segments.append(
                 SegmentText(
                     segment=segment,
@@ -189,9 +189,20 @@ def language_version(store: Store, stored: StoredArticle, lang: str) -> LangVers
                     created=stored.created,
                 )
             )
+        elif version is not None:
+            item = _segment_text(segment, version)
+            if segment.id in stale:
+                item = replace(item, state="stale", previous=stale[segment.id].text)
+            segments.append(item)
         else:
             segments.append(None)
     return LangVersion(lang=lang, state=_state(segments), segments=tuple(segments))
+
+
+def _chosen(version: Version) -> bool:
+    """Whether a version of the article's own language stands: the text as written, an
+    editor's text, or machine text an editor approved."""
+    return version.origin in ("source", "human") or version.state == "approved"
 
 
 def article_versions(
@@ -264,7 +275,8 @@ def _segment_text(segment: Segment, version: Version) -> SegmentText:
         text=version.text,
         state=version.state,
         origin=version.origin,
-        model_id=version.signature.model_id if version.signature else None,
+        # Never the model's folder path: that is private (public_model_name)
+        model_id=version.signature.public_model if version.signature else None,
         created=version.created,
         version_id=version.id,
     )

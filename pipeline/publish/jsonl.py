@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
 from pipeline.publish.collect import ArticleVersions
+from pipeline.textformat import json_line
 
 
 def render_jsonl(articles: Sequence[ArticleVersions]) -> bytes:
-    lines = [json.dumps(record(a), ensure_ascii=False) for a in articles if a.published]
+    lines = [json_line(record(a)) for a in articles if a.published]
     return "".join(line + "\n" for line in lines).encode("utf-8")
 
 

@@ -7,27 +7,15 @@ image references and URLs (pipeline.verbatim) are written as they are, everythin
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import yaml
 
 from pipeline.publish.collect import ArticleVersions
-from pipeline.verbatim import CODE, TABLE_HEADER, TABLE_KINDS, code_fence, split_spans
+from pipeline.textformat import escape_markdown
+from pipeline.verbatim import CODE, TABLE_HEADER, TABLE_KINDS, code_fence
 
-# Characters that could start markup anywhere in a line; all are CommonMark-escapable.
-_INLINE = re.compile(r"([\\`*_\[\]<>&|~])")
-# Markers that only mean something at the start of a line (headings, lists, quotes, rules).
-_LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])")
-
-
-def escape_markdown(text: str) -> str:
-    """Prose escaped so that Markdown shows it as written; verbatim spans are left as they are
-    (they are Markdown already: a code span, an image reference, a URL)."""
-    escaped = "".join(
-        part if verbatim else _INLINE.sub(r"\\\1", part) for verbatim, part in split_spans(text)
-    )
-    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
+__all__ = ["escape_markdown", "render_markdown"]
 
 
 def markdown_body(

@@ -8,7 +8,7 @@ view. Approval marks the current version of every segment in a language ``approv
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -199,6 +199,84 @@ def apply_edit(store: Store, ref: str, lang: str, text: str) -> int:
         stored = store.article(stored.id)
         version = language_version(store, stored, lang)
     return len(corrections) + store_edits(store, version, others)
+
+
+PROBLEM_MARK = "# ERROR: "
+
+
+@dataclass(frozen=True, kw_only=True)
+class EditOutcome:
+    """How an edit session ended: changed sentences stored (None: nothing stored), and where
+    the user's text was kept when the session ended on a problem."""
+
+    changed: int | None
+    kept_at: Path | None = None
+    problem: str | None = None
+
+
+def edit_session(
+    store: Store,
+    ref: str,
+    lang: str,
+    editor: Callable[[str], str | None],
+    *,
+    keep_dir: Path | None = None,
+    rounds: int = 20,
+) -> EditOutcome:
+    """Edit a language version with ``editor`` (text in, saved text out, None if not saved)
+    until the text parses, like `git commit`: a structural mistake (a marker deleted, a line
+    added) reopens the editor on the user's own text with the problem marked at the top, so no
+    work is lost. Ends when the text parses (stored), when the editor is left without saving,
+    when the same mistaken text comes back unchanged, or after ``rounds`` mistaken texts (an
+    editor command that never fixes it); then the last text is kept in a file under
+    ``keep_dir`` (default: the system temp folder) and its path is returned."""
+    stored, _ = _complete_version(store, ref, lang, "edit")
+    text = edit_text(store, ref, lang)
+    previous: str | None = None
+    problem: str | None = None
+    for _ in range(rounds + 1):
+        edited = editor(text)
+        if edited is None or (problem is not None and _body(edited) == previous):
+            if problem is None or previous is None:
+                return EditOutcome(changed=None)
+            kept = _keep(previous, stored, lang, keep_dir)
+            return EditOutcome(changed=None, kept_at=kept, problem=problem)
+        try:
+            return EditOutcome(changed=apply_edit(store, ref, lang, _body(edited)))
+        except ReviewError as exc:
+            problem = str(exc)
+            previous = _body(edited)
+            text = with_problem(previous, problem)
+    assert previous is not None and problem is not None
+    return EditOutcome(
+        changed=None, kept_at=_keep(previous, stored, lang, keep_dir), problem=problem
+    )
+
+
+def with_problem(text: str, problem: str) -> str:
+    """The user's text with the problem marked at the top (earlier marks dropped)."""
+    head = [
+        f"{PROBLEM_MARK}{problem}",
+        f"{PROBLEM_MARK}nothing was stored yet: fix this and save again, or quit without saving"
+        " to stop (your text is then kept in a file)",
+    ]
+    return "\n".join(head) + "\n" + _body(text)
+
+
+def _body(text: str) -> str:
+    return "".join(
+        line for line in text.splitlines(keepends=True) if not line.startswith(PROBLEM_MARK)
+    )
+
+
+def _keep(text: str, stored: StoredArticle, lang: str, keep_dir: Path | None) -> Path:
+    import tempfile
+
+    folder = keep_dir or Path(tempfile.gettempdir())
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"pipeline-edit-{stored.slug}-{lang}.txt"
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def store_edits(store: Store, version: LangVersion, edited: Mapping[str, str]) -> int:

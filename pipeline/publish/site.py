@@ -17,7 +17,7 @@ from html import escape
 from importlib import resources
 from string import Template
 
-from pipeline.domain import LANGS
+from pipeline.domain import LANGS, PipelineError
 from pipeline.publish.body import body_html
 from pipeline.publish.collect import ArticleVersions, LangVersion, clean
 
@@ -80,17 +80,85 @@ def render_site(
     yield "sitemap.xml", _sitemap(articles, urls)
 
 
+class BaseUrlError(PipelineError):
+    pass
+
+
+# Characters kept as they are in a path: RFC 3986 unreserved, sub-delims, ':', '@', '/', and
+# '%' so that an address already percent-encoded is not encoded twice.
+_PATH_SAFE = "/:@!$&'()*+,;=-._~%"
+
+
+def check_base_url(base_url: str) -> str:
+    """The address site/ is served at, checked and percent-encoded for use in every link.
+
+    Raises BaseUrlError (one line, naming the fix) unless it is an absolute http(s) URL with a
+    host and no query or fragment. Spaces and non-ASCII letters in the path are
+    percent-encoded as UTF-8 (RFC 3986, section 2.1); a non-ASCII host becomes its IDNA
+    (punycode) form (RFC 5890). The trailing slash is dropped.
+    """
+    from urllib.parse import quote, urlsplit, urlunsplit
+
+    fix = "give an absolute http(s) address like https://news.example.org/ru-news"
+    text = base_url.strip()
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError as exc:
+        raise BaseUrlError(f"--base-url {base_url!r}: {exc}; {fix}") from exc
+    if parts.scheme.lower() not in ("http", "https"):
+        raise BaseUrlError(f"--base-url {base_url!r}: not an http(s) URL; {fix}")
+    host = parts.hostname or ""
+    if not host or any(c.isspace() for c in host) or "@" in parts.netloc:
+        raise BaseUrlError(f"--base-url {base_url!r}: no valid host name; {fix}")
+    if parts.query or parts.fragment or text.endswith(("?", "#")):
+        raise BaseUrlError(f"--base-url {base_url!r}: has a query or fragment; {fix}")
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except UnicodeError as exc:
+        raise BaseUrlError(f"--base-url {base_url!r}: host {host!r} is not valid; {fix}") from exc
+    netloc = f"[{ascii_host}]" if ":" in ascii_host else ascii_host
+    if port is not None:
+        netloc += f":{port}"
+    path = quote(parts.path, safe=_PATH_SAFE).rstrip("/")
+    return urlunsplit((parts.scheme.lower(), netloc, path, "", ""))
+
+
 class _Urls:
     def __init__(self, base_url: str | None) -> None:
-        self.base = base_url.rstrip("/") if base_url else None
+        self.base = check_base_url(base_url) if base_url else None
 
-    def link(self, from_lang: str | None, lang: str, name: str) -> str:
-        """From a page in from_lang/ (None: the site root) to lang/name."""
+    def link(self, from_lang: str | None, lang: str | None, name: str) -> str:
+        """From a page in from_lang/ (None: the site root) to lang/name (lang None: the root)."""
         if self.base:
-            return f"{self.base}/{lang}/{name}"
+            return f"{self.base}/{lang}/{name}" if lang else f"{self.base}/{name}"
         if from_lang == lang:
             return name
+        if lang is None:
+            return f"../{name}"
         return f"{lang}/{name}" if from_lang is None else f"../{lang}/{name}"
+
+
+# An alternate: (hreflang, language folder or None for the site root, file name).
+Alternate = tuple[str, str | None, str]
+
+
+def article_alternates(article: ArticleVersions) -> list[Alternate]:
+    """An article's published languages, and x-default: its own language where published (what
+    the newsroom wrote), else its first published language."""
+    name = f"{article.slug}.html"
+    available = article.published
+    found: list[Alternate] = [(lang, lang, name) for lang in LANGS if lang in available]
+    default = article.stored.lang
+    fallback = default if default in available else (available[0] if available else None)
+    if fallback:
+        found.append(("x-default", fallback, name))
+    return found
+
+
+def index_alternates() -> list[Alternate]:
+    """The language indexes, and x-default: the root language chooser."""
+    return [(lang, lang, "index.html") for lang in LANGS] + [("x-default", None, "index.html")]
 
 
 def _page(article: ArticleVersions, lang: str, urls: _Urls, options: SiteOptions) -> bytes:
@@ -114,7 +182,7 @@ def _page(article: ArticleVersions, lang: str, urls: _Urls, options: SiteOptions
         "title": _e(article.title(lang)),
         "description": _e(_shorten(description, 200)),
         "canonical": _e(urls.link(lang, lang, name)),
-        "alternates": _alternates(article.published, stored.lang, lang, name, urls),
+        "alternates": _alternates(article_alternates(article), lang, urls),
         "feed_title": _e(f"{options.site_title} ({LANG_NAMES[lang]})"),
         "feed_href": _e(urls.link(lang, lang, "feed.xml")),
         "css": _template_text("style.css"),
@@ -152,19 +220,12 @@ def _switcher(lang: str, name: str, available: Sequence[str], urls: _Urls) -> st
     return " | ".join(items)
 
 
-def _alternates(
-    available: Sequence[str], default: str, lang: str | None, name: str, urls: _Urls
-) -> str:
-    links = [
-        f'<link rel="alternate" hreflang="{other}" href="{_e(urls.link(lang, other, name))}">'
-        for other in LANGS
-        if other in available
-    ]
-    fallback = default if default in available else (available[0] if available else None)
-    if fallback:
-        href = _e(urls.link(lang, fallback, name))
-        links.append(f'<link rel="alternate" hreflang="x-default" href="{href}">')
-    return "\n".join(links)
+def _alternates(alternates: Sequence[Alternate], from_lang: str | None, urls: _Urls) -> str:
+    return "\n".join(
+        f'<link rel="alternate" hreflang="{hreflang}"'
+        f' href="{_e(urls.link(from_lang, folder, name))}">'
+        for hreflang, folder, name in alternates
+    )
 
 
 def _time(article: ArticleVersions) -> str:
@@ -196,7 +257,7 @@ def _index(
         "heading": _e(TEXTS[lang]["articles"]),
         "site_title": _e(options.site_title),
         "canonical": _e(urls.link(lang, lang, "index.html")),
-        "alternates": _alternates(LANGS, LANGS[0], lang, "index.html", urls),
+        "alternates": _alternates(index_alternates(), lang, urls),
         "feed_title": _e(f"{options.site_title} ({LANG_NAMES[lang]})"),
         "feed_href": _e(urls.link(lang, lang, "feed.xml")),
         "css": _template_text("style.css"),
@@ -208,15 +269,19 @@ def _index(
 
 
 def _home(urls: _Urls, options: SiteOptions) -> bytes:
+    """The root language chooser: every language's index, and the x-default of the indexes.
+    Its own text is in no single language, so its lang is "mul" (ISO 639-2, multiple
+    languages); each link carries its language."""
     links = "\n".join(
         f'<li><a href="{_e(urls.link(None, lang, "index.html"))}" hreflang="{lang}"'
         f' lang="{lang}">{LANG_NAMES[lang]}</a></li>'
         for lang in LANGS
     )
     values = {
-        "lang": LANGS[0],
+        "lang": "mul",
         "site_title": _e(options.site_title),
-        "alternates": _alternates(LANGS, LANGS[0], None, "index.html", urls),
+        "canonical": _e(urls.link(None, None, "index.html")),
+        "alternates": _alternates(index_alternates(), None, urls),
         "css": _template_text("style.css"),
         "links": links,
     }
@@ -256,23 +321,34 @@ def _feed(
 
 
 def _sitemap(articles: Sequence[ArticleVersions], urls: _Urls) -> bytes:
-    """Relative locations without a base URL (search engines need --base-url)."""
+    """Every page with the same alternates (x-default included) as its own head, the root
+    chooser first. Relative locations without a base URL (search engines need --base-url)."""
     root = ET.Element("urlset", {"xmlns": SITEMAP, "xmlns:xhtml": XHTML})
-    entries = [(LANGS, "index.html", None)] + [
-        (a.published, f"{a.slug}.html", a) for a in articles if a.published
+    indexes = index_alternates()
+    entries: list[tuple[str | None, str, list[Alternate], ArticleVersions | None]] = [
+        (None, "index.html", indexes, None)
     ]
-    for available, name, article in entries:
-        for lang in available:
-            url = ET.SubElement(root, "url")
-            ET.SubElement(url, "loc").text = urls.link(None, lang, name)
-            if article is not None:
-                ET.SubElement(url, "lastmod").text = article.updated(lang)
-            for other in available:
-                ET.SubElement(
-                    url,
-                    "xhtml:link",
-                    {"rel": "alternate", "hreflang": other, "href": urls.link(None, other, name)},
-                )
+    entries += [(lang, "index.html", indexes, None) for lang in LANGS]
+    for article in articles:
+        alternates = article_alternates(article)
+        entries += [
+            (lang, f"{article.slug}.html", alternates, article) for lang in article.published
+        ]
+    for folder, name, alternates, page_article in entries:
+        url = ET.SubElement(root, "url")
+        ET.SubElement(url, "loc").text = urls.link(None, folder, name)
+        if page_article is not None and folder is not None:
+            ET.SubElement(url, "lastmod").text = page_article.updated(folder)
+        for hreflang, other, other_name in alternates:
+            ET.SubElement(
+                url,
+                "xhtml:link",
+                {
+                    "rel": "alternate",
+                    "hreflang": hreflang,
+                    "href": urls.link(None, other, other_name),
+                },
+            )
     return _xml(root)
 
 

@@ -143,6 +143,9 @@ class Store:
     def list_articles(self) -> list[ArticleSummary]:
         return self.articles.list()
 
+    def editions_of(self, article_id: str) -> list[str]:
+        return self.articles.editions_of(article_id)
+
     def delete_article(self, ref: str) -> str:
         return self.articles.delete(ref)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import json
 import sqlite3
@@ -270,6 +271,13 @@ class Articles:
                 )
             )
         return summaries
+
+    def editions_of(self, article_id: str) -> builtins.list[str]:
+        """Ids of the articles linked as human editions of article_id."""
+        rows = self.conn.execute(
+            "SELECT id FROM articles WHERE edition_of = ? ORDER BY id", (article_id,)
+        )
+        return [str(row["id"]) for row in rows]
 
     def delete(self, ref: str) -> str:
         article_id = self.resolve(ref)
