@@ -282,7 +282,8 @@ def test_edit_command_with_editor(
     monkeypatch.setattr(click, "edit", lambda text, **kwargs: text + "Loose line\n")
     result = CliRunner().invoke(edit_command, [ARTICLE_ID, "--lang", "en", "--db", str(db)])
     # An editor that never fixes it: after the rounds, the text is kept in a file.
-    assert result.exit_code == 1 and "[p6 s1] has" in result.output and "sentence lines" in result.output
+    assert result.exit_code == 1
+    assert "[p6 s1] has" in result.output and "sentence lines" in result.output
     kept = Path(result.output.rsplit("your text is kept in ", 1)[1].strip())
     assert "Loose line" in kept.read_text(encoding="utf-8")
     kept.unlink()
