@@ -38,26 +38,11 @@ import email.utils
 import re
 from dataclasses import dataclass
 
-MONTHS: dict[str, int] = {}
-for _number, _names in enumerate(
-    [
-        "січня січень січні січ january jan января январь январе янв",
-        "лютого лютий лютому лют february feb февраля февраль феврале фев",
-        "березня березень березні бер march mar марта март марте мар",
-        "квітня квітень квітні квіт april apr апреля апрель апреле апр",
-        "травня травень травні трав may мая май мае",
-        "червня червень червні черв june jun июня июнь июне июн",
-        "липня липень липні лип july jul июля июль июле июл",
-        "серпня серпень серпні серп august aug августа август августе авг",
-        "вересня вересень вересні вер september sep sept сентября сентябрь сентябре сен сент",
-        "жовтня жовтень жовтні жовт october oct октября октябрь октябре окт",
-        "листопада листопад листопаді лист november nov ноября ноябрь ноябре ноя",
-        "грудня грудень грудні груд december dec декабря декабрь декабре дек",
-    ],
-    start=1,
-):
-    for _name in _names.split():
-        MONTHS[_name] = _number
+from pipeline.months import month_forms
+
+# Month names in every case form and their abbreviations, uk/ru/en (one table for the
+# whole project: pipeline.months).
+MONTHS: dict[str, int] = month_forms()
 
 # Zone abbreviations newsrooms of the region print after a time, as minutes east of UTC.
 ZONES: dict[str, int] = {
