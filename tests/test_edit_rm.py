@@ -38,13 +38,13 @@ class Editor:
 
 
 def drop_marker(text: str) -> str:
-    return "\n".join(line for line in text.splitlines() if not line.startswith("# [p4 s0]")) + "\n"
+    return "\n".join(line for line in text.splitlines() if not line.startswith("# [p5 s1]")) + "\n"
 
 
 def restore_marker(text: str) -> str:
     lines = text.splitlines()
     index = lines.index("Schools.")
-    lines.insert(index, "# [p4 s0] Школи.")
+    lines.insert(index, "# [p5 s1] Школи.")
     return "\n".join(lines) + "\n"
 
 
@@ -59,8 +59,8 @@ def remove_added_line(text: str) -> str:
 @pytest.mark.parametrize(
     ("mistake", "fix", "problem"),
     [
-        (drop_marker, restore_marker, "missing markers p4 s0"),
-        (edit_and_add_line, remove_added_line, "[p5 s0] has 2 sentence lines"),
+        (drop_marker, restore_marker, "missing markers p5 s1"),
+        (edit_and_add_line, remove_added_line, "[p6 s1] has 2 sentence lines"),
     ],
 )
 def test_a_mistake_reopens_the_editor_with_the_problem_on_top(
