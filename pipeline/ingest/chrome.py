@@ -334,11 +334,16 @@ TAG_MARKERS = word_set(
 )
 
 
+_GLUED_TOKEN = re.compile(r"[^\W_]+(?:['ʼ’\-][^\W_]+)*")
+
+
 def is_glued_tags(line: str) -> bool:
     """Tags run together when a page is saved as text ("ISWRussiaIraq"): one token with two
     or more joins of a word to a capitalised word."""
     stripped = line.strip()
-    if not re.fullmatch(r"[^\W_]+(?:['ʼ’\-]?[^\W_]+)*", stripped):
+    # The separator is required inside the group: an optional one nests two unbounded runs
+    # of letters, which backtracks exponentially on a long token that fails at its end.
+    if len(stripped) > 200 or not _GLUED_TOKEN.fullmatch(stripped):
         return False
     joins = sum(
         1
