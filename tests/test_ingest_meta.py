@@ -100,9 +100,14 @@ def test_name_alone(line: str, name: str | None) -> None:
         ("By JANE DOE", "Jane Doe"),
         ("ОЛЕНА ПЕТРЕНКО-КОВАЛЬ, AFP", "Олена Петренко-Коваль, AFP"),
         ("УНІАН", "УНІАН"),
+        # A page's metadata that ran the dateline into the author field.
+        ("Ірина Лисенко Понеділок", "Ірина Лисенко"),
+        ("Mark Ellis; October 19, 2025", "Mark Ellis"),
+        ("Сергей Волков, 12 марта", "Сергей Волков"),
+        ("Четвер", None),
     ],
 )
-def test_author_field_loses_label_and_separator(value: str, author: str) -> None:
+def test_author_field_loses_label_and_separator(value: str, author: str | None) -> None:
     assert clean_author(value) == author
 
 

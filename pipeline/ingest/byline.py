@@ -186,4 +186,13 @@ def clean_author(value: str | None) -> str | None:
         text = prefixed.group("name")
     text = re.sub(r"^(?:автор(?:ка|и|ы)?|author|by)\s+", "", text, flags=re.IGNORECASE)
     text = re.sub(r"\s*[|·•]\s*$", "", text)
+    # Page metadata often runs the dateline into the author field ("Ірина Лисенко Понеділок",
+    # "John Carter; June"): weekday and month names, numbers and what follows them are no name.
+    kept: list[str] = []
+    for word in text.replace(";", " ; ").split():
+        bare = word.strip(_SEPARATOR_EDGES + ".,").lower()
+        if word == ";" or bare in _WEEKDAYS or bare in MONTH_NAMES or bare[:1].isdigit():
+            break
+        kept.append(word)
+    text = " ".join(kept)
     return _recase(text.strip(_SEPARATOR_EDGES + ".")) or None
