@@ -248,6 +248,30 @@ def test_byline_separator_is_not_part_of_the_author() -> None:
     assert _texts(parts.blocks) == [LEAD, SECOND]
 
 
+def test_byline_date_under_the_headline_beats_the_header_date() -> None:
+    page = (
+        "<!doctype html><html><head><title>Bridge reopens</title></head><body>"
+        '<header><nav><a href="/">Sunday, 26 January 2025</a></nav></header>'
+        "<main><article><h1>Bridge reopens</h1>"
+        '<div class="byline">15 July 2024, 22:13</div>'
+        f"<p>{LEAD}</p><p>{SECOND}</p></article></main></body></html>"
+    )
+    parts = parse_html(page)
+    assert parts is not None
+    assert parts.date == "2024-07-15T22:13:00"
+
+
+def test_author_metadata_loses_the_dateline_run_into_it() -> None:
+    page = (
+        '<!doctype html><html><head><meta name="author" content="Iryna Lysenko Monday">'
+        "<title>Bridge reopens</title></head><body><article><h1>Bridge reopens</h1>"
+        f"<p>{LEAD}</p><p>{SECOND}</p></article></body></html>"
+    )
+    parts = parse_html(page)
+    assert parts is not None
+    assert parts.author == "Iryna Lysenko"
+
+
 def test_short_page_run_together_gets_its_paragraphs_back() -> None:
     parts = parse_html(_page(f"<p>{LEAD}</p><p>{SECOND}</p>"))
     assert parts is not None

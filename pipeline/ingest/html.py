@@ -243,12 +243,13 @@ def parse_html(html: str) -> HtmlParts | None:
     # trafilatura keeps some in-article chrome ("Читайте також: ...", tag lines, bylines).
     blocks, filtered_dropped, filtered_author, filtered_date = _filter(blocks, title)
     dropped = list(dict.fromkeys(filtered_dropped + _dropped_text(tree, blocks, title)))
-    author, date = _byline_from(dropped)
+    # A byline sits under the headline; a date above it is the page's ("today" in a header).
+    author, date = _byline_from(_under_headline(tree, title, dropped) + dropped)
     return HtmlParts(
         title=title,
         blocks=blocks,
         author=_author(clean_author(_unescape(document.author)) or author or filtered_author),
-        date=_published(tree, document.date) or date or filtered_date,
+        date=_published(tree, document.date, filtered_date) or date,
         url=document.url or None,
         lang=_page_lang(tree),
         dropped=dropped,
@@ -270,22 +271,30 @@ _PUBLISHED_META = (
 _JSON_LD_DATE = re.compile(r'"datePublished"\s*:\s*"(?P<value>[^"]{8,40})"')
 
 
-def _published(tree: Any, found: str | None) -> str | None:
-    """The page's publication date with its time and zone where the page states them;
-    `found` is the day trafilatura settled on (a full timestamp of another day loses)."""
-    day = normalize_date(found) if found else None
-    candidates: list[str] = []
+def _published(tree: Any, found: str | None, stated: str | None) -> str | None:
+    """The page's publication date, with its time and zone where the page states them.
+
+    What the page declares comes first (Open Graph, schema.org as meta or JSON-LD, Dublin
+    Core), then the date in the article's own byline (`stated`), then the day trafilatura
+    guessed (`found`: it may come from a page header's "today" line). A `<time datetime>`
+    only adds the time to a day already settled, since lists of other stories carry them too."""
+    declared: list[str] = []
     for meta in tree.iter("meta"):
         name = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
         if name in _PUBLISHED_META and meta.get("content"):
-            candidates.append(meta.get("content"))
+            declared.append(meta.get("content"))
     for script in tree.iter("script"):
         if "ld+json" in (script.get("type") or ""):
-            candidates += [m.group("value") for m in _JSON_LD_DATE.finditer(script.text or "")]
-    candidates += [t.get("datetime") for t in tree.iter("time") if t.get("datetime")]
-    for value in candidates:
+            declared += [m.group("value") for m in _JSON_LD_DATE.finditer(script.text or "")]
+    readable = [iso for iso in map(normalize_date, declared) if iso]
+    if any("T" in iso for iso in readable):
+        return next(iso for iso in readable if "T" in iso)
+    day = (readable[0] if readable else None) or stated or normalize_date(found)
+    if day is None or "T" in day:
+        return day
+    for value in (t.get("datetime") for t in tree.iter("time") if t.get("datetime")):
         iso = normalize_date(value)
-        if iso and "T" in iso and (day is None or iso.startswith(day[:10])):
+        if iso and "T" in iso and iso.startswith(day[:10]):
             return iso
     return day
 
@@ -369,6 +378,29 @@ def _unescape(value: str | None) -> str | None:
     """Metadata with its character references decoded once (JSON-LD and meta tags often
     carry "&laquo;" or "&amp;" as text)."""
     return html_lib.unescape(value) if value else value
+
+
+# How many dropped lines under the headline may hold its byline.
+_BYLINE_REACH = 4
+
+
+def _under_headline(tree: Any, title: str, dropped: list[str]) -> list[str]:
+    """The first few of the dropped lines that the page shows after its headline, in order."""
+    wanted = {chrome.key_of(line): line for line in dropped}
+    headline = chrome.key_of(title)
+    found: list[str] = []
+    seen_headline = False
+    for element in tree.iter("h1", "h2", *_TEXT_TAGS):
+        key = chrome.key_of(clean_inline(element.text_content()))
+        if not key:
+            continue
+        if key == headline:
+            seen_headline = True
+        elif seen_headline and key in wanted and wanted[key] not in found:
+            found.append(wanted[key])
+            if len(found) == _BYLINE_REACH:
+                break
+    return found
 
 
 def _byline_from(dropped: list[str]) -> tuple[str | None, str | None]:
