@@ -252,3 +252,23 @@ def test_a_table_and_code_survive_an_unchanged_edit(published: tuple[Path, Path]
         [article_id] = store.article_ids()
         text = edit_text(store, article_id, "en")
         assert apply_edit(store, article_id, "en", text) == 0
+
+
+
+def test_code_keeps_its_lines_in_xliff_and_stays_out_of_tmx(published: tuple[Path, Path]) -> None:
+    import xml.etree.ElementTree as ET
+
+    from pipeline.publish import export_xliff
+    from pipeline.publish.collect import collect
+    from pipeline.publish.tmx import render_tmx
+
+    db, _ = published
+    with Store(db) as store:
+        [article_id] = store.article_ids()
+        xliff = ET.fromstring(export_xliff(store, article_id, "en"))
+        tmx = render_tmx(collect(store, include_machine=True)).decode()
+    units = {u.get("id"): u for u in xliff.iter() if u.tag.endswith("}unit")}
+    code = [u for u in units.values() if u.get("translate") == "no"]
+    sources = sorted(s.text or "" for u in code for s in u.iter() if s.tag.endswith("}source"))
+    assert sources == sorted([CODE_FENCED, CODE_INDENTED])
+    assert "jq" not in tmx and "parking --zone 3 --check\n" not in tmx

@@ -348,6 +348,8 @@ def utc_now() -> datetime:
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def clean(text: str) -> str:
-    """Text with characters XML 1.0 cannot carry removed and whitespace runs made single spaces."""
-    return " ".join(_XML_INVALID.sub("", text).split())
+def clean(text: str, *, verbatim: bool = False) -> str:
+    """Text with characters XML 1.0 cannot carry removed and whitespace runs made single spaces;
+    ``verbatim`` text (code) keeps its lines and spaces."""
+    kept = _XML_INVALID.sub("", text)
+    return kept if verbatim else " ".join(kept.split())

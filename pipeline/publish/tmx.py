@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pipeline import __version__
 from pipeline.domain import LANGS
 from pipeline.publish.collect import ArticleVersions, clean, iso_time
+from pipeline.verbatim import VERBATIM_KINDS
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -35,6 +36,8 @@ def render_tmx(articles: Sequence[ArticleVersions]) -> bytes:
             continue
         stored = article.stored
         for index, segment in enumerate(stored.segments):
+            if segment.kind in VERBATIM_KINDS:  # code is copied, not translated: no TM unit
+                continue
             tu = ET.SubElement(
                 body,
                 "tu",

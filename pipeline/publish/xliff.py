@@ -20,10 +20,12 @@ from pathlib import Path
 
 from pipeline.domain import LANGS, PipelineError, parse_segment_key, segment_key
 from pipeline.publish.collect import ArticleVersions, clean
+from pipeline.verbatim import VERBATIM_KINDS
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"
 NUMBERING = "from-1"  # the pipeline-numbering note of exports whose unit ids count from 1
 _Q = "{" + NS + "}"
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 # segment state per version state: XLIFF 2 knows initial, translated, reviewed, final
 _XLIFF_STATE = {
     "machine": "translated",
@@ -71,7 +73,10 @@ def render_xliff(article: ArticleVersions, target: str) -> bytes:
         ET.SubElement(notes, "note", {"category": category}).text = value
     for segment, item in zip(stored.segments, version.segments, strict=True):
         key = segment.key
-        unit = ET.SubElement(file, "unit", {"id": key})
+        verbatim = segment.kind in VERBATIM_KINDS
+        # Code is copied, not translated: XLIFF 2.0 says so with translate="no", and
+        # xml:space="preserve" keeps its lines for the tool that reads it.
+        unit = ET.SubElement(file, "unit", {"id": key, **({"translate": "no"} if verbatim else {})})
         unit_notes = [("kind", segment.kind)]
         if segment.lang != stored.lang:
             unit_notes.append(("source-language", segment.lang))
@@ -82,9 +87,10 @@ def render_xliff(article: ArticleVersions, target: str) -> bytes:
             ET.SubElement(notes, "note", {"category": category}).text = value
         state = _XLIFF_STATE[item.state] if item is not None else "initial"
         seg = ET.SubElement(unit, "segment", {"id": f"{key}-1", "state": state})
-        ET.SubElement(seg, "source").text = clean(segment.text)
+        space = {_XML_SPACE: "preserve"} if verbatim else {}
+        ET.SubElement(seg, "source", space).text = clean(segment.text, verbatim=verbatim)
         if item is not None:
-            ET.SubElement(seg, "target").text = clean(item.text)
+            ET.SubElement(seg, "target", space).text = clean(item.text, verbatim=verbatim)
     ET.indent(root, space=" ")
     body = ET.tostring(root, encoding="unicode")
     return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode("utf-8")
