@@ -22,126 +22,22 @@ from pipeline.ingest import chrome
 from pipeline.ingest.byline import clean_author, parse_byline
 from pipeline.ingest.common import IngestError, clean_inline
 from pipeline.ingest.dates import normalize_date
+from pipeline.ingest.htmlwalk import (  # noqa: F401 (re-exported)
+    SEPARATORS,
+    TEXT_TAGS,
+    XML_DECLARATION,
+    Walker,
+    fragment_blocks,
+    looks_like_html,
+    tag_of,
+    xml_blocks,
+)
 from pipeline.ingest.text import filter_blocks
 from pipeline.verbatim import (
     CODE,
-    TABLE_HEADER,
     TABLE_KINDS,
-    TABLE_ROW,
-    code_span,
     split_spans,
 )
-
-# Leaf-level elements whose text is reported as dropped when the extraction left it out.
-_TEXT_TAGS = (
-    "p",
-    "li",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "figcaption",
-    "blockquote",
-    "td",
-    "th",
-    "dt",
-    "dd",
-    "caption",
-    "button",
-    "label",
-    "a",
-    "span",
-    "time",
-    "small",
-    "div",
-)
-# Elements whose content is never story text. "head" here is HTML's <head>: trafilatura's XML
-# uses <head> for headings, so the walker checks it only outside that XML.
-_SKIP_TAGS = frozenset(
-    [
-        "script",
-        "style",
-        "noscript",
-        "template",
-        "svg",
-        "math",
-        "iframe",
-        "object",
-        "embed",
-        "canvas",
-        "video",
-        "audio",
-        "map",
-        "select",
-        "option",
-        "textarea",
-        "button",
-        "input",
-        "nav",
-    ]
-)
-_BREAKS = frozenset({"br", "lb"})
-_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "head"})
-_ITEMS = frozenset({"li", "item", "dt", "dd"})
-_QUOTES = frozenset({"blockquote", "quote"})
-_TABLES = frozenset({"table"})
-_ROWS = frozenset({"tr", "row"})
-_CELLS = frozenset({"td", "th", "cell"})
-_IMAGES = frozenset({"img", "graphic", "picture", "figure-img"})
-# Elements that start a block of their own; anything else flows into the text around it.
-_BLOCKS = (
-    frozenset(
-        [
-            "p",
-            "div",
-            "section",
-            "article",
-            "main",
-            "header",
-            "footer",
-            "aside",
-            "address",
-            "center",
-            "details",
-            "summary",
-            "figure",
-            "figcaption",
-            "caption",
-            "ul",
-            "ol",
-            "dl",
-            "list",
-            "menu",
-            "body",
-            "html",
-            "hgroup",
-            "fieldset",
-            "legend",
-            "table",
-            "thead",
-            "tbody",
-            "tfoot",
-        ]
-    )
-    | _HEADINGS
-    | _ITEMS
-    | _QUOTES
-)
-# A table is laid out as a grid of data when no cell holds a whole story: longer cells (or a
-# table inside) mean the table only positions the page's parts.
-_LAYOUT_CELL_CHARS = 300
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
-_WHITESPACE = re.compile(r"\s+")
-_XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>", re.IGNORECASE)
-_HTML_TAG = re.compile(
-    r"<(?:/?(?:p|div|br|hr|h[1-6]|ul|ol|li|blockquote|table|tr|td|th|pre|code|em|strong|b|i|u|"
-    r"a|span|img|figure|figcaption|section|article|script|style|iframe|sup|sub|small)\b[^<>]*"
-    r"|!--)",
-    re.IGNORECASE,
-)
-_SEPARATORS = " \t·•|—–-:,;/"
 
 
 @dataclass
@@ -212,7 +108,7 @@ def parse_html(html: str) -> HtmlParts | None:
     from trafilatura import bare_extraction
 
     # lxml refuses text that still declares its bytes' encoding (XHTML's <?xml ... ?>).
-    html = _XML_DECLARATION.sub("", html, count=1)
+    html = XML_DECLARATION.sub("", html, count=1)
     document: Any = bare_extraction(
         html,
         with_metadata=True,
@@ -310,7 +206,7 @@ def _restructure(single: Block, tree: Any) -> list[Block]:
     byline and paragraphs) into one paragraph; the page's elements, read by the walker, give
     the paragraphs back: those whose text lies inside the extraction, kept when together they
     cover most of it. Otherwise the single block stands."""
-    walker = _Walker(xml=False)
+    walker = Walker(xml=False)
     body = tree.find(".//body")
     walker.container(body if body is not None else tree, "p")
     whole = " ".join(single.text.split())
@@ -371,7 +267,7 @@ def _author(value: str | None) -> str | None:
     """An author without the separators a byline puts around it ("Name Surname ·")."""
     if not value:
         return None
-    return value.strip(_SEPARATORS) or None
+    return value.strip(SEPARATORS) or None
 
 
 def _unescape(value: str | None) -> str | None:
@@ -390,7 +286,7 @@ def _under_headline(tree: Any, title: str, dropped: list[str]) -> list[str]:
     headline = chrome.key_of(title)
     found: list[str] = []
     seen_headline = False
-    for element in tree.iter("h1", "h2", *_TEXT_TAGS):
+    for element in tree.iter("h1", "h2", *TEXT_TAGS):
         key = chrome.key_of(clean_inline(element.text_content()))
         if not key:
             continue
@@ -415,191 +311,6 @@ def _byline_from(dropped: list[str]) -> tuple[str | None, str | None]:
         if author and date:
             break
     return author, date
-
-
-def xml_blocks(body: Any) -> list[Block]:
-    """trafilatura's XML body (p, head, list/item, quote, table/row/cell, code, lb) as blocks."""
-    walker = _Walker(xml=True)
-    walker.container(body, "p")
-    return walker.blocks
-
-
-def fragment_blocks(fragment: str) -> list[Block]:
-    """Blocks of an HTML fragment (a CMS body, a raw HTML block): every element is read."""
-    import lxml.html
-
-    text = _XML_DECLARATION.sub("", fragment, count=1)
-    if not text.strip():
-        return []
-    try:
-        roots = lxml.html.fragments_fromstring(text)
-    except Exception:  # noqa: BLE001 - lxml raises several kinds for odd markup
-        return [Block("p", clean_inline(_strip_tags(text)))]
-    walker = _Walker(xml=False)
-    for root in roots:
-        if isinstance(root, str):
-            walker.text(root)
-        else:
-            walker.child(root)
-            walker.text(root.tail)
-    walker.flush()
-    return walker.blocks
-
-
-def looks_like_html(text: str) -> bool:
-    """Whether text carries HTML markup (a tag of the kinds stories use, or a comment)."""
-    return _HTML_TAG.search(text) is not None
-
-
-def _strip_tags(text: str) -> str:
-    return html_lib.unescape(re.sub(r"<[^>]*>", " ", text))
-
-
-class _Walker:
-    """Turns a tree into blocks. ``run`` collects the text of the block being read; a "\\n" in
-    it marks a <br> (text nodes have their own whitespace made single spaces)."""
-
-    def __init__(self, *, xml: bool) -> None:
-        self.xml = xml
-        self.blocks: list[Block] = []
-        self.run: list[str] = []
-        self.kind = "p"
-
-    def flush(self) -> None:
-        text = "".join(self.run)
-        self.run.clear()
-        for part in _PARAGRAPH_BREAK.split(text):
-            cleaned = clean_inline(part)
-            if cleaned:
-                self.blocks.append(Block(self.kind, cleaned))
-
-    def text(self, value: str | None) -> None:
-        if value:
-            self.run.append(_WHITESPACE.sub(" ", value))
-
-    def container(self, element: Any, kind: str) -> None:
-        saved = self.kind
-        self.flush()
-        self.kind = kind
-        self.text(element.text)
-        for child in element:
-            self.child(child)
-            self.text(child.tail)
-        self.flush()
-        self.kind = saved
-
-    def child(self, element: Any) -> None:
-        tag = _tag(element)
-        if tag is None or tag in _SKIP_TAGS or (tag == "head" and not self.xml):
-            return
-        if tag in _BREAKS:
-            self.run.append("\n")
-        elif tag == "hr":
-            self.flush()
-        elif tag in _TABLES:
-            self.table(element)
-        elif tag == "pre" or (tag == "code" and self._block_code(element)):
-            self.flush()
-            code = _code_text(element).strip("\n")
-            if code.strip():
-                self.blocks.append(Block(CODE, code))
-        elif tag == "code":
-            code = " ".join(_code_text(element).split())
-            if code:
-                self.run.append(code_span(code))
-        elif tag in _IMAGES:
-            return
-        elif tag in _BLOCKS:
-            self.container(element, self._kind_of(tag))
-        else:  # inline: its text flows on; a block inside it still breaks the run
-            self.text(element.text)
-            for child in element:
-                self.child(child)
-                self.text(child.tail)
-
-    def _kind_of(self, tag: str) -> str:
-        if tag in _HEADINGS:
-            return "h"
-        if tag in ("li", "item"):
-            return "li"
-        if tag in _QUOTES:
-            return "quote"
-        return self.kind if self.kind in ("quote", "li") else "p"
-
-    def _block_code(self, element: Any) -> bool:
-        """trafilatura's XML puts a <pre> as a <code> right under the body; elsewhere a <code>
-        is a block only when it holds several lines."""
-        parent = element.getparent()
-        if self.xml and parent is not None and _tag(parent) == "body":
-            return True
-        return "\n" in _code_text(element).strip("\n") and not "".join(self.run).strip()
-
-    def table(self, table: Any) -> None:
-        self.flush()
-        rows = [
-            (row, [c for c in row if _tag(c) in _CELLS])
-            for row in table.iter()
-            if _tag(row) in _ROWS and _nearest_table(row) is table
-        ]
-        cells = [cell for _, row_cells in rows for cell in row_cells]
-        layout = (
-            not any(len(row_cells) >= 2 for _, row_cells in rows)
-            or any(_nearest_table(t) is not table for c in cells for t in c.iter("table"))
-            or any(len(" ".join(c.itertext())) > _LAYOUT_CELL_CHARS for c in cells)
-        )
-        if layout:  # a layout grid: each cell is read as a part of the page
-            for cell in cells:
-                self.container(cell, self._kind_of("div"))
-            return
-        for element in table:
-            if _tag(element) == "caption":
-                self.container(element, "p")
-        for row, row_cells in rows:
-            texts = tuple(self._cell_text(cell) for cell in row_cells)
-            if not any(texts):
-                continue
-            header = all(_tag(c) == "th" or c.get("role") == "head" for c in row_cells) or any(
-                _tag(a) == "thead" for a in row.iterancestors()
-            )
-            kind = TABLE_HEADER if header else TABLE_ROW
-            self.blocks.append(Block(kind, " | ".join(texts), texts))
-
-    def _cell_text(self, cell: Any) -> str:
-        inner = _Walker(xml=self.xml)
-        inner.container(cell, "p")
-        return " ".join(block.text for block in inner.blocks)
-
-
-def _tag(element: Any) -> str | None:
-    tag = element.tag
-    if not isinstance(tag, str):  # comments, processing instructions
-        return None
-    return tag.rsplit("}", 1)[-1].lower()
-
-
-def _nearest_table(element: Any) -> Any:
-    for ancestor in element.iterancestors():
-        if _tag(ancestor) in _TABLES:
-            return ancestor
-    return None
-
-
-def _code_text(element: Any) -> str:
-    """Code as written: text nodes as they are, a <br>/<lb> as a newline."""
-    parts: list[str] = []
-
-    def walk(node: Any) -> None:
-        parts.append(node.text or "")
-        for child in node:
-            tag = _tag(child)
-            if tag in _BREAKS:
-                parts.append("\n")
-            elif tag is not None and tag not in _SKIP_TAGS:
-                walk(child)
-            parts.append(child.tail or "")
-
-    walk(element)
-    return "".join(parts)
 
 
 _SITE_SUFFIX = re.compile(r"\s+[|—–\-:·]\s+[^|—–\-:·]{2,60}$")
@@ -641,10 +352,10 @@ def _dropped_text(tree: Any, blocks: Iterable[Block], title: str) -> list[str]:
     skipped = ("script", "style", "noscript", "template", "svg", "head", "iframe")
     dropped: list[str] = []
     seen: set[str] = set()
-    for element in tree.iter(*_TEXT_TAGS):
-        if any(_tag(parent) in skipped for parent in element.iterancestors()):
+    for element in tree.iter(*TEXT_TAGS):
+        if any(tag_of(parent) in skipped for parent in element.iterancestors()):
             continue
-        if any(child.tag in _TEXT_TAGS for child in element):
+        if any(child.tag in TEXT_TAGS for child in element):
             own = clean_inline(element.text or "")
         else:
             own = clean_inline(element.text_content())
