@@ -322,7 +322,7 @@ def test_one_paragraph_is_titled_by_its_first_sentence(tmp_path: Path) -> None:
     ],
 )
 def test_first_sentence_as_title(paragraph: str, title: str) -> None:
-    from pipeline.ingest.text import first_sentence
+    from pipeline.ingest.short import first_sentence
 
     assert first_sentence(paragraph) == title
 

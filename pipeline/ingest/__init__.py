@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from pipeline.domain import LANGS, RawArticle, story_key
-from pipeline.ingest import jsonfmt, text
+from pipeline.ingest import jsonfmt, short, text
 from pipeline.ingest.byline import clean_author
 from pipeline.ingest.common import (
     FORMATS,
@@ -139,7 +139,7 @@ def _read_txt(
     cleaned = text.clean_dump(decoded, options.boilerplate)
     if cleaned is None or not make_blocks(cleaned.blocks):
         # Short files are stories too: a title line and a paragraph, or one paragraph alone.
-        cleaned = text.short_story(decoded) or cleaned
+        cleaned = short.short_story(decoded) or cleaned
     if cleaned is None:
         raise IngestError(
             path,
@@ -215,7 +215,7 @@ def _read_markdown(
     blocks = make_blocks(parts.blocks)
     title = parts.title
     if not title and len(blocks) == 1 and blocks[0].kind == "p":
-        title = text.first_sentence(blocks[0].text)  # one paragraph: titled by its start
+        title = short.first_sentence(blocks[0].text)  # one paragraph: titled by its start
     if not title:
         raise IngestError(path, "no title", "add 'title:' to the front matter or a '# ' heading")
     if not blocks:

@@ -134,6 +134,7 @@ _HTML_TAG = re.compile(
 )
 SEPARATORS = " \t·•|—–-:,;/"
 
+
 def xml_blocks(body: Any) -> list[Block]:
     """trafilatura's XML body (p, head, list/item, quote, table/row/cell, code, lb) as blocks."""
     walker = Walker(xml=True)

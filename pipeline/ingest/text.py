@@ -217,7 +217,7 @@ def clean_dump(text: str, boilerplate: frozenset[str] = frozenset()) -> CleanedT
     # byline under the headline is better than either.
     for distance, unit in enumerate(reversed(units[:head])):
         author = result.author
-        _take_metadata(unit, result)
+        take_metadata(unit, result)
         if (
             author is None
             and result.author is not None
@@ -228,39 +228,6 @@ def clean_dump(text: str, boilerplate: frozenset[str] = frozenset()) -> CleanedT
         ):
             # A name far above the headline, or one made of section names, is a menu.
             result.author = None
-    return result
-
-
-# A sentence end: ., !, ? or … (maybe closed by a quote or bracket) before a space and a
-# capital or digit, after at least 12 characters (so "U.S." or "Д. Петренко" do not end it).
-_FIRST_SENTENCE = re.compile(
-    r"^(?P<first>.{12,}?[.!?…][»”\"')\]]?)(?=\s+[«\"„“(]?[^\W\d_a-zа-яёіїєґ]|\s+\d)"
-)
-SHORT_STORY_UNITS = 3  # at most this many lines of text, metadata aside
-
-
-def first_sentence(paragraph: str) -> str:
-    """A paragraph's first sentence, as a title (its final full stop left off)."""
-    match = _FIRST_SENTENCE.match(paragraph)
-    sentence = match.group("first") if match else paragraph
-    return sentence[:-1] if sentence.endswith(".") and not sentence.endswith("..") else sentence
-
-
-def short_story(text: str) -> CleanedText | None:
-    """A short file the headline finder leaves without a body, read as a story: a title line
-    and its paragraphs, or one paragraph titled by its first sentence. None when the file
-    has more than SHORT_STORY_UNITS lines of text (then it is not short) or none."""
-    result = CleanedText(title="", blocks=[])
-    units = [u for u in split_units(text) if chrome.has_letters(u)]
-    content = [u for u in units if not _take_metadata(u, result)]
-    if not content or len(content) > SHORT_STORY_UNITS:
-        return None
-    if len(content) == 1:
-        result.title = first_sentence(content[0])
-        result.blocks = [("p", content[0])]
-    else:
-        result.title = content[0]
-        result.blocks = [("p", unit) for unit in content[1:]]
     return result
 
 
@@ -299,7 +266,7 @@ def _check_confidence(body: list[str], result: CleanedText) -> None:
         )
 
 
-def _take_metadata(unit: str, result: CleanedText) -> bool:
+def take_metadata(unit: str, result: CleanedText) -> bool:
     url = URL_LINE.match(unit)
     if url:
         result.url = result.url or url.group("url").rstrip(".,;)")
@@ -383,7 +350,7 @@ def _clean_body(
             verdict = "chrome"
         if verdict is not None:
             if verdict == "meta":
-                _take_metadata(unit, result)
+                take_metadata(unit, result)
             result.dropped.append(unit)
             continue
         if kinds is not None:
