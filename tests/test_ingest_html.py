@@ -272,6 +272,21 @@ def test_author_metadata_loses_the_dateline_run_into_it() -> None:
     assert parts.author == "Iryna Lysenko"
 
 
+def test_story_the_text_dump_rules_would_empty_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    # trafilatura chose the story as the page's content; when the text-dump rules would take
+    # most of it away (seen on a page in a language they have no stop words for), it stays.
+    from pipeline.ingest import html as html_reader
+    from pipeline.ingest.text import CleanedText
+
+    def drop_all(pairs: list[tuple[str, str]], title: str) -> tuple[list, CleanedText]:
+        return [], CleanedText(title=title, blocks=[], dropped=[text for _, text in pairs])
+
+    monkeypatch.setattr(html_reader, "filter_blocks", drop_all)
+    parts = parse_html(_page(f"<p>{LEAD}</p><p>{SECOND}</p><p>{LEAD} {SECOND}</p>"))
+    assert parts is not None
+    assert _texts(parts.blocks) == [LEAD, SECOND, f"{LEAD} {SECOND}"]
+
+
 def test_short_page_run_together_gets_its_paragraphs_back() -> None:
     parts = parse_html(_page(f"<p>{LEAD}</p><p>{SECOND}</p>"))
     assert parts is not None

@@ -223,6 +223,10 @@ def _restructure(single: Block, tree: Any) -> list[Block]:
     return found if covered >= _RESTRUCTURE_COVER * len(whole) else [single]
 
 
+# Share of the extracted prose the text-dump rules must keep for their judgement to stand.
+_TRUSTED_SHARE = 0.5
+
+
 def _filter(
     blocks: list[Block], title: str
 ) -> tuple[list[Block], list[str], str | None, str | None]:
@@ -240,6 +244,12 @@ def _filter(
                 kept.add(index)
                 cursor = position + 1
                 break
+    prose_chars = sum(len(b.text) for _, b in prose)
+    if sum(len(blocks[i].text) for i in kept) < _TRUSTED_SHARE * prose_chars:
+        # trafilatura already chose this as the page's main content; rules made for text
+        # dumps that would take most of it away (text in a language they have no stop words
+        # for, a page of short lines) are overruled, and only a dateline they found is kept.
+        return blocks, [], filtered.author, filtered.date
     last_kept = max(kept, default=-1)
     out: list[Block] = []
     previous_prose_kept = True
