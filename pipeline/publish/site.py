@@ -17,7 +17,7 @@ from html import escape
 from importlib import resources
 from string import Template
 
-from pipeline.domain import LANGS, PipelineError
+from pipeline.domain import LANGS, PipelineError, shorten
 from pipeline.publish.body import body_html
 from pipeline.publish.collect import ArticleVersions, LangVersion, clean
 
@@ -180,7 +180,7 @@ def _page(article: ArticleVersions, lang: str, urls: _Urls, options: SiteOptions
     values = {
         "lang": lang,
         "title": _e(article.title(lang)),
-        "description": _e(_shorten(description, 200)),
+        "description": _e(shorten(description, 200)),
         "canonical": _e(urls.link(lang, lang, name)),
         "alternates": _alternates(article_alternates(article), lang, urls),
         "feed_title": _e(f"{options.site_title} ({LANG_NAMES[lang]})"),
@@ -316,7 +316,7 @@ def _feed(
             entry_author = ET.SubElement(entry, "author")
             ET.SubElement(entry_author, "name").text = clean(article.stored.author)
         summary = next((t for _, k, t in article.langs[lang].paragraphs() if k == "p"), "")
-        ET.SubElement(entry, "summary").text = clean(_shorten(summary, 300))
+        ET.SubElement(entry, "summary").text = clean(shorten(summary, 300))
     return _xml(feed)
 
 
@@ -379,8 +379,3 @@ def _host(url: str) -> str:
     return urlsplit(url).netloc or url
 
 
-def _shorten(text: str, limit: int) -> str:
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0]
-    return cut.rstrip(",;:") + "…"
