@@ -15,7 +15,35 @@ STATES: tuple[str, ...] = ("source", "machine", "edited", "approved", "stale")
 
 
 class PipelineError(Exception):
-    """A domain error with a message fit to show a user on one line."""
+    """A domain error with a message fit to show a user on one line.
+
+    ``hint`` says what to do next (it may name a command); ``status`` is the HTTP status the web
+    app answers with, so the CLI and the REST API report one error the same way.
+    """
+
+    status = 400
+
+    def __init__(self, message: str = "", *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+class NotFound(PipelineError):
+    """What a reference names does not exist."""
+
+    status = 404
+
+
+class Conflict(PipelineError):
+    """A write based on something that changed since it was read."""
+
+    status = 409
+
+
+class Unavailable(PipelineError):
+    """An optional engine, extra or model is missing."""
+
+    status = 503
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.domain import PipelineError
+from pipeline.domain import Unavailable
 from pipeline.routing import Route
 
 # What a Marian checkpoint needs; weights are chosen separately (safetensors over .bin).
@@ -33,7 +33,7 @@ _COMMIT = re.compile(r"^[0-9a-f]{40}$")
 CachePath = str | Path | None
 
 
-class ModelUnavailableError(PipelineError):
+class ModelUnavailableError(Unavailable):
     """A route's model is neither a local folder nor in the cache, and cannot be fetched."""
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pipeline.cli_diff import diff
+from pipeline.cli.diff import diff
 from pipeline.diff import (
     ArticleView,
     Cell,

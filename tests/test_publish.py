@@ -13,7 +13,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from pipeline.cli_publish import publish as publish_command
+from pipeline.cli.publish import publish as publish_command
 from pipeline.domain import PipelineError
 from pipeline.publish import FORMATS, PublishOptions, approve, publish
 from pipeline.publish.collect import safe_slug

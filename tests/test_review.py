@@ -10,9 +10,9 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from pipeline.cli_publish import edit as edit_command
-from pipeline.cli_publish import import_command
-from pipeline.cli_publish import review as review_command
+from pipeline.cli.publish import edit as edit_command
+from pipeline.cli.publish import import_command
+from pipeline.cli.publish import review as review_command
 from pipeline.domain import PipelineError
 from pipeline.publish import (
     PublishOptions,

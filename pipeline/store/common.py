@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from pipeline.domain import PipelineError, Segment, Signature, Version
+from pipeline.domain import NotFound, PipelineError, Segment, Signature, Version
 
 Clock = Callable[[], str]
 
@@ -17,8 +17,8 @@ class StoreError(PipelineError):
     pass
 
 
-class ArticleNotFound(StoreError):
-    pass
+class ArticleNotFound(StoreError, NotFound):
+    status = 404
 
 
 @dataclass(frozen=True)

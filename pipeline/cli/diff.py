@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli_options import db_option, langs_option, open_store
+from pipeline.cli.options import db_option, langs_option, open_store
 from pipeline.domain import LANGS
 
 

@@ -9,16 +9,16 @@ from pathlib import Path
 import click
 
 from pipeline import __version__
-from pipeline.cli_diff import diff
-from pipeline.cli_options import (
+from pipeline.cli.diff import diff
+from pipeline.cli.options import (
     EXIT_PARTIAL,
     db_option,
     domain_errors,
     max_bytes_option,
     open_store,
 )
-from pipeline.cli_publish import edit, import_command, publish, review
-from pipeline.cli_translate import models, translate
+from pipeline.cli.publish import edit, import_command, publish, review
+from pipeline.cli.translate import models, translate
 from pipeline.domain import shorten
 from pipeline.ingest import IngestOptions
 from pipeline.store import EditionLink

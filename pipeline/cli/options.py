@@ -75,4 +75,5 @@ def domain_errors() -> Iterator[None]:
     try:
         yield
     except PipelineError as exc:
-        raise click.ClickException(str(exc)) from exc
+        hint = f"\nhint: {exc.hint}" if exc.hint else ""
+        raise click.ClickException(f"{exc}{hint}") from exc

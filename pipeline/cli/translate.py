@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli_options import (
+from pipeline.cli.options import (
     EXIT_PARTIAL,
     db_option,
     domain_errors,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli_options import db_option, open_store
+from pipeline.cli.options import db_option, open_store
 from pipeline.domain import LANGS
 
 _LANG = click.Choice(LANGS)
