@@ -1,8 +1,18 @@
 """Alignments computed from text alone (no store, no models).
 
 `revisions`: sentences of two revisions of one article in the same language.
+`editions`: the uk, ru and en editions of one story, into alignment units.
 """
 
+from pipeline.align.editions import AlignedUnit, AlignOptions, Edition, align_editions
 from pipeline.align.revisions import KINDS, Match, match_revisions
 
-__all__ = ["KINDS", "Match", "match_revisions"]
+__all__ = [
+    "KINDS",
+    "AlignOptions",
+    "AlignedUnit",
+    "Edition",
+    "Match",
+    "align_editions",
+    "match_revisions",
+]
