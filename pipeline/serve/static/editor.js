@@ -1,0 +1,468 @@
+// The three-column editor: one row per alignment unit, a column per language, keyboard first.
+// Data from GET /api/articles/{id}; writes through PATCH /api/versions/{id} and
+// POST /api/articles/{id}/approve with the CSRF header (desk.api). Text goes in by textContent.
+"use strict";
+
+(() => {
+  const { api, el, status, explain, typing, modalOpen } = desk;
+  const LANGS = Array.from(document.querySelectorAll(".colhead")).map((h) => h.dataset.lang);
+  const articleId = document.getElementById("title").dataset.article;
+  const grid = document.getElementById("units");
+  const view = {
+    article: null,
+    focus: { key: null, lang: null },
+    editing: null, // {key, lang, version, area}
+    diff: false,
+    history: new Map(), // version id -> entries, oldest first
+    open: new Set(), // "key|lang" of cells showing their history
+  };
+
+  // ---- the API's article, in the shape this page uses ------------------------------------
+
+  function modelOf(version) {
+    if (!version) return "";
+    if (version.model) return String(version.model);
+    if (version.signature && version.signature.model_id) return String(version.signature.model_id);
+    return "";
+  }
+
+  function checksOf(version) {
+    if (!version) return [];
+    const found = [];
+    for (const check of version.checks || []) {
+      if (typeof check === "string") found.push({ name: check, reason: check });
+      else found.push({ name: check.name || check.check || "", reason: check.reason || check.message || check.name || "" });
+    }
+    const risk = version.risk;
+    if (!found.length && risk && Array.isArray(risk.reasons)) {
+      for (const reason of risk.reasons) found.push({ name: "risk", reason: String(reason) });
+    }
+    return found;
+  }
+
+  function isFlagged(version) {
+    if (!version) return false;
+    const risk = version.risk;
+    return checksOf(version).length > 0 || (risk && typeof risk.value === "number" && risk.value >= 0.5);
+  }
+
+  function cellOf(unit, lang) {
+    const raw = (unit.versions || unit.langs || {})[lang] || unit[lang] || {};
+    const source = unit.source && (unit.source.lang === lang || unit.lang === lang) ? unit.source : raw.source || null;
+    const human = raw.human || null;
+    const machine = raw.machine || null;
+    const shown = raw.current || human || source || machine;
+    return { lang, source, human, machine, shown, stale: Boolean(raw.stale || (shown && shown.state === "stale")) };
+  }
+
+  function normalize(data) {
+    const units = (data.units || data.rows || []).map((unit, index) => {
+      const para = unit.para ?? unit.para_index ?? 0;
+      const key = unit.key || `p${para}-s${unit.sent ?? unit.sent_index ?? index}`;
+      const cells = {};
+      for (const lang of LANGS) cells[lang] = cellOf(unit, lang);
+      const flagged = LANGS.some((lang) => isFlagged(cells[lang].shown));
+      return { key, para, cells, flagged };
+    });
+    return { ...data, units };
+  }
+
+  // ---- drawing -----------------------------------------------------------------------------
+
+  function label(lang, version) {
+    const box = el("div", "label");
+    box.appendChild(el("span", "lang", lang));
+    if (!version) {
+      box.appendChild(el("span", "origin", "missing"));
+      return box;
+    }
+    box.appendChild(el("span", "origin", version.origin));
+    const model = modelOf(version);
+    if (model) box.appendChild(el("span", "model", model.replace(/^Helsinki-NLP\//, "")));
+    if (version.state && version.state !== version.origin) box.appendChild(el("span", "state", version.state));
+    return box;
+  }
+
+  function historyList(version) {
+    const entries = view.history.get(version.id);
+    const box = el("div", "history");
+    box.appendChild(el("h4", null, "History"));
+    if (!entries) {
+      box.appendChild(el("p", "hint", "Loading…"));
+      return box;
+    }
+    const list = el("ol");
+    entries.forEach((entry, index) => {
+      const item = el("li");
+      const who = entry.who || entry.author || entry.user || entry.origin || "";
+      const model = modelOf(entry);
+      const line = [entry.created || entry.when || "", who + (model ? ` (${model})` : ""), entry.state || ""]
+        .filter(Boolean)
+        .join(" · ");
+      item.appendChild(el("div", "when", line));
+      const previous = index > 0 ? entries[index - 1].text : null;
+      item.appendChild(previous === null ? el("div", "text", entry.text) : worddiff.render(previous, entry.text));
+      list.appendChild(item);
+    });
+    box.appendChild(list);
+    return box;
+  }
+
+  function previousText(cell) {
+    if (cell.human && cell.machine && cell.shown === cell.human) return { text: cell.machine.text, what: "machine" };
+    const entries = cell.shown && view.history.get(cell.shown.id);
+    if (entries && entries.length > 1) return { text: entries[entries.length - 2].text, what: "previous text" };
+    return null;
+  }
+
+  function drawCell(unit, lang) {
+    const cell = unit.cells[lang];
+    const shown = cell.shown;
+    const box = el("div", "cell");
+    box.tabIndex = 0;
+    box.dataset.key = unit.key;
+    box.dataset.lang = lang;
+    box.dataset.origin = shown ? shown.origin : "missing";
+    if (shown) {
+      box.dataset.state = shown.state || "";
+      box.dataset.version = String(shown.id);
+    }
+    if (isFlagged(shown)) box.classList.add("flagged");
+    if (cell.stale) box.classList.add("stale");
+    box.appendChild(label(lang, shown));
+    box.appendChild(el("div", "text", shown ? shown.text : "no text yet"));
+    const before = view.diff && shown ? previousText(cell) : null;
+    if (before) {
+      const line = el("div", "diff");
+      line.appendChild(el("span", "what", `vs ${before.what}: `));
+      line.appendChild(worddiff.render(before.text, shown.text));
+      box.appendChild(line);
+    }
+    if (cell.human && cell.machine && shown === cell.human && !view.diff) {
+      const alt = el("div", "alt");
+      alt.appendChild(el("span", "what", `machine${modelOf(cell.machine) ? ` (${modelOf(cell.machine).replace(/^Helsinki-NLP\//, "")})` : ""}: `));
+      alt.appendChild(el("span", null, cell.machine.text));
+      box.appendChild(alt);
+    }
+    const checks = checksOf(shown);
+    if (checks.length) {
+      const list = el("ul", "checks");
+      list.setAttribute("aria-label", "checks");
+      for (const check of checks) {
+        const item = el("li", null, check.reason);
+        item.dataset.check = check.name;
+        list.appendChild(item);
+      }
+      box.appendChild(list);
+    }
+    if (shown && view.open.has(`${unit.key}|${lang}`)) box.appendChild(historyList(shown));
+    return box;
+  }
+
+  function draw() {
+    const article = view.article;
+    document.getElementById("title").textContent = article.title || articleId;
+    document.title = `Editor · ${article.title || articleId}`;
+    const meta = [article.lang && `written in ${article.lang}`, article.date, article.author,
+      article.revision && `revision ${article.revision}`].filter(Boolean);
+    document.getElementById("meta").textContent = meta.join(" · ");
+    const head = grid.querySelector(".unit.head");
+    const rows = [head];
+    let para = null;
+    for (const unit of article.units) {
+      const row = el("div", "unit");
+      row.dataset.key = unit.key;
+      row.dataset.para = String(unit.para);
+      if (unit.flagged) row.classList.add("flagged");
+      if (para !== null && unit.para !== para) row.classList.add("new-para");
+      para = unit.para;
+      const gutter = el("div", "gutter", unit.key);
+      if (unit.flagged) gutter.appendChild(el("span", "flagmark", "⚑"));
+      row.appendChild(gutter);
+      for (const lang of LANGS) row.appendChild(drawCell(unit, lang));
+      rows.push(row);
+    }
+    grid.replaceChildren(...rows);
+    grid.setAttribute("aria-busy", "false");
+    // the column heads stick under the page header, whose height depends on the title
+    const header = document.querySelector("header.top");
+    grid.style.setProperty("--head", `${header.offsetHeight}px`);
+    restoreFocus();
+  }
+
+  function defaultLang() {
+    const article = view.article;
+    return LANGS.find((lang) => lang !== article.lang && article.units.some((u) => u.cells[lang].shown)) || LANGS[0];
+  }
+
+  function cellNode(key, lang) {
+    return grid.querySelector(`.cell[data-key="${CSS.escape(key)}"][data-lang="${CSS.escape(lang)}"]`);
+  }
+
+  function restoreFocus() {
+    const units = view.article.units;
+    if (!units.length) return;
+    if (!view.focus.key || !units.some((u) => u.key === view.focus.key)) view.focus.key = units[0].key;
+    if (!view.focus.lang) view.focus.lang = defaultLang();
+    const node = cellNode(view.focus.key, view.focus.lang);
+    if (node) node.focus({ preventScroll: false });
+  }
+
+  function focusCell(key, lang) {
+    view.focus = { key, lang };
+    const node = cellNode(key, lang);
+    if (node) {
+      node.focus();
+      node.scrollIntoView({ block: "nearest" });
+    }
+  }
+
+  // ---- moving ------------------------------------------------------------------------------
+
+  function index() {
+    return view.article.units.findIndex((u) => u.key === view.focus.key);
+  }
+
+  function move(step) {
+    const units = view.article.units;
+    const at = Math.min(Math.max(index() + step, 0), units.length - 1);
+    focusCell(units[at].key, view.focus.lang);
+  }
+
+  function moveLang(step) {
+    const at = LANGS.indexOf(view.focus.lang);
+    const next = LANGS[Math.min(Math.max(at + step, 0), LANGS.length - 1)];
+    focusCell(view.focus.key, next);
+  }
+
+  function nextFlagged(step) {
+    const units = view.article.units;
+    const count = units.length;
+    for (let n = 1; n <= count; n++) {
+      const unit = units[(index() + step * n + count * n) % count];
+      if (unit.flagged) {
+        const lang = isFlagged(unit.cells[view.focus.lang].shown)
+          ? view.focus.lang
+          : LANGS.find((l) => isFlagged(unit.cells[l].shown));
+        focusCell(unit.key, lang);
+        return;
+      }
+    }
+    status("No flagged sentence.");
+  }
+
+  // ---- reading and writing -----------------------------------------------------------------
+
+  async function load() {
+    try {
+      view.article = normalize(await api("GET", `/api/articles/${encodeURIComponent(articleId)}`));
+      draw();
+      document.body.dataset.ready = "yes";
+    } catch (error) {
+      grid.setAttribute("aria-busy", "false");
+      status(`Could not load the article: ${explain(error)}`, "error");
+    }
+  }
+
+  function focused() {
+    const unit = view.article.units[index()];
+    return unit ? { unit, cell: unit.cells[view.focus.lang] } : null;
+  }
+
+  function startEdit() {
+    const here = focused();
+    if (!here) return;
+    const version = here.cell.shown;
+    if (!version) {
+      status("Nothing to edit here yet: this sentence has no text in this language.", "error");
+      return;
+    }
+    const node = cellNode(here.unit.key, here.cell.lang);
+    const text = node.querySelector(".text");
+    const area = document.createElement("textarea");
+    area.value = version.text;
+    area.rows = Math.max(2, Math.ceil(version.text.length / 60));
+    area.setAttribute("aria-label", `Edit ${here.cell.lang} ${here.unit.key}`);
+    text.replaceWith(area);
+    node.classList.add("editing");
+    view.editing = { key: here.unit.key, lang: here.cell.lang, version, area };
+    area.focus();
+    area.setSelectionRange(area.value.length, area.value.length);
+  }
+
+  function cancelEdit() {
+    const editing = view.editing;
+    view.editing = null;
+    draw();
+    if (editing) focusCell(editing.key, editing.lang);
+  }
+
+  async function patch(versionId, body) {
+    return api("PATCH", `/api/versions/${encodeURIComponent(versionId)}`, body);
+  }
+
+  async function saveAndNext() {
+    const editing = view.editing;
+    if (!editing) return;
+    const text = editing.area.value;
+    editing.area.disabled = true;
+    if (text !== editing.version.text) {
+      try {
+        await patch(editing.version.id, { text, revision: editing.version.id });
+        status(`Saved ${editing.lang} ${editing.key}.`, "ok");
+      } catch (error) {
+        editing.area.disabled = false;
+        if (error.status === 409 && error.body && error.body.current) {
+          conflict(editing, text, error.body);
+        } else {
+          status(`Not saved: ${explain(error)}`, "error");
+          editing.area.focus();
+        }
+        return;
+      }
+    }
+    view.editing = null;
+    await load();
+    focusCell(editing.key, editing.lang);
+    move(1);
+  }
+
+  function conflict(editing, mine, body) {
+    const dialog = document.getElementById("conflict");
+    const current = body.current;
+    document.getElementById("conflict-current").textContent = current.text;
+    document.getElementById("conflict-mine").textContent = mine;
+    document.getElementById("conflict-hint").textContent = [body.error, body.hint].filter(Boolean).join(" ");
+    view.conflict = { editing, mine, current };
+    dialog.showModal();
+    document.getElementById("keep-mine").focus();
+  }
+
+  async function resolve(keep) {
+    const dialog = document.getElementById("conflict");
+    const { editing, mine, current } = view.conflict;
+    dialog.close();
+    view.conflict = null;
+    view.editing = null;
+    if (keep) {
+      try {
+        await patch(current.id, { text: mine, revision: current.id });
+        status(`Kept your text for ${editing.lang} ${editing.key}.`, "ok");
+      } catch (error) {
+        status(`Not saved: ${explain(error)}`, "error");
+      }
+    } else {
+      status(`Took the current text for ${editing.lang} ${editing.key}.`, "ok");
+    }
+    await load();
+    focusCell(editing.key, editing.lang);
+  }
+
+  async function approve(scope) {
+    const here = focused();
+    if (!here) return;
+    const lang = here.cell.lang;
+    const body = { lang };
+    let what = `${lang} version`;
+    if (scope === "unit") {
+      body.keys = [here.unit.key];
+      what = `${lang} ${here.unit.key}`;
+    } else if (scope === "para") {
+      body.para = here.unit.para;
+      what = `${lang} paragraph ${here.unit.para}`;
+    }
+    try {
+      const result = await api("POST", `/api/articles/${encodeURIComponent(articleId)}/approve`, body);
+      const count = result && typeof result.approved === "number" ? ` (${result.approved})` : "";
+      status(`Approved ${what}${count}.`, "ok");
+    } catch (error) {
+      status(`Not approved: ${explain(error)}`, "error");
+      return;
+    }
+    const key = here.unit.key;
+    await load();
+    focusCell(key, lang);
+    if (scope === "unit") move(1);
+  }
+
+  async function toggleHistory() {
+    const here = focused();
+    if (!here || !here.cell.shown) return;
+    const id = `${here.unit.key}|${here.cell.lang}`;
+    if (view.open.has(id)) {
+      view.open.delete(id);
+      draw();
+      return;
+    }
+    view.open.add(id);
+    const version = here.cell.shown;
+    if (!view.history.has(version.id)) {
+      try {
+        const data = await api("GET", `/api/versions/${encodeURIComponent(version.id)}/history`);
+        const entries = Array.isArray(data) ? data : data.history || data.versions || [];
+        view.history.set(version.id, entries);
+      } catch (error) {
+        view.open.delete(id);
+        status(`No history: ${explain(error)}`, "error");
+      }
+    }
+    draw();
+  }
+
+  function toggleDiff() {
+    view.diff = !view.diff;
+    document.getElementById("toggle-diff").setAttribute("aria-pressed", String(view.diff));
+    draw();
+  }
+
+  // ---- keys and buttons ----------------------------------------------------------------------
+
+  document.addEventListener("keydown", (event) => {
+    if (view.editing && event.target === view.editing.area) {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        saveAndNext();
+      } else if (event.key === "Escape") {
+        event.preventDefault();
+        cancelEdit();
+      }
+      return;
+    }
+    if (!view.article || typing(event) || modalOpen() || event.ctrlKey || event.metaKey || event.altKey) return;
+    const onControl = event.target instanceof HTMLElement && event.target.closest("button, a, summary");
+    const actions = {
+      j: () => move(1), ArrowDown: () => move(1), k: () => move(-1), ArrowUp: () => move(-1),
+      h: () => moveLang(-1), ArrowLeft: () => moveLang(-1), l: () => moveLang(1), ArrowRight: () => moveLang(1),
+      e: startEdit, a: () => approve("unit"), A: () => approve("para"), L: () => approve("lang"),
+      n: () => nextFlagged(1), N: () => nextFlagged(-1), d: toggleDiff, i: toggleHistory,
+    };
+    if (event.key === "Enter" && !onControl) actions.Enter = startEdit;
+    const action = actions[event.key];
+    if (action) {
+      event.preventDefault();
+      action();
+    }
+  });
+
+  // A click on a cell makes it the focused one, so buttons act on what the mouse chose.
+  grid.addEventListener("focusin", (event) => {
+    const node = event.target.closest(".cell");
+    if (node) view.focus = { key: node.dataset.key, lang: node.dataset.lang };
+  });
+  grid.addEventListener("dblclick", (event) => {
+    if (event.target.closest(".cell") && !view.editing) startEdit();
+  });
+  const buttons = {
+    "approve-unit": () => approve("unit"), "approve-para": () => approve("para"),
+    "approve-lang": () => approve("lang"), "next-flag": () => nextFlagged(1), "toggle-diff": toggleDiff,
+    "keep-mine": () => resolve(true), "take-current": () => resolve(false),
+  };
+  for (const [id, action] of Object.entries(buttons)) {
+    const button = document.getElementById(id);
+    if (button) button.addEventListener("click", action);
+  }
+  document.getElementById("conflict").addEventListener("cancel", (event) => {
+    event.preventDefault(); // Esc: the choice must be made, neither text is lost silently
+  });
+  load();
+})();
