@@ -94,11 +94,9 @@
     const list = el("ol");
     entries.forEach((entry, index) => {
       const item = el("li");
-      const who = entry.who || entry.author || entry.user || entry.origin || "";
       const model = modelOf(entry);
-      const line = [entry.created || entry.when || "", who + (model ? ` (${model})` : ""), entry.state || ""]
-        .filter(Boolean)
-        .join(" · ");
+      const who = entry.author || (model ? model.replace(/^Helsinki-NLP\//, "") : entry.origin || "");
+      const line = [entry.created || "", who, entry.state || ""].filter(Boolean).join(" · ");
       item.appendChild(el("div", "when", line));
       const previous = index > 0 ? entries[index - 1].text : null;
       item.appendChild(previous === null ? el("div", "text", entry.text) : worddiff.render(previous, entry.text));
@@ -277,6 +275,10 @@
       status("Nothing to edit here yet: this sentence has no text in this language.", "error");
       return;
     }
+    if (version.origin === "source") {
+      status("This is the text as written: correct it with `pipeline edit` (a new revision).", "error");
+      return;
+    }
     const node = cellNode(here.unit.key, here.cell.lang);
     const text = node.querySelector(".text");
     const area = document.createElement("textarea");
@@ -400,7 +402,8 @@
       try {
         const data = await api("GET", `/api/versions/${encodeURIComponent(version.id)}/history`);
         const entries = Array.isArray(data) ? data : data.history || data.versions || [];
-        view.history.set(version.id, entries);
+        // an entry is a version, or {version, author, based_on}: flatten to one object
+        view.history.set(version.id, entries.map((e) => (e.version ? { ...e.version, ...e, version: undefined } : e)));
       } catch (error) {
         view.open.delete(id);
         status(`No history: ${explain(error)}`, "error");
