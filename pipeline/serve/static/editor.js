@@ -26,43 +26,40 @@
     return "";
   }
 
+  // [{name, reason}] of a cell: the API sends checks as {flags, notes, reasons} (reasons in
+  // words, one per flag, then the notes); older shapes (a list) are read too.
   function checksOf(version) {
-    if (!version) return [];
-    const found = [];
-    for (const check of version.checks || []) {
-      if (typeof check === "string") found.push({ name: check, reason: check });
-      else found.push({ name: check.name || check.check || "", reason: check.reason || check.message || check.name || "" });
+    if (!version || !version.checks) return [];
+    const checks = version.checks;
+    if (Array.isArray(checks)) {
+      return checks.map((c) => (typeof c === "string" ? { name: c, reason: c } : { name: c.name || "", reason: c.reason || c.name || "" }));
     }
-    const risk = version.risk;
-    if (!found.length && risk && Array.isArray(risk.reasons)) {
-      for (const reason of risk.reasons) found.push({ name: "risk", reason: String(reason) });
-    }
-    return found;
+    const flags = checks.flags || [];
+    return (checks.reasons || []).map((reason, i) => ({ name: flags[i] || "note", reason }));
   }
 
   function isFlagged(version) {
     if (!version) return false;
     const risk = version.risk;
-    return checksOf(version).length > 0 || (risk && typeof risk.value === "number" && risk.value >= 0.5);
+    return ((version.checks && version.checks.flags) || []).length > 0 ||
+      (Array.isArray(version.checks) && version.checks.length > 0) ||
+      Boolean(risk && typeof risk.value === "number" && risk.value >= 0.5);
   }
 
-  function cellOf(unit, lang) {
-    const raw = (unit.versions || unit.langs || {})[lang] || unit[lang] || {};
-    const source = unit.source && (unit.source.lang === lang || unit.lang === lang) ? unit.source : raw.source || null;
-    const human = raw.human || null;
-    const machine = raw.machine || null;
-    const shown = raw.current || human || source || machine;
-    return { lang, source, human, machine, shown, stale: Boolean(raw.stale || (shown && shown.state === "stale")) };
+  // One row of GET /api/articles/{id}: current/machine/human are language -> cell (or null).
+  function cellOf(row, lang) {
+    const shown = (row.current || {})[lang] || null;
+    const human = (row.human || {})[lang] || null;
+    const machine = (row.machine || {})[lang] || null;
+    return { lang, shown, human, machine, stale: Boolean(shown && shown.state === "stale") };
   }
 
   function normalize(data) {
-    const units = (data.units || data.rows || []).map((unit, index) => {
-      const para = unit.para ?? unit.para_index ?? 0;
-      const key = unit.key || `p${para}-s${unit.sent ?? unit.sent_index ?? index}`;
+    const units = (data.rows || []).map((row) => {
       const cells = {};
-      for (const lang of LANGS) cells[lang] = cellOf(unit, lang);
+      for (const lang of LANGS) cells[lang] = cellOf(row, lang);
       const flagged = LANGS.some((lang) => isFlagged(cells[lang].shown));
-      return { key, para, cells, flagged };
+      return { key: row.key, para: row.para, lang: row.lang, cells, flagged };
     });
     return { ...data, units };
   }
@@ -107,7 +104,12 @@
   }
 
   function previousText(cell) {
-    if (cell.human && cell.machine && cell.shown === cell.human) return { text: cell.machine.text, what: "machine" };
+    const shown = cell.shown;
+    if (shown.previous) return { text: shown.previous, what: "reviewed text before the correction" };
+    if (cell.human && cell.machine && shown.origin === "human") return { text: cell.machine.text, what: "machine" };
+    if (cell.human && shown.origin === "machine" && cell.human.text !== shown.text) {
+      return { text: cell.human.text, what: "human edition" };
+    }
     const entries = cell.shown && view.history.get(cell.shown.id);
     if (entries && entries.length > 1) return { text: entries[entries.length - 2].text, what: "previous text" };
     return null;
@@ -123,7 +125,7 @@
     box.dataset.origin = shown ? shown.origin : "missing";
     if (shown) {
       box.dataset.state = shown.state || "";
-      box.dataset.version = String(shown.id);
+      if (shown.id !== null && shown.id !== undefined) box.dataset.version = String(shown.id);
     }
     if (isFlagged(shown)) box.classList.add("flagged");
     if (cell.stale) box.classList.add("stale");
@@ -136,7 +138,13 @@
       line.appendChild(worddiff.render(before.text, shown.text));
       box.appendChild(line);
     }
-    if (cell.human && cell.machine && shown === cell.human && !view.diff) {
+    if (shown && shown.previous && !view.diff) {
+      const alt = el("div", "alt");
+      alt.appendChild(el("span", "what", "reviewed before the source changed: "));
+      alt.appendChild(el("span", null, shown.previous));
+      box.appendChild(alt);
+    }
+    if (cell.human && cell.machine && shown && shown.origin === "human" && !view.diff) {
       const alt = el("div", "alt");
       alt.appendChild(el("span", "what", `machine${modelOf(cell.machine) ? ` (${modelOf(cell.machine).replace(/^Helsinki-NLP\//, "")})` : ""}: `));
       alt.appendChild(el("span", null, cell.machine.text));
@@ -164,6 +172,11 @@
     const meta = [article.lang && `written in ${article.lang}`, article.date, article.author,
       article.revision && `revision ${article.revision}`].filter(Boolean);
     document.getElementById("meta").textContent = meta.join(" · ");
+    for (const head of document.querySelectorAll(".colhead")) {
+      const state = (article.states || {})[head.dataset.lang];
+      head.textContent = state ? `${head.dataset.lang} · ${state}` : head.dataset.lang;
+      if (state) head.dataset.state = state;
+    }
     const head = grid.querySelector(".unit.head");
     const rows = [head];
     let para = null;
@@ -275,7 +288,7 @@
       status("Nothing to edit here yet: this sentence has no text in this language.", "error");
       return;
     }
-    if (version.origin === "source") {
+    if (version.origin === "source" || version.id === null || version.id === undefined) {
       status("This is the text as written: correct it with `pipeline edit` (a new revision).", "error");
       return;
     }
@@ -390,6 +403,10 @@
   async function toggleHistory() {
     const here = focused();
     if (!here || !here.cell.shown) return;
+    if (here.cell.shown.id === null || here.cell.shown.id === undefined) {
+      status("The text as written has no edit history.");
+      return;
+    }
     const id = `${here.unit.key}|${here.cell.lang}`;
     if (view.open.has(id)) {
       view.open.delete(id);

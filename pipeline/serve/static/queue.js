@@ -4,36 +4,30 @@
 (() => {
   const { api, el, status, explain, typing, modalOpen } = desk;
 
-  function pick(item, ...names) {
-    for (const name of names) if (item[name] !== undefined && item[name] !== null) return item[name];
-    return "";
-  }
-
-  function riskText(risk) {
-    if (risk === "" || risk === undefined || risk === null) return "";
-    const value = typeof risk === "object" ? risk.value : risk;
-    return typeof value === "number" ? value.toFixed(2) : String(value);
-  }
-
+  // One QueueItem of GET /api/articles: id, title, lang (written in), date, states (language ->
+  // review state), state (the worst), stale, risk (0..1) and reasons.
   function row(item) {
     const tr = el("tr");
-    const id = String(pick(item, "id", "article_id"));
-    tr.dataset.article = id;
-    const state = String(pick(item, "state", "review_state"));
-    if (state) tr.dataset.state = state;
+    tr.dataset.article = item.id;
+    tr.dataset.state = item.state;
     const title = el("td", "title");
-    const link = el("a", null, pick(item, "title") || id);
-    link.href = `/articles/${encodeURIComponent(id)}`;
+    const link = el("a", null, item.title || item.id);
+    link.href = `/articles/${encodeURIComponent(item.id)}`;
     title.appendChild(link);
-    const reasons = typeof item.risk === "object" && item.risk ? item.risk.reasons || [] : [];
-    if (reasons.length) title.appendChild(el("div", "reasons", reasons.join("; ")));
+    if (item.reasons && item.reasons.length) title.appendChild(el("div", "reasons", item.reasons.join("; ")));
     tr.appendChild(title);
-    tr.appendChild(el("td", "lang", pick(item, "lang", "target")));
-    tr.appendChild(el("td", "state", state));
-    const stale = pick(item, "stale");
-    tr.appendChild(el("td", "num stale", typeof stale === "boolean" ? (stale ? "yes" : "") : stale));
-    tr.appendChild(el("td", "num risk", riskText(pick(item, "risk"))));
-    tr.appendChild(el("td", "date", pick(item, "date", "updated")));
+    const langs = el("td", "langs");
+    for (const [lang, state] of Object.entries(item.states || {})) {
+      const chip = el("span", "chip", `${lang} ${state}`);
+      chip.dataset.lang = lang;
+      chip.dataset.state = state;
+      langs.appendChild(chip);
+    }
+    tr.appendChild(langs);
+    tr.appendChild(el("td", "state", item.state));
+    tr.appendChild(el("td", "num stale", item.stale ? "yes" : ""));
+    tr.appendChild(el("td", "num risk", typeof item.risk === "number" && item.risk > 0 ? item.risk.toFixed(2) : ""));
+    tr.appendChild(el("td", "date", item.date || ""));
     return tr;
   }
 
