@@ -46,6 +46,21 @@ class Unavailable(PipelineError):
     status = 503
 
 
+class StaleWrite(Conflict):
+    """A write based on a version that is no longer the one readers see in its segment and
+    language: someone edited, approved or re-translated it since it was read. ``current`` is
+    the version now seen (None: none is), so a front-end can show its text."""
+
+    def __init__(self, current: Version | None, *, segment_key: str | None = None) -> None:
+        where = segment_key or (f"segment {current.segment_id}" if current else "the segment")
+        lang = f" ({current.lang})" if current else ""
+        super().__init__(
+            f"{where}{lang} changed since you read it",
+            hint="reload it, compare with the current text and apply your change again",
+        )
+        self.current = current
+
+
 @dataclass(frozen=True)
 class Block:
     """One paragraph-level unit of an article body as ingestion found it.

@@ -19,11 +19,11 @@ from pipeline.publish.collect import (
     article_versions,
     language_version,
 )
+from pipeline.review import actions
+from pipeline.review.actions import ReviewError, complete_version
 from pipeline.store import Store, StoredArticle
 
-
-class ReviewError(PipelineError):
-    pass
+__all__ = ["ReviewError", "approve", "edit_text", "import_xliff", "review_summary", "unapprove"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -60,29 +60,12 @@ def review_summary(store: Store, ref: str) -> list[LangState]:
 
 def approve(store: Store, ref: str, lang: str) -> int:
     """Approve the current version of every segment in lang; returns how many changed state."""
-    stored, version = _complete_version(store, ref, lang, "approve")
-    ids = [
-        s.version_id
-        for s in version.present
-        if s.version_id is not None and s.state in ("machine", "edited", "stale")
-    ]
-    store.set_state(ids, "approved")
-    return len(ids)
+    return actions.approve(store, ref, lang)
 
 
 def unapprove(store: Store, ref: str, lang: str) -> int:
     """Take approval back: approved machine text returns to machine, approved edits to edited."""
-    stored = store.article(_check_lang(store, ref, lang))
-    version = language_version(store, stored, lang)
-    machine = [s.version_id for s in version.present if _approved(s.state, s.origin, "machine")]
-    human = [s.version_id for s in version.present if _approved(s.state, s.origin, "human")]
-    store.set_state([i for i in machine if i is not None], "machine")
-    store.set_state([i for i in human if i is not None], "edited")
-    return len(machine) + len(human)
-
-
-def _approved(state: str, origin: str, wanted: str) -> bool:
-    return state == "approved" and origin == wanted
+    return actions.unapprove(store, ref, lang)
 
 
 # -- editing in $EDITOR -------------------------------------------------------------------------
@@ -93,7 +76,7 @@ _MARKER = re.compile(r"^# \[p(-?\d+) s(-?\d+)\]")
 def edit_text(store: Store, ref: str, lang: str) -> str:
     """The language version as an editable text: each sentence on its own line under a comment
     line holding its source sentence."""
-    stored, version = _complete_version(store, ref, lang, "edit")
+    stored, version = complete_version(store, ref, lang, "edit")
     lines = [
         f"# Editing the {lang} version of {stored.title!r} ({stored.slug}), revision"
         f" {stored.revision}.",
@@ -175,7 +158,7 @@ def apply_edit(store: Store, ref: str, lang: str, text: str) -> int:
     sentence written in that language is a correction of the source: one new revision holds
     them all, and carries every version over (`Store.save_article`): the original stays
     published as corrected, and translations of the corrected sentences go stale."""
-    stored, version = _complete_version(store, ref, lang, "edit")
+    stored, version = complete_version(store, ref, lang, "edit")
     edited = parse_edit(text, stored)
     if lang != stored.lang:
         return store_edits(store, version, edited)
@@ -230,7 +213,7 @@ def edit_session(
     when the same mistaken text comes back unchanged, or after ``rounds`` mistaken texts (an
     editor command that never fixes it); then the last text is kept in a file under
     ``keep_dir`` (default: the system temp folder) and its path is returned."""
-    stored, _ = _complete_version(store, ref, lang, "edit")
+    stored, _ = complete_version(store, ref, lang, "edit")
     text = edit_text(store, ref, lang)
     previous: str | None = None
     problem: str | None = None
@@ -434,26 +417,6 @@ def _store_import(
 
 
 # -- helpers ------------------------------------------------------------------------------------
-
-
-def _check_lang(store: Store, ref: str, lang: str) -> str:
-    if lang not in LANGS:
-        raise ReviewError(f"{lang!r}: not a language; choose from {', '.join(LANGS)}")
-    return ref
-
-
-def _complete_version(
-    store: Store, ref: str, lang: str, action: str
-) -> tuple[StoredArticle, LangVersion]:
-    stored = store.article(_check_lang(store, ref, lang))
-    version = language_version(store, stored, lang)
-    missing = version.counts()["missing"]
-    if missing:
-        raise ReviewError(
-            f"{stored.slug}: {missing} of {len(stored.segments)} segments have no {lang} text;"
-            f" run `pipeline translate` first, then {action}"
-        )
-    return stored, version
 
 
 def _label(key: str) -> str:

@@ -64,6 +64,17 @@ class StoredArticle:
     first_created: str = ""  # when the article was first stored (its first revision)
 
 
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One version of a (segment, language) as its history shows it: the version, who wrote it
+    (None: a machine, the source, or a version stored before authors were kept) and the version
+    its writer had read (None where unknown)."""
+
+    version: Version
+    author: str | None = None
+    based_on: int | None = None
+
+
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 

@@ -189,4 +189,13 @@ MIGRATIONS: tuple[Step, ...] = (
     ),
     Step("3-stale-state", add_stale_state),
     Step("4-story-identity", rekey_articles),
+    # who wrote a human version, and which version they read before writing it (the review desk's
+    # history and its optimistic concurrency); NULL for versions written before this step
+    Step(
+        "7-version-author",
+        (
+            "ALTER TABLE versions ADD COLUMN author TEXT",
+            "ALTER TABLE versions ADD COLUMN based_on INTEGER",
+        ),
+    ),
 )

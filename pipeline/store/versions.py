@@ -6,9 +6,14 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from pipeline.align import match_revisions
-from pipeline.domain import Segment, Version
+from pipeline.domain import NotFound, Segment, StaleWrite, Version
 from pipeline.review.state import STALE, carries, reader_versions, stale_versions
-from pipeline.store.common import StoredArticle, insert_versions, version_from_row
+from pipeline.store.common import HistoryEntry, StoredArticle, insert_versions, version_from_row
+
+
+class VersionNotFound(NotFound):
+    pass
+
 
 if TYPE_CHECKING:
     from pipeline.store import Store
@@ -92,10 +97,11 @@ class Versions:
         self.store.conn.executemany(
             "INSERT INTO versions (segment_id, lang, text, origin, state, model_id,"
             " model_revision, decoding, route, engine, signature_key, flags, created,"
-            " carried_from)"
+            " carried_from, author)"
             " SELECT ?, lang, text, origin, ?, model_id, model_revision, decoding, route, engine,"
             # stale machine text must not block the new machine version (one per signature)
-            " CASE WHEN ?2 = 'stale' THEN NULL ELSE signature_key END, flags, created, id"
+            " CASE WHEN ?2 = 'stale' THEN NULL ELSE signature_key END, flags, created, id,"
+            " author"
             " FROM versions WHERE id = ?",
             rows,
         )
@@ -111,3 +117,88 @@ class Versions:
             conn.executemany(
                 "UPDATE versions SET state = ? WHERE id = ?", [(state, i) for i in version_ids]
             )
+
+    # -- one version at a time, for the review desk ------------------------------------------
+
+    def get(self, version_id: int) -> Version:
+        """The version with this row id. Raises VersionNotFound."""
+        row = self.store.conn.execute(
+            "SELECT * FROM versions WHERE id = ?", (version_id,)
+        ).fetchone()
+        if row is None:
+            raise VersionNotFound(
+                f"version {version_id} does not exist", hint="reload the article for its versions"
+            )
+        return version_from_row(row)
+
+    def authors(self, stored: StoredArticle) -> dict[int, str]:
+        """version id → who wrote it, for an article's versions that name a writer."""
+        ids = [s.id for s in stored.segments if s.id is not None]
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.store.conn.execute(
+            f"SELECT id, author FROM versions WHERE segment_id IN ({marks}) AND author IS NOT NULL",
+            ids,
+        )
+        return {int(r[0]): str(r[1]) for r in rows}
+
+    def history(self, segment_id: int, lang: str) -> list[HistoryEntry]:
+        """Every version of one segment in one language, oldest first, with author and base."""
+        rows = self.store.conn.execute(
+            "SELECT * FROM versions WHERE segment_id = ? AND lang = ? ORDER BY id",
+            (segment_id, lang),
+        )
+        return [HistoryEntry(version_from_row(r), r["author"], r["based_on"]) for r in rows]
+
+    def current_of(self, segment_id: int, lang: str) -> Version | None:
+        """The version readers see in one segment and language (`pipeline.review.state`)."""
+        return reader_versions(self.of_segments([segment_id], lang=lang)).get(segment_id)
+
+    def add_edit(
+        self,
+        segment_id: int,
+        lang: str,
+        text: str,
+        *,
+        based_on: int,
+        author: str | None,
+        state: str = "edited",
+    ) -> Version:
+        """A new human version, unless `based_on` is no longer the version readers see in this
+        segment and language: then StaleWrite carrying the one they see. Check and write are one
+        BEGIN IMMEDIATE transaction, so no other writer comes between them."""
+        with self.store.transaction() as conn:
+            seen = self.current_of(segment_id, lang)
+            if seen is None or seen.id != based_on:
+                raise StaleWrite(seen)
+            cursor = conn.execute(
+                "INSERT INTO versions (segment_id, lang, text, origin, state, flags, created,"
+                " author, based_on) VALUES (?, ?, ?, 'human', ?, '[]', ?, ?, ?)",
+                (segment_id, lang, text, state, self.store.clock(), author, based_on),
+            )
+            new_id = cursor.lastrowid
+        assert new_id is not None
+        return self.get(new_id)
+
+    def set_state_if_seen(self, version_id: int, state: str, *, based_on: int) -> Version:
+        """Give one version a new state, unless `based_on` (the version the caller read; the
+        same as version_id) is no longer the one readers see: then StaleWrite."""
+        with self.store.transaction() as conn:
+            version = self.get(version_id)
+            seen = self.current_of(version.segment_id, version.lang)
+            if seen is None or seen.id != based_on or based_on != version_id:
+                raise StaleWrite(seen)
+            conn.execute("UPDATE versions SET state = ? WHERE id = ?", (state, version_id))
+        return self.get(version_id)
+
+    def segment_of(self, segment_id: int) -> tuple[str, int]:
+        """(article id, revision number) a segment belongs to. Raises VersionNotFound."""
+        row = self.store.conn.execute(
+            "SELECT r.article_id, r.number FROM segments s JOIN revisions r"
+            " ON r.id = s.revision_id WHERE s.id = ?",
+            (segment_id,),
+        ).fetchone()
+        if row is None:
+            raise VersionNotFound(f"segment {segment_id} does not exist")
+        return str(row[0]), int(row[1])
