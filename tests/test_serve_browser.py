@@ -41,7 +41,7 @@ HOSTILE_TEXT = (
     f'Дивіться <a href="javascript:{PWN}">тут</a> і [тут](javascript:{PWN})'
     f' <img src=x onerror="{PWN}"> <script>{PWN}</script>.'
 )
-FLAGGED = {(1, 1), (4, 2)}  # (paragraph, sentence) of machine versions a check flagged
+FLAGGED = {(1, 1), (4, 2)}  # (paragraph, sentence) of English machine text missing its year
 
 
 def story_paragraphs() -> list[tuple[str, list[str]]]:
@@ -61,13 +61,14 @@ def build_story(store: Store) -> str:
     paragraphs = story_paragraphs()
     art = article("https://news.example/story", paragraphs[0][1][0], paragraphs)
     store.save_article(art)
-    en = {}
-    ru = {}
-    for p, (_, sentences) in enumerate(paragraphs):
+    en = {(0, 0): "The city passed the budget for the year"}
+    ru = {(0, 0): "Город принял бюджет на год"}
+    for p, (_, sentences) in enumerate(paragraphs[1:], start=1):
         for s, text in enumerate(sentences):
-            number = text.split()[1] if p else "0"
-            en[(p, s)] = f"Sentence {number} about the city budget."
-            ru[(p, s)] = f"Предложение {number} о бюджете города."
+            number = int(text.split()[1])
+            year = "" if (p, s) in FLAGGED else f" for {2000 + number}"
+            en[(p, s)] = f"Sentence {number} about the city budget{year}."
+            ru[(p, s)] = f"Предложение {number} о бюджете города на {2000 + number} год."
     flags = {position: ("numbers",) for position in FLAGGED}
     add(store, art.id, "en", en, origin="machine", signature=TC_BIG_EN, flags=flags)
     add(store, art.id, "ru", ru, origin="machine", signature=UK_RU)
@@ -318,21 +319,21 @@ def test_history_and_word_diff_of_an_edit(desk: Desk, browse: Any) -> None:
     page.keyboard.press("l")
     page.keyboard.press("e")
     page.keyboard.press("Control+a")
-    page.keyboard.type("Sentence zero about the city budget.")
+    page.keyboard.type("The town passed the budget for the year")
     page.keyboard.press("Control+Enter")
     wait_for_state(page, "p1-s1", "en", "edited")
     page.keyboard.press("k")
     page.keyboard.press("d")
     cell = '.cell[data-key="p1-s1"][data-lang="en"]'
-    assert page.inner_text(f"{cell} .diff del") == "0"
-    assert page.inner_text(f"{cell} .diff ins") == "zero"
+    assert page.inner_text(f"{cell} .diff del") == "city"
+    assert page.inner_text(f"{cell} .diff ins") == "town"
     page.keyboard.press("i")
     page.wait_for_selector(f"{cell} .history li >> nth=1")
     entries = page.locator(f"{cell} .history li")
     assert entries.count() == 2
-    assert "Sentence 0 about" in entries.nth(0).inner_text()
+    assert "The city passed" in entries.nth(0).inner_text()
     assert "tc-big" in entries.nth(0).inner_text()  # who: the model
-    assert entries.nth(1).locator("ins").inner_text() == "zero"
+    assert entries.nth(1).locator("ins").inner_text() == "town"
 
 
 @pytest.mark.parametrize("keep", [True, False], ids=["keep-mine", "take-current"])
@@ -454,8 +455,8 @@ def test_the_queue_fits_and_filters(
     page.select_option("#f-lang", "en")
     page.wait_for_url("**/?lang=en*")
     page.wait_for_selector("body[data-ready=yes]")
-    langs = page.eval_on_selector_all("#queue td.lang", "cells => cells.map(c => c.textContent)")
-    assert langs and set(langs) == {"en"}
+    judged = page.eval_on_selector_all("#queue .chip", "chips => chips.map(c => c.dataset.lang)")
+    assert judged and set(judged) == {"en"}  # each article judged by its English version only
     page.keyboard.press("j")
     page.keyboard.press("Enter")
     page.wait_for_url("**/articles/*")
