@@ -139,9 +139,10 @@ def free_port() -> int:
 
 
 def make_app(db: Path, out: Path, port: int) -> Any:
-    from pipeline.serve.app import Settings, create_app
+    from pipeline.serve.app import create_app
+    from pipeline.serve.settings import ServeSettings
 
-    return create_app(Settings(db=db, token=TOKEN, out_dir=out, host="127.0.0.1", port=port))
+    return create_app(ServeSettings(db=db, token=TOKEN, out=out, host="127.0.0.1", port=port))
 
 
 @pytest.fixture

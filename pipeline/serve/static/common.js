@@ -43,16 +43,13 @@ const desk = (() => {
     return `${error.message}${hint}`;
   }
 
-  // Text of a publish answer in words, whatever the server chose to report.
-  function published(result) {
-    if (!result) return "Published.";
-    if (typeof result.message === "string") return result.message;
-    const parts = [];
-    for (const [name, value] of Object.entries(result)) {
-      if (typeof value === "number") parts.push(`${name}: ${value}`);
-      else if (Array.isArray(value)) parts.push(`${name}: ${value.length}`);
-    }
-    return parts.length ? `Published (${parts.join(", ")}).` : "Published.";
+  // A publish report (pipeline.publish.PublishReport) in words.
+  function published(report) {
+    if (!report || typeof report.articles !== "number") return "Published.";
+    const langs = Object.entries(report.published || {}).map(([lang, n]) => `${lang} ${n}`);
+    const where = report.out_dir ? ` to ${report.out_dir}` : "";
+    return `Published ${report.articles} article${report.articles === 1 ? "" : "s"}${where}` +
+      (langs.length ? ` (${langs.join(", ")}).` : ".");
   }
 
   async function publish() {
