@@ -365,7 +365,7 @@ def test_a_stale_edit_shows_both_texts_and_is_resolved(desk: Desk, browse: Any, 
     wanted = "Mine: the city budget." if keep else "Theirs: the budget."
     page.wait_for_function(
         't => document.querySelector(\'.cell[data-key="p1-s1"][data-lang="en"] .text\')'
-        ".textContent === t",
+        "?.textContent === t",
         arg=wanted,
     )
     assert current(desk.db, desk.story, "en")["p1-s1"][0] == wanted
