@@ -423,6 +423,11 @@ def shoot(page: Any, name: str) -> None:
 def test_the_editor_fits_laptop_and_phone(
     desk: Desk, browse: Any, viewport: dict[str, int], width: str
 ) -> None:
+    status, view = desk.api("GET", f"/api/articles/{desk.story}")
+    version = view["rows"][1]["current"]["en"]["id"]
+    edited = "Sentence 1 on the city's budget for 2001."
+    status, _ = desk.api("PATCH", f"/api/versions/{version}", {"text": edited, "revision": version})
+    assert status == 200
     page = browse(f"/articles/{desk.story}", viewport)
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     boxes = [
@@ -440,7 +445,11 @@ def test_the_editor_fits_laptop_and_phone(
     label = page.inner_text('.cell[data-key="p2-s2"][data-lang="en"] .label')
     assert label.split()[:3] == ["EN", "machine", "opus-mt-tc-big-zle-en"]
     page.keyboard.press("n")
-    page.keyboard.press("d")
+    page.keyboard.press("d")  # word diffs: the edit against the machine text
+    diff = '.cell[data-key="p2-s1"][data-lang="en"] .diff'
+    assert page.locator(f"{diff} del").all_inner_texts() == ["about", "city"]
+    assert page.locator(f"{diff} ins").all_inner_texts() == ["on", "city's"]
+    assert focused(page) == ("p2-s2", "en")
     shoot(page, f"editor-{width}")
 
 
