@@ -15,7 +15,15 @@
     diff: false,
     history: new Map(), // version id -> entries, oldest first
     open: new Set(), // "key|lang" of cells showing their history
+    // Key actions run one after another: "a a a" typed fast approves three sentences in turn,
+    // not the same one three times while the first answer is on its way.
+    chain: Promise.resolve(),
   };
+
+  function enqueue(action) {
+    view.chain = view.chain.then(action).catch((error) => status(String(error), "error"));
+    return view.chain;
+  }
 
   // ---- the API's article, in the shape this page uses ------------------------------------
 
@@ -441,7 +449,7 @@
     if (view.editing && event.target === view.editing.area) {
       if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
         event.preventDefault();
-        saveAndNext();
+        enqueue(saveAndNext);
       } else if (event.key === "Escape") {
         event.preventDefault();
         cancelEdit();
@@ -460,7 +468,7 @@
     const action = actions[event.key];
     if (action) {
       event.preventDefault();
-      action();
+      enqueue(action);
     }
   });
 
