@@ -22,6 +22,7 @@ from pipeline.domain import PipelineError, StaleWrite, Version
 from pipeline.review import actions
 from pipeline.review.queue import queue
 from pipeline.review.view import article_checks, article_view
+from pipeline.serve.security import csrf_token
 from pipeline.serve.settings import ServeSettings
 from pipeline.store import Store
 
@@ -49,6 +50,11 @@ ENDPOINTS: tuple[tuple[str, str, str], ...] = (
         'edited}; 409 {"error", "hint", "current"} when it changed since',
     ),
     ("POST", "/api/publish", "publish to the folder given by `pipeline serve --out`; body {}"),
+    (
+        "GET",
+        "/api/session",
+        '{"auth": "bearer"|"session", "csrf_token"}: what browser writes send as X-CSRF-Token',
+    ),
     ("GET", "/api/docs", "this list"),
 )
 
@@ -217,8 +223,14 @@ def get_docs(request: Request) -> Response:
     )
 
 
+def get_session(request: Request) -> Response:
+    state = request.scope.get("state", {})
+    return SafeJSON({"auth": state.get("auth"), "csrf_token": csrf_token(request) or None})
+
+
 def api_routes() -> list[Route]:
     return [
+        Route("/api/session", get_session, methods=["GET"]),
         Route("/api/docs", get_docs, methods=["GET"]),
         Route("/api/articles", get_queue, methods=["GET"]),
         Route("/api/articles/{id}", get_article, methods=["GET"]),
