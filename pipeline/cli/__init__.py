@@ -18,6 +18,7 @@ from pipeline.cli.options import (
     open_store,
 )
 from pipeline.cli.publish import edit, import_command, publish, review
+from pipeline.cli.serve import serve
 from pipeline.cli.translate import models, translate
 from pipeline.domain import shorten
 from pipeline.ingest import IngestOptions
@@ -255,5 +256,5 @@ def _on_terminal() -> bool:
 
 
 # Command groups that live in their own modules.
-for command in (translate, models, diff, review, edit, publish, import_command):
+for command in (translate, models, diff, review, edit, publish, import_command, serve):
     main.add_command(command)

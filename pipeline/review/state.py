@@ -3,7 +3,8 @@
 Pure rules over `Version` objects; the store applies them (no SQL here).
 
 - The version a reader sees in a language: the newest human version, else the text as written
-  (origin ``source``), else the newest machine version. Versions in state ``stale`` are history
+  (origin ``source``), else the newest approved machine version, else the newest machine
+  version. Versions in state ``stale`` are history
   and never seen by readers.
 - A new revision (a correction of the source) carries work over sentence by sentence, as
   `pipeline.align.revisions` matched them: an unchanged or moved sentence keeps every version
@@ -33,13 +34,17 @@ def reader_versions(versions: Iterable[Version]) -> dict[int, Version]:
         if version.state == STALE:
             continue
         held = best.get(version.segment_id)
-        if (
-            held is None
-            or _RANK[version.origin] < _RANK[held.origin]
-            or (_RANK[version.origin] == _RANK[held.origin] and (version.id or 0) > (held.id or 0))
-        ):
+        if held is None or _order(version) > _order(held):
             best[version.segment_id] = version
     return best
+
+
+def _order(version: Version) -> tuple[int, bool, int]:
+    # An approved machine text outranks newer machine text nobody approved: a later
+    # re-translation never takes an editor's approval away.
+    # A person's newer edit still replaces their approved one.
+    approved = version.origin == "machine" and version.state == "approved"
+    return (-_RANK[version.origin], approved, version.id or 0)
 
 
 def stale_versions(versions: Sequence[Version]) -> dict[int, Version]:
