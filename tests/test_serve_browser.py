@@ -296,6 +296,33 @@ def test_next_flagged_and_checks_shown_in_words(desk: Desk, browse: Any) -> None
     assert "number" in checks.lower() and len(checks.split()) > 1  # a reason, not a code
 
 
+def test_approve_a_paragraph_and_a_language_by_key_and_by_button(desk: Desk, browse: Any) -> None:
+    page = browse(f"/articles/{desk.story}")
+    page.keyboard.press("l")
+    for _ in range(6):
+        page.keyboard.press("j")
+    assert focused(page) == ("p3-s2", "en")
+    page.keyboard.press("A")  # the paragraph p3, in English
+    wait_for_state(page, "p3-s4", "en", "approved")
+    seen = current(desk.db, desk.story, "en")
+    assert [k for k, (_, _, state) in seen.items() if state == "approved"] == [
+        "p3-s1",
+        "p3-s2",
+        "p3-s3",
+        "p3-s4",
+    ]
+    page.keyboard.press("h")
+    page.keyboard.press("L")  # the whole Russian version
+    wait_for_state(page, "p8-s5", "ru", "approved")
+    assert {state for _, _, state in current(desk.db, desk.story, "ru").values()} == {"approved"}
+    assert page.inner_text('.colhead[data-lang="ru"]').lower() == "ru · approved"
+    # the mouse does the same: a click chooses the sentence, a button acts on it
+    page.click('.cell[data-key="p5-s1"][data-lang="en"] .text')
+    page.click("#approve-para")
+    wait_for_state(page, "p5-s4", "en", "approved")
+    assert current(desk.db, desk.story, "en")["p4-s1"][2] == "machine"
+
+
 def test_focus_is_visible_and_keys_are_listed(desk: Desk, browse: Any) -> None:
     page = browse(f"/articles/{desk.story}")
     outline = page.evaluate(

@@ -13,12 +13,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from pipeline.domain import LANGS
+from pipeline.review.queue import STATE_ORDER as QUEUE_STATES
+
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
-LANGS = ("uk", "ru", "en")
-# Review states a queue row can be filtered by (what `pipeline.review.queue` reports).
-QUEUE_STATES = ("machine", "edited", "approved", "stale", "missing")
 
 
 @lru_cache(maxsize=1)
