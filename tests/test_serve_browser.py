@@ -323,6 +323,46 @@ def test_approve_a_paragraph_and_a_language_by_key_and_by_button(desk: Desk, bro
     assert current(desk.db, desk.story, "en")["p4-s1"][2] == "machine"
 
 
+def test_a_corrected_source_shows_stale_first_in_the_queue_and_in_the_editor(
+    desk: Desk, browse: Any
+) -> None:
+    status, _ = desk.api(
+        "POST", f"/api/articles/{desk.story}/approve", {"lang": "en", "keys": ["p2-s1"]}
+    )
+    assert status == 200
+    with Store(desk.db) as store:
+        stored = store.article(desk.story)
+        segment = next(s for s in stored.segments if s.key == "p2-s1")
+        assert segment.id is not None
+        store.articles.save_correction(
+            stored, {segment.id: "Речення 1 про бюджет міста на 2011 рік."}
+        )
+        # the corrected sentence is translated again; the approved English is now out of date
+        new_en = {(1, 0): "Sentence 1 about the city budget for 2011."}
+        add(store, desk.story, "en", new_en, origin="machine", signature=TC_BIG_EN)
+        new_ru = {(1, 0): "Предложение 1 о бюджете города на 2011 год."}
+        add(store, desk.story, "ru", new_ru, origin="machine", signature=UK_RU)
+    page = browse("/")
+    first = page.locator("#queue tbody tr").first
+    assert first.get_attribute("data-article") == desk.story
+    assert first.locator("td.state").inner_text() == "stale"
+    assert first.locator("td.stale").inner_text() == "yes"
+    first.locator("a").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/articles/{desk.story}")
+    page.wait_for_selector("body[data-ready=yes]")
+    cell = page.locator('.cell[data-key="p2-s1"][data-lang="en"]')
+    assert cell.get_attribute("data-state") == "stale"
+    assert "stale" in (cell.get_attribute("class") or "")
+    assert cell.locator(".text").inner_text() == "Sentence 1 about the city budget for 2011."
+    assert "before the source changed: Sentence 1 about the city budget for 2001." in (
+        cell.locator(".alt").inner_text()
+    )
+    page.keyboard.press("d")
+    assert cell.locator(".diff del").all_inner_texts() == ["2001"]
+    assert cell.locator(".diff ins").all_inner_texts() == ["2011"]
+
+
 def test_focus_is_visible_and_keys_are_listed(desk: Desk, browse: Any) -> None:
     page = browse(f"/articles/{desk.story}")
     outline = page.evaluate(
