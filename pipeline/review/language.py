@@ -10,11 +10,13 @@ review commands and the web desk (`pipeline.review.actions`, `pipeline.review.qu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from itertools import groupby
 
 from pipeline.domain import Segment, Version
+from pipeline.review.state import reader_versions, stale_versions
 from pipeline.store import Store, StoredArticle
 from pipeline.verbatim import TABLE_KINDS, place_cells
 
@@ -116,16 +118,27 @@ class LangVersion:
         ]
 
 
-def language_version(store: Store, stored: StoredArticle, lang: str) -> LangVersion:
-    """Every segment's current text in lang.
+def language_version(
+    store: Store,
+    stored: StoredArticle,
+    lang: str,
+    *,
+    versions: Sequence[Version] | None = None,
+) -> LangVersion:
+    """Every segment's current text in lang. versions: the article's versions already read
+    (`Store.article_versions`), to read them once for every language; None reads them here.
 
     In the article's own language the newsroom's text is the edition: a segment written in
     another language (a Russian quote in a Ukrainian story) stays as written, state ``source``,
     unless an editor chose a text for it (a human edit, or a machine version they edited or
     approved). A machine translation nobody chose never replaces what the newsroom wrote.
     """
-    current = store.current_versions(stored, lang)
-    stale = store.versions.stale(stored, lang)
+    if versions is None:
+        current = store.current_versions(stored, lang)
+        stale = store.versions.stale(stored, lang)
+    else:
+        mine = [v for v in versions if v.lang == lang]
+        current, stale = reader_versions(mine), stale_versions(mine)
     segments: list[SegmentText | None] = []
     for segment in stored.segments:
         version = current.get(segment.id) if segment.id is not None else None

@@ -57,14 +57,17 @@ def queue(
     items = []
     for article_id in store.article_ids():
         stored = store.article(article_id)
-        states = {code: language_version(store, stored, code).state for code in langs}
+        versions = store.article_versions(stored)
+        states = {
+            code: language_version(store, stored, code, versions=versions).state for code in langs
+        }
         judged = list(states.values())
         if state is not None and state not in judged:
             continue
         is_stale = "stale" in judged
         if stale is not None and stale != is_stale:
             continue
-        risk = _risk(store.article_versions(stored), langs)
+        risk = _risk(versions, langs)
         items.append(
             QueueItem(
                 id=stored.id,

@@ -98,7 +98,7 @@ def article_view(store: Store, ref: str) -> ArticleView:
     for version in versions:  # oldest first: the last one kept is the newest
         if version.state != STALE and version.origin in ("machine", "human"):
             newest[(version.segment_id, version.lang, version.origin)] = version
-    langs = {lang: language_version(store, stored, lang) for lang in LANGS}
+    langs = {lang: language_version(store, stored, lang, versions=versions) for lang in LANGS}
     rows = []
     for index, segment in enumerate(stored.segments):
         current: dict[str, Cell | None] = {}
