@@ -524,6 +524,23 @@ def test_the_editor_fits_laptop_and_phone(
     shoot(page, f"editor-{width}")
 
 
+def test_a_phone_edits_and_approves_by_touch(desk: Desk, browse: Any) -> None:
+    page = browse(f"/articles/{desk.story}", PHONE)
+    page.click('.cell[data-key="p2-s3"][data-lang="en"] .text')
+    page.click("#edit-unit")
+    area = page.locator(".cell.editing textarea")
+    area.fill("Sentence 3 on the budget for 2003.")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.click(".cell.editing .save")
+    wait_for_state(page, "p2-s3", "en", "edited")
+    assert focused(page) == ("p2-s4", "en")
+    page.click("#approve-unit")
+    wait_for_state(page, "p2-s4", "en", "approved")
+    seen = current(desk.db, desk.story, "en")
+    assert seen["p2-s3"] == ("Sentence 3 on the budget for 2003.", "human", "edited")
+    assert seen["p2-s4"][2] == "approved"
+
+
 @pytest.mark.parametrize(("viewport", "width"), [(LAPTOP, "laptop"), (PHONE, "phone")])
 def test_the_queue_fits_and_filters(
     desk: Desk, browse: Any, viewport: dict[str, int], width: str

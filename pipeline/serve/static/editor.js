@@ -307,6 +307,15 @@
     area.rows = Math.max(2, Math.ceil(version.text.length / 60));
     area.setAttribute("aria-label", `Edit ${here.cell.lang} ${here.unit.key}`);
     text.replaceWith(area);
+    // for touch screens, where Ctrl+Enter and Esc are out of reach
+    const buttons = el("div", "buttons edit-buttons");
+    const save = el("button", "save", "Save and next (Ctrl+Enter)");
+    const cancel = el("button", "cancel", "Cancel (Esc)");
+    save.type = cancel.type = "button";
+    save.addEventListener("click", () => enqueue(saveAndNext));
+    cancel.addEventListener("click", () => cancelEdit());
+    buttons.append(save, cancel);
+    area.after(buttons);
     node.classList.add("editing");
     view.editing = { key: here.unit.key, lang: here.cell.lang, version, area };
     area.focus();
@@ -481,6 +490,7 @@
     if (event.target.closest(".cell") && !view.editing) startEdit();
   });
   const buttons = {
+    "edit-unit": () => enqueue(startEdit),
     "approve-unit": () => approve("unit"), "approve-para": () => approve("para"),
     "approve-lang": () => approve("lang"), "next-flag": () => nextFlagged(1), "toggle-diff": toggleDiff,
     "keep-mine": () => resolve(true), "take-current": () => resolve(false),
