@@ -497,7 +497,16 @@
   };
   for (const [id, action] of Object.entries(buttons)) {
     const button = document.getElementById(id);
-    if (button) button.addEventListener("click", action);
+    if (!button) continue;
+    button.addEventListener("click", () => {
+      // a redraw would drop the text being typed: finish the edit first
+      if (view.editing && !view.conflict) {
+        status("Save (Ctrl+Enter) or cancel (Esc) the edit first.", "error");
+        view.editing.area.focus();
+        return;
+      }
+      action();
+    });
   }
   document.getElementById("conflict").addEventListener("cancel", (event) => {
     event.preventDefault(); // Esc: the choice must be made, neither text is lost silently
