@@ -49,16 +49,30 @@ class Pair:
     confidence: float
 
 
-def align_pairs(n: int, m: int, span_sim: SpanSim, params: DPParams | None = None) -> list[Pair]:
+def single_matrix(n: int, m: int, span_sim: SpanSim) -> list[list[float]]:
+    """``n`` x ``m`` similarities of single items (row i: item i of the first side)."""
+    return [[span_sim(i, i + 1, j, j + 1) for j in range(m)] for i in range(n)]
+
+
+def align_pairs(
+    n: int,
+    m: int,
+    span_sim: SpanSim,
+    params: DPParams | None = None,
+    *,
+    single: list[list[float]] | None = None,
+) -> list[Pair]:
     """Align ``n`` items against ``m`` items; every item is in exactly one returned ``Pair``.
 
-    Pairs come in order along both sides (monotonic). Costs ``n * m`` single similarities plus
-    ``O((n + m) * band)`` span similarities.
+    Pairs come in order along both sides (monotonic). Costs ``n * m`` single similarities (or
+    ``single``, when the caller has them: ``single_matrix``) plus ``O((n + m) * band)`` span
+    similarities.
     """
     params = params or DPParams()
     if n == 0 or m == 0:
         return [Pair((i,), (), 1.0) for i in range(n)] + [Pair((), (j,), 1.0) for j in range(m)]
-    single = [[span_sim(i, i + 1, j, j + 1) for j in range(m)] for i in range(n)]
+    if single is None:
+        single = single_matrix(n, m, span_sim)
     base_a = [sum(row) / m for row in single]
     base_b = [sum(single[i][j] for i in range(n)) / n for j in range(m)]
 

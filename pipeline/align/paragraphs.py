@@ -5,58 +5,71 @@ one. The sentence programme is monotonic, so a moved paragraph would cost every 
 this step finds paragraphs that clearly belong elsewhere and moves them, leaving every paragraph
 it is not sure of where it stands.
 
-How: each target paragraph's key is the source paragraph it resembles most (similarity less the
-row and column means, as in ``dp``). Paragraphs on the longest run of non-decreasing keys stay put;
-any other paragraph moves to its key's place only when its best source paragraph beats the
-runner-up by ``MOVE_MARGIN`` (a paragraph straddling two source paragraphs, as regrouping makes,
-has two close candidates and stays where it is).
+How: each sentence of the target votes for the source position it resembles most (similarity
+less the row and column means, as in ``dp``), when that resemblance reaches ``VOTE_MIN``; a
+paragraph's key is the median of its sentences' votes. Positions, not source paragraphs, so
+regrouped paragraphs do not matter. Paragraphs on the longest run of non-decreasing keys stay
+put; any other paragraph with a key moves to its key's place; a paragraph without votes stays
+after the paragraph before it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from statistics import median
 
-from pipeline.align.similarity import Features, span_similarity
+# Normalised sentence similarity from which a sentence's best match counts as a vote: true
+# translations sit 0.25-0.4 above the row/column mean, unrelated sentences near 0 (tune half of
+# benchmarks/align_bench.py).
+VOTE_MIN = 0.15
 
-# Normalised similarity by which a paragraph's best match must beat its second-best to be moved.
-MOVE_MARGIN = 0.05
 
+def paragraph_order(single: Sequence[Sequence[float]], paragraphs: Sequence[range]) -> list[int]:
+    """Indexes of the target's ``paragraphs`` in the order that follows the source (a permutation).
 
-def paragraph_order(
-    source: Sequence[Features], target: Sequence[Features], *, ratio: float = 1.0
-) -> list[int]:
-    """Indexes of ``target`` paragraphs in the order that follows ``source`` (a permutation).
-
-    ``source`` and ``target`` are the joined features of each edition's paragraphs; ``ratio`` is
-    the target's length per source character. Returns ``list(range(len(target)))`` when nothing
-    is confidently out of place.
+    ``single[i][j]`` is the similarity of source item ``i`` and target sentence ``j`` (flat
+    indexes); ``paragraphs`` the target's paragraphs as ranges of flat indexes. Returns
+    ``list(range(len(paragraphs)))`` when nothing is confidently out of place.
     """
-    count = len(target)
-    if len(source) < 2 or count < 2:
+    count = len(paragraphs)
+    n = len(single)
+    if count < 2 or n < 2:
         return list(range(count))
-    sims = [[span_similarity(s, t, ratio=ratio) for t in target] for s in source]
-    rows = [sum(row) / count for row in sims]
-    cols = [sum(sims[p][t] for p in range(len(source))) / len(source) for t in range(count)]
-    keys: list[int] = []
-    sure: list[bool] = []
-    for t in range(count):
-        ranked = sorted(
-            ((sims[p][t] - (rows[p] + cols[t]) / 2.0, p) for p in range(len(source))),
-            reverse=True,
-        )
-        keys.append(ranked[0][1])
-        sure.append(ranked[0][0] - ranked[1][0] >= MOVE_MARGIN and ranked[0][0] > 0)
-    kept = _longest_run(keys)
+    m = len(single[0])
+    rows = [sum(row) / m for row in single]
+    cols = [sum(single[i][j] for i in range(n)) / n for j in range(m)]
+    keys: list[float | None] = []
+    for span in paragraphs:
+        votes = []
+        for j in span:
+            top, best = max((single[i][j] - (rows[i] + cols[j]) / 2.0, i) for i in range(n))
+            if top >= VOTE_MIN:
+                votes.append(best)
+        keys.append(float(median(votes)) if votes else None)
+    voted = [t for t in range(count) if keys[t] is not None]
+    if not voted:
+        return list(range(count))
+    kept = {voted[k] for k in _longest_run([keys[t] or 0.0 for t in voted])}
     effective: list[float] = []
     for t in range(count):
-        if t in kept or sure[t]:
-            effective.append(float(keys[t]))
-        else:
+        key = keys[t]
+        if key is None or (t not in kept and not _clear(t, key, keys, kept)):
             effective.append(effective[-1] if effective else -1.0)
+        else:
+            effective.append(key)
     return sorted(range(count), key=lambda t: (effective[t], t))
 
 
-def _longest_run(keys: Sequence[int]) -> set[int]:
+def _clear(t: int, key: float, keys: Sequence[float | None], kept: set[int]) -> bool:
+    """A paragraph off the kept run moves only if its key lies outside its kept neighbours'."""
+    before = [keys[k] for k in kept if k < t]
+    after = [keys[k] for k in kept if k > t]
+    low = max((k for k in before if k is not None), default=-1.0)
+    high = min((k for k in after if k is not None), default=float("inf"))
+    return not low <= key <= high
+
+
+def _longest_run(keys: Sequence[float]) -> set[int]:
     """Positions of a longest non-decreasing subsequence of ``keys`` (quadratic; few paragraphs)."""
     length = [1] * len(keys)
     prev = [-1] * len(keys)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from pipeline.align.dp import DPParams, align_pairs
+from pipeline.align.dp import DPParams, align_pairs, single_matrix
 from pipeline.align.paragraphs import paragraph_order
 from pipeline.align.similarity import Features, span_similarity
 
@@ -116,8 +116,6 @@ def _add_edition(
     bridge: Bridge | None,
     tuning: Tuning,
 ) -> list[_Item]:
-    first = done[0]
-    order = _new_order(first, new)
     ratios = {p.lang: _ratio(p, new) for p in done}
     translated: dict[str, list[str]] = {}
     if bridge is not None:
@@ -135,6 +133,8 @@ def _add_edition(
             feats = by_lang[lang].features
             joined_old[key] = Features.join(feats[s] for s in flat) if flat else None
         return joined_old[key]
+
+    order = list(range(len(new.sentences)))  # the DP's column j is sentence order[j]
 
     def new_side(j0: int, j1: int) -> Features:
         if (j0, j1) not in joined_new:
@@ -158,7 +158,12 @@ def _add_edition(
             scores.append(sim)
         return sum(scores) / len(scores) if scores else 0.0
 
-    pairs = align_pairs(len(pivot), len(order), span_sim, tuning.dp)
+    single = single_matrix(len(pivot), len(order), span_sim)
+    moved = paragraph_order(single, new.paragraphs)
+    order[:] = [j for p in moved for j in new.paragraphs[p]]
+    joined_new.clear()
+    single = [[row[j] for j in order] for row in single]
+    pairs = align_pairs(len(pivot), len(order), span_sim, tuning.dp, single=single)
     merged: list[_Item] = []
     for pair in pairs:
         sentences: dict[str, list[int]] = {}
@@ -170,14 +175,6 @@ def _add_edition(
         sentences[new.lang] = [order[j] for j in pair.b]
         merged.append(_Item(sentences, min(confidences)))
     return merged
-
-
-def _new_order(first: _Prepared, new: _Prepared) -> list[int]:
-    """The new edition's flat sentence indexes, paragraphs in the first edition's order."""
-    source = [Features.join(first.features[i] for i in span) for span in first.paragraphs]
-    target = [Features.join(new.features[i] for i in span) for span in new.paragraphs]
-    moved = paragraph_order(source, target, ratio=_ratio(first, new))
-    return [i for p in moved for i in new.paragraphs[p]]
 
 
 class _ChrF:
