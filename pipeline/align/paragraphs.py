@@ -27,8 +27,9 @@ VOTE_MIN = 0.15
 def paragraph_order(single: Sequence[Sequence[float]], paragraphs: Sequence[range]) -> list[int]:
     """Indexes of the target's ``paragraphs`` in the order that follows the source (a permutation).
 
-    ``single[i][j]`` is the similarity of source item ``i`` and target sentence ``j`` (flat
-    indexes); ``paragraphs`` the target's paragraphs as ranges of flat indexes. Returns
+    ``single[i][j]`` is how much source item ``i`` and target sentence ``j`` resemble each other
+    (flat indexes; ``similarity.containment`` suits, as it survives merges and splits);
+    ``paragraphs`` the target's paragraphs as ranges of flat indexes. Returns
     ``list(range(len(paragraphs)))`` when nothing is confidently out of place.
     """
     count = len(paragraphs)
@@ -49,14 +50,17 @@ def paragraph_order(single: Sequence[Sequence[float]], paragraphs: Sequence[rang
     voted = [t for t in range(count) if keys[t] is not None]
     if not voted:
         return list(range(count))
-    kept = {voted[k] for k in _longest_run([keys[t] or 0.0 for t in voted])}
+    sizes = [len(paragraphs[t]) for t in voted]
+    kept = {voted[k] for k in _longest_run([keys[t] or 0.0 for t in voted], sizes)}
     effective: list[float] = []
+    anchor = -1.0  # key of the last paragraph that stays in place
     for t in range(count):
         key = keys[t]
-        if key is None or (t not in kept and not _clear(t, key, keys, kept)):
-            effective.append(effective[-1] if effective else -1.0)
-        else:
+        if key is not None and t not in kept and _clear(t, key, keys, kept):
             effective.append(key)
+        else:
+            anchor = key if key is not None and t in kept else anchor
+            effective.append(anchor)
     return sorted(range(count), key=lambda t: (effective[t], t))
 
 
@@ -69,14 +73,16 @@ def _clear(t: int, key: float, keys: Sequence[float | None], kept: set[int]) -> 
     return not low <= key <= high
 
 
-def _longest_run(keys: Sequence[float]) -> set[int]:
-    """Positions of a longest non-decreasing subsequence of ``keys`` (quadratic; few paragraphs)."""
-    length = [1] * len(keys)
+def _longest_run(keys: Sequence[float], sizes: Sequence[int]) -> set[int]:
+    """Positions of the non-decreasing subsequence of ``keys`` with the most sentences (``sizes``)
+    in it: of two swapped paragraphs, the shorter is the one that moved. Quadratic (few
+    paragraphs)."""
+    length = list(sizes)
     prev = [-1] * len(keys)
     for i in range(len(keys)):
         for j in range(i):
-            if keys[j] <= keys[i] and length[j] + 1 > length[i]:
-                length[i], prev[i] = length[j] + 1, j
+            if keys[j] <= keys[i] and length[j] + sizes[i] > length[i]:
+                length[i], prev[i] = length[j] + sizes[i], j
     end = max(range(len(keys)), key=lambda i: (length[i], -i))
     run = set()
     while end >= 0:

@@ -18,9 +18,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from pipeline.align.dp import DPParams, align_pairs, single_matrix
+from pipeline.align.dp import DPParams, align_pairs
 from pipeline.align.paragraphs import paragraph_order
-from pipeline.align.similarity import Features, span_similarity
+from pipeline.align.similarity import Features, containment, span_similarity
 
 # Preferred first pair: the two Cyrillic editions.
 CLOSEST = ("uk", "ru")
@@ -116,6 +116,7 @@ def _add_edition(
     bridge: Bridge | None,
     tuning: Tuning,
 ) -> list[_Item]:
+    first = done[0]
     ratios = {p.lang: _ratio(p, new) for p in done}
     translated: dict[str, list[str]] = {}
     if bridge is not None:
@@ -158,12 +159,21 @@ def _add_edition(
             scores.append(sim)
         return sum(scores) / len(scores) if scores else 0.0
 
-    single = single_matrix(len(pivot), len(order), span_sim)
-    moved = paragraph_order(single, new.paragraphs)
+    def contained(i: int, j: int) -> float:
+        sides = [old_side(lang, i, i + 1) for lang in by_lang]
+        shares = [containment(side, new.features[j]) for side in sides if side is not None]
+        return sum(shares) / len(shares) if shares else 0.0
+
+    # Paragraphs both ways: each edition's moved paragraph is whole only in that edition.
+    votes = [[contained(i, j) for j in range(len(order))] for i in range(len(pivot))]
+    moved = paragraph_order(votes, new.paragraphs)
     order[:] = [j for p in moved for j in new.paragraphs[p]]
+    across = [[votes[i][j] for i in range(len(pivot))] for j in order]
+    groups = _pivot_paragraphs(pivot, first)
+    pivot = [pivot[i] for p in paragraph_order(across, groups) for i in groups[p]]
     joined_new.clear()
-    single = [[row[j] for j in order] for row in single]
-    pairs = align_pairs(len(pivot), len(order), span_sim, tuning.dp, single=single)
+    joined_old.clear()
+    pairs = align_pairs(len(pivot), len(order), span_sim, tuning.dp)
     merged: list[_Item] = []
     for pair in pairs:
         sentences: dict[str, list[int]] = {}
@@ -175,6 +185,25 @@ def _add_edition(
         sentences[new.lang] = [order[j] for j in pair.b]
         merged.append(_Item(sentences, min(confidences)))
     return merged
+
+
+def _pivot_paragraphs(pivot: list[_Item], first: _Prepared) -> list[range]:
+    """Runs of pivot items in one paragraph of the first edition (items without a sentence of
+    the first edition join the run before them)."""
+    paragraph_of = {i: p for p, span in enumerate(first.paragraphs) for i in span}
+    groups: list[range] = []
+    current = -1
+    start = 0
+    for index, item in enumerate(pivot):
+        own = item.sentences.get(first.lang)
+        paragraph = paragraph_of[min(own)] if own else current
+        if paragraph != current and index > start:
+            groups.append(range(start, index))
+            start = index
+        current = paragraph
+    if start < len(pivot):
+        groups.append(range(start, len(pivot)))
+    return groups
 
 
 class _ChrF:
