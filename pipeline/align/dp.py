@@ -28,16 +28,20 @@ KINDS: tuple[tuple[int, int], ...] = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (2
 class DPParams:
     """The programme's knobs (tuned on the tuning half of benchmarks/align_bench.py).
 
+    Similarities are normalised: less the row and column means, over the standard deviation of
+    the whole single-item matrix (so one margin fits uk-ru, whose similarities spread wide, and
+    uk-en, whose spread is narrow).
+
     ``margin``: normalised similarity a pair needs to beat leaving both sentences unpaired.
     ``merge_penalty``: cost of each sentence beyond the first on a side of a 2-1/1-2/2-2 unit.
     ``band``: half-width, in items, of the band the second pass searches around the first path.
     ``scale``: normalised similarity that moves confidence from 0.5 to about 0.73.
     """
 
-    margin: float = 0.04
-    merge_penalty: float = 0.02
-    band: int = 6
-    scale: float = 0.1
+    margin: float = 0.15
+    merge_penalty: float = 0.1
+    band: int = 3
+    scale: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -75,19 +79,22 @@ def align_pairs(
         single = single_matrix(n, m, span_sim)
     base_a = [sum(row) / m for row in single]
     base_b = [sum(single[i][j] for i in range(n)) / n for j in range(m)]
+    # Similarities in units of their spread, so one margin fits uk-ru (wide spread) and uk-en.
+    mean = sum(base_a) / n
+    spread = (sum((x - mean) ** 2 for row in single for x in row) / (n * m)) ** 0.5 or 1.0
 
     def value(i0: int, i1: int, j0: int, j1: int) -> float:
         one = i1 - i0 == 1 and j1 - j0 == 1
         sim = single[i0][j0] if one else span_sim(i0, i1, j0, j1)
         base = (sum(base_a[i0:i1]) / (i1 - i0) + sum(base_b[j0:j1]) / (j1 - j0)) / 2.0
         extra = (i1 - i0) + (j1 - j0) - 2
-        return sim - base - params.margin - params.merge_penalty * extra
+        return (sim - base) / spread - params.margin - params.merge_penalty * extra
 
     rough = _run(n, m, lambda i, j: True, ((1, 1), (1, 0), (0, 1)), value)
     allowed = _band(rough, n, m, params.band)
     path = _run(n, m, lambda i, j: j in allowed[i], KINDS, value)
-    best_a = [max(row) - base_a[i] for i, row in enumerate(single)]
-    best_b = [max(single[i][j] for i in range(n)) - base_b[j] for j in range(m)]
+    best_a = [(max(row) - base_a[i]) / spread for i, row in enumerate(single)]
+    best_b = [(max(single[i][j] for i in range(n)) - base_b[j]) / spread for j in range(m)]
     pairs = []
     for (i0, j0), (i1, j1), worth in path:
         if i1 > i0 and j1 > j0:

@@ -181,7 +181,18 @@ def span_similarity(
     An anchor absent from both sides says nothing, so its weight goes to the n-grams; an anchor
     present on one side only counts against the pair (a number seldom disappears in translation).
     """
-    overlap = set_dice(first.grams, second.grams)
+    return similarity_and_containment(first, second, ratio=ratio, weights=weights)[0]
+
+
+def similarity_and_containment(
+    first: Features, second: Features, *, ratio: float = 1.0, weights: Weights = DEFAULT_WEIGHTS
+) -> tuple[float, float]:
+    """``span_similarity`` and ``containment`` at the cost of one n-gram intersection."""
+    shared = len(first.grams & second.grams)
+    sizes = len(first.grams) + len(second.grams)
+    overlap = 2.0 * shared / sizes if sizes else 0.0
+    smaller = min(len(first.grams), len(second.grams))
+    contained = shared / smaller if smaller else 0.0
     score = weights.grams * overlap
     spare = 0.0
     for weight, a, b in (
@@ -194,7 +205,7 @@ def span_similarity(
             spare += weight
     score += spare * overlap
     score += weights.length * length_prior(first.length, second.length, ratio)
-    return score
+    return score, contained
 
 
 def containment(first: Features, second: Features) -> float:

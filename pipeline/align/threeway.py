@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from pipeline.align.dp import DPParams, align_pairs
 from pipeline.align.paragraphs import paragraph_order
-from pipeline.align.similarity import Features, containment, span_similarity
+from pipeline.align.similarity import Features, similarity_and_containment
 
 # Preferred first pair: the two Cyrillic editions.
 CLOSEST = ("uk", "ru")
@@ -143,13 +143,19 @@ def _add_edition(
         return joined_new[(j0, j1)]
 
     def span_sim(i0: int, i1: int, j0: int, j1: int) -> float:
+        return span_scores(i0, i1, j0, j1)[0]
+
+    def span_scores(i0: int, i1: int, j0: int, j1: int) -> tuple[float, float]:
+        """Similarity and containment, each the mean over the pivot's languages."""
         target = new_side(j0, j1)
         scores = []
+        shares = []
         for lang in by_lang:
             side = old_side(lang, i0, i1)
             if side is None:
                 continue
-            sim = span_similarity(side, target, ratio=ratios[lang])
+            sim, share = similarity_and_containment(side, target, ratio=ratios[lang])
+            shares.append(share)
             if scorer is not None:
                 flat = [s for item in pivot[i0:i1] for s in item.sentences.get(lang, [])]
                 hypothesis = " ".join(translated[lang][s] for s in flat)
@@ -157,23 +163,23 @@ def _add_edition(
                 w = tuning.bridge_weight
                 sim = (1.0 - w) * sim + w * scorer(hypothesis, reference)
             scores.append(sim)
-        return sum(scores) / len(scores) if scores else 0.0
-
-    def contained(i: int, j: int) -> float:
-        sides = [old_side(lang, i, i + 1) for lang in by_lang]
-        shares = [containment(side, new.features[j]) for side in sides if side is not None]
-        return sum(shares) / len(shares) if shares else 0.0
+        if not scores:
+            return 0.0, 0.0
+        return sum(scores) / len(scores), sum(shares) / len(shares)
 
     # Paragraphs both ways: each edition's moved paragraph is whole only in that edition.
-    votes = [[contained(i, j) for j in range(len(order))] for i in range(len(pivot))]
+    both = [[span_scores(i, i + 1, j, j + 1) for j in order] for i in range(len(pivot))]
+    votes = [[share for _, share in row] for row in both]
     moved = paragraph_order(votes, new.paragraphs)
     order[:] = [j for p in moved for j in new.paragraphs[p]]
     across = [[votes[i][j] for i in range(len(pivot))] for j in order]
     groups = _pivot_paragraphs(pivot, first)
-    pivot = [pivot[i] for p in paragraph_order(across, groups) for i in groups[p]]
+    rows = [i for p in paragraph_order(across, groups) for i in groups[p]]
+    pivot = [pivot[i] for i in rows]
+    single = [[both[i][j][0] for j in order] for i in rows]
     joined_new.clear()
     joined_old.clear()
-    pairs = align_pairs(len(pivot), len(order), span_sim, tuning.dp)
+    pairs = align_pairs(len(pivot), len(order), span_sim, tuning.dp, single=single)
     merged: list[_Item] = []
     for pair in pairs:
         sentences: dict[str, list[int]] = {}
