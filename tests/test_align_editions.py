@@ -176,7 +176,10 @@ def test_two_editions(pair: tuple[str, str], expected: set[Unit]) -> None:
     ],
 )
 def test_numbers_anchor_which_sentence_was_kept(en: list[str], expected: set[Unit]) -> None:
-    uk = ("У 2019 році продажі зросли на 15 відсотків.", "У 2021 році продажі впали на 40 відсотків.")
+    uk = (
+        "У 2019 році продажі зросли на 15 відсотків.",
+        "У 2021 році продажі впали на 40 відсотків.",
+    )
     assert units_of([Edition("uk", (uk,)), Edition("en", (tuple(en),))]) == expected
 
 
@@ -285,7 +288,11 @@ PREDICTED = [
     [
         (GOLD, (1.0, 1.0, 1.0), (1.0, 1.0, 1.0)),
         (PREDICTED, (0.5, 0.5, 0.5), (1.0, 1.0, 1.0)),
-        ([{"story": "s", "uk": ["a", "b", "c", "d"], "ru": ["x", "y"]}], (0.0, 0.0, 0.0), (1.0, 1.0, 1.0)),
+        (
+            [{"story": "s", "uk": ["a", "b", "c", "d"], "ru": ["x", "y"]}],
+            (0.0, 0.0, 0.0),
+            (1.0, 1.0, 1.0),
+        ),
         ([{"story": "s", "uk": ["a"], "ru": ["y"]}], (0.0, 0.0, 0.0), (0.0, 0.0, 0.0)),
         ([{"story": "other", "uk": ["a"], "ru": ["x"]}], (0.0, 0.0, 0.0), (0.0, 0.0, 0.0)),
     ],
