@@ -142,6 +142,18 @@ def test_three_editions(case: str) -> None:
     assert units_of(editions) == expected
 
 
+def test_units_come_in_the_first_editions_reading_order() -> None:
+    """uk moved a paragraph: it is aligned where ru and en have it, listed where uk has it."""
+    editions = [
+        Edition("uk", paragraphs(UK[:2] + UK[4:] + UK[2:4], (2, 2, 2))),
+        Edition("ru", paragraphs(RU, (2, 2, 2))),
+        Edition("en", paragraphs(EN, (2, 2, 2))),
+    ]
+    units = align_editions(editions)
+    assert [u.sentences["uk"] for u in units] == [(i,) for i in range(6)]
+    assert [u.sentences["en"] for u in units] == [(0,), (1,), (4,), (5,), (2,), (3,)]
+
+
 @pytest.mark.parametrize("order", [("uk", "ru", "en"), ("en", "ru", "uk"), ("ru", "en", "uk")])
 def test_edition_order_does_not_change_units(order: tuple[str, ...]) -> None:
     texts = {"uk": UK, "ru": RU[:2] + list(RU_SPLIT_2) + RU[3:], "en": [EN_MERGED_0_1, *EN[2:]]}

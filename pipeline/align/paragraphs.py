@@ -6,7 +6,8 @@ this step finds paragraphs that clearly belong elsewhere and moves them, leaving
 it is not sure of where it stands.
 
 How: each sentence of the target votes for the source position it resembles most (similarity
-less the row and column means, as in ``dp``), when that resemblance reaches ``VOTE_MIN``; a
+less the row and column means, over the spread, as in ``dp``) when that reaches ``VOTE_MIN``,
+or ``MUTUAL_MIN`` for a mutual best match; a
 paragraph's key is the median of its sentences' votes. Positions, not source paragraphs, so
 regrouped paragraphs do not matter. Paragraphs on the longest run of non-decreasing keys stay
 put; any other paragraph with a key moves to its key's place; a paragraph without votes stays
@@ -18,10 +19,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from statistics import median
 
-# Normalised sentence similarity from which a sentence's best match counts as a vote: true
-# translations sit 0.25-0.4 above the row/column mean, unrelated sentences near 0 (tune half of
-# benchmarks/align_bench.py).
-VOTE_MIN = 0.15
+# Resemblance above the row/column mean, in standard deviations of the whole matrix, from which
+# a sentence's best match counts as a vote (tuned on the tune half of benchmarks/align_bench.py).
+VOTE_MIN = 2.0
+# The same for a mutual best match (each the other's best, the anchors of hunalign and
+# bleualign), which short stories need: their few sentences give compressed spreads.
+MUTUAL_MIN = 1.25
 
 
 def paragraph_order(single: Sequence[Sequence[float]], paragraphs: Sequence[range]) -> list[int]:
@@ -39,12 +42,16 @@ def paragraph_order(single: Sequence[Sequence[float]], paragraphs: Sequence[rang
     m = len(single[0])
     rows = [sum(row) / m for row in single]
     cols = [sum(single[i][j] for i in range(n)) / n for j in range(m)]
+    mean = sum(rows) / n
+    spread = (sum((x - mean) ** 2 for row in single for x in row) / (n * m)) ** 0.5 or 1.0
+    z = [[(single[i][j] - (rows[i] + cols[j]) / 2.0) / spread for j in range(m)] for i in range(n)]
+    best_in_row = [max(range(m), key=lambda j: z[i][j]) for i in range(n)]
     keys: list[float | None] = []
     for span in paragraphs:
         votes = []
         for j in span:
-            top, best = max((single[i][j] - (rows[i] + cols[j]) / 2.0, i) for i in range(n))
-            if top >= VOTE_MIN:
+            top, best = max((z[i][j], i) for i in range(n))
+            if top >= VOTE_MIN or (top >= MUTUAL_MIN and best_in_row[best] == j):
                 votes.append(best)
         keys.append(float(median(votes)) if votes else None)
     voted = [t for t in range(count) if keys[t] is not None]

@@ -76,9 +76,19 @@ def align_many(
         pivot = _add_edition(pivot, done, prepared[index], bridge, tuning)
         done.append(prepared[index])
     langs = [p.lang for p in prepared]
+    # Back to the first edition's reading order (a paragraph it moved was aligned where the
+    # others have it); a unit without a sentence of it stays after the unit before it.
+    keys: list[float] = []
+    for item in pivot:
+        own = item.sentences.get(first.lang)
+        keys.append(float(min(own)) if own else (keys[-1] if keys else -1.0))
+    ordered = sorted(range(len(pivot)), key=lambda k: (keys[k], k))
     return [
-        ({lang: tuple(sorted(item.sentences.get(lang, []))) for lang in langs}, item.confidence)
-        for item in pivot
+        (
+            {lang: tuple(sorted(pivot[k].sentences.get(lang, []))) for lang in langs},
+            pivot[k].confidence,
+        )
+        for k in ordered
     ]
 
 
