@@ -5,8 +5,10 @@ is aligned sentence against sentence. Its units become the *pivot*: the next edi
 aligned against the sequence of pivot units, a pivot span's similarity to an English span being
 the mean of the Ukrainian and the Russian side's similarity to it, so English gets two witnesses
 for every unit. Each pivot unit then takes the English sentences paired with it: the three-way
-units. Before each sentence programme, the new edition's paragraphs are put in the first
-edition's order (``paragraphs``); units come back in the first edition's reading order.
+units. Before each sentence programme, paragraphs are put in order both ways (``paragraphs``):
+the new edition's after the pivot's, then the pivot's after the new edition's, since a moved
+paragraph is a whole paragraph only in the edition that moved it. Units come back in the first
+edition's reading order.
 
 With a ``bridge`` (the project's MT), each pivot language's sentences are also translated into
 the new edition's language and the chrF (sacrebleu) of translation against text is blended into
@@ -31,7 +33,8 @@ class Tuning:
     """Knobs of the whole aligner; defaults tuned on the tuning half of align_bench."""
 
     dp: DPParams = field(default_factory=DPParams)
-    # Weight of the bridge's chrF (0-1) against the model-free similarity.
+    # Weight of the bridge's chrF (0-1) against the model-free similarity (not tuned: set once,
+    # measured with align_bench --bridge).
     bridge_weight: float = 0.6
 
 
