@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.align import AlignOptions, Edition, align_editions
+from pipeline.align import AlignedUnit, AlignOptions, Edition, align_editions
 from pipeline.align.score import (
     AlignmentFileError,
     read_units,
@@ -64,17 +64,19 @@ def paragraphs(sentences: Sequence[str], sizes: Sequence[int]) -> tuple[tuple[st
     return tuple(out)
 
 
-def units_of(editions: Sequence[Edition], **options: object) -> set[Unit]:
-    found = align_editions(editions, options=AlignOptions(**options))  # type: ignore[arg-type]
+def units_of(editions: Sequence[Edition]) -> set[Unit]:
+    """The units as (uk, ru, en) index tuples, after checking coverage and confidences."""
+    found = align_editions(editions)
     langs = [e.lang for e in editions]
     for edition in editions:
         flat = sorted(i for u in found for i in u.sentences[edition.lang])
         assert flat == list(range(len(edition.sentences))), "every sentence exactly once"
     assert all(0.0 <= u.confidence <= 1.0 for u in found)
-    return {
-        tuple(tuple(u.sentences[lang]) if lang in langs else () for lang in ("uk", "ru", "en"))
-        for u in found
-    }  # type: ignore[misc]
+
+    def side(unit: AlignedUnit, lang: str) -> tuple[int, ...]:
+        return tuple(unit.sentences[lang]) if lang in langs else ()
+
+    return {(side(u, "uk"), side(u, "ru"), side(u, "en")) for u in found}
 
 
 def one_to_one(count: int) -> set[Unit]:
