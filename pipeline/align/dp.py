@@ -57,6 +57,7 @@ class Pair:
     a: tuple[int, ...]
     b: tuple[int, ...]
     confidence: float
+    worth: float = 0.0  # the unit's value in the programme (0 for 1-0 / 0-1)
 
 
 def single_matrix(n: int, m: int, span_sim: SpanSim) -> list[list[float]]:
@@ -112,7 +113,7 @@ def align_pairs(
         else:
             nearest = max(best_a[i0:i1] + best_b[j0:j1])
             confidence = _logistic(-(nearest - params.margin) / params.scale)
-        pairs.append(Pair(tuple(range(i0, i1)), tuple(range(j0, j1)), confidence))
+        pairs.append(Pair(tuple(range(i0, i1)), tuple(range(j0, j1)), confidence, worth))
     return pairs
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from pipeline.align.dp import DPParams, align_pairs
+from pipeline.align.dp import DPParams, Pair, align_pairs
 from pipeline.align.paragraphs import paragraph_order
 from pipeline.align.similarity import Features, similarity_and_containment
 
@@ -180,19 +180,32 @@ def _add_edition(
             return 0.0, 0.0
         return sum(scores) / len(scores), sum(shares) / len(shares)
 
-    # Paragraphs both ways: each edition's moved paragraph is whole only in that edition.
+    # Paragraphs both ways: each edition's moved paragraph is whole only in that edition. The
+    # moves stand only if the programme scores the reordered text higher than the text as is.
     both = [[span_scores(i, i + 1, j, j + 1) for j in order] for i in range(len(pivot))]
     votes = [[share for _, share in row] for row in both]
     moved = paragraph_order(votes, new.paragraphs)
-    order[:] = [j for p in moved for j in new.paragraphs[p]]
-    across = [[votes[i][j] for i in range(len(pivot))] for j in order]
+    cols = [j for p in moved for j in new.paragraphs[p]]
+    across = [[votes[i][j] for i in range(len(pivot))] for j in cols]
     groups = _pivot_paragraphs(pivot, first)
     rows = [i for p in paragraph_order(across, groups) for i in groups[p]]
-    pivot = [pivot[i] for i in rows]
-    single = [[both[i][j][0] for j in order] for i in rows]
-    joined_new.clear()
-    joined_old.clear()
-    pairs = align_pairs(len(pivot), len(order), span_sim, tuning.dp, single=single)
+    candidates = [(list(range(len(pivot))), list(order))]
+    if cols != order or rows != candidates[0][0]:
+        candidates.append((rows, cols))
+    original = pivot
+    best: tuple[float, list[Pair], list[_Item], list[int]] | None = None
+    for rows, cols in candidates:
+        pivot = [original[i] for i in rows]
+        order[:] = cols
+        joined_new.clear()
+        joined_old.clear()
+        single = [[both[i][j][0] for j in cols] for i in rows]
+        found = align_pairs(len(pivot), len(order), span_sim, tuning.dp, single=single)
+        total = sum(pair.worth for pair in found)
+        if best is None or total > best[0]:
+            best = (total, found, pivot, list(order))
+    assert best is not None
+    _, pairs, pivot, order = best
     merged: list[_Item] = []
     for pair in pairs:
         sentences: dict[str, list[int]] = {}
