@@ -50,7 +50,7 @@ def render_tmx(articles: Sequence[ArticleVersions]) -> bytes:
             ET.SubElement(tu, "prop", {"type": "x-kind"}).text = segment.kind
             for lang in langs:
                 item = article.aligned(lang, index)
-                if item is None:
+                if item is None or not item.text:  # merged into another sentence's text
                     continue
                 attrs = {_XML_LANG: lang}
                 changed = _tmx_time(item.created)
