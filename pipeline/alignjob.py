@@ -28,10 +28,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pipeline.align import AlignedUnit, AlignOptions, Edition, align_editions
 from pipeline.align.pairing import Candidate, Pair, pair_editions
-from pipeline.domain import LANGS, Segment, Version
+from pipeline.domain import LANGS, Article, Segment, Version
 from pipeline.store import (
     ArticleNotFound,
     EditionLink,
@@ -41,6 +43,9 @@ from pipeline.store import (
     human_key,
 )
 from pipeline.verbatim import VERBATIM_KINDS
+
+if TYPE_CHECKING:
+    from pipeline.align.score import Report as ScoreReport
 
 # Units below this confidence give no translation-memory pair (a likely wrong alignment
 # must not be reused verbatim); they still become human versions, which editors see.
@@ -422,3 +427,103 @@ def uncertain_line(pair: Pair) -> str:
         f" ({pair.confidence:.2f}{why}); not linked: give the edition a `translation_of`"
         " naming the original's url to link them"
     )
+
+
+@dataclass
+class AlignRun:
+    report: AlignReport
+    failures: list[str] = field(default_factory=list)  # inputs that could not be read
+
+
+def align_paths(paths: Sequence[Path], store: Store) -> AlignRun:
+    """Ingest paths (none: nothing), then align the stories their articles belong to; with
+    no paths, every story in the store. Failures are collected, not raised."""
+    from pipeline.ingest import IngestOptions
+    from pipeline.jobs import Failure, parse_paths
+
+    if not paths:
+        return AlignRun(align_store(store))
+    failures: list[str] = []
+    article_ids: list[str] = []
+    for item in parse_paths(paths, IngestOptions()):
+        if isinstance(item, Failure):
+            failures.append(str(item))
+        elif isinstance(item, Article):
+            article_ids.append(store.save_article(item).article_id)
+    return AlignRun(align_store(store, only=article_ids), failures)
+
+
+def summary_lines(report: AlignReport) -> list[str]:
+    """What `pipeline align` prints: links, uncertain pairs, units by kind, and the sentences
+    only one edition has."""
+    lines = []
+    for pair, link in zip(report.pairs, report.links, strict=True):
+        how = "declared" if pair.declared else ", ".join(pair.reasons)
+        lines.append(
+            f"linked    {link.edition_id}  {link.lang} edition of {link.original_id}"
+            f" (confidence {pair.confidence:.2f}: {how}); {link.aligned}/{link.segments}"
+            " sentences have its human text"
+        )
+    for pair in report.uncertain:
+        lines.append(f"uncertain {uncertain_line(pair)}")
+    kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(report.kinds.items()))
+    lines.append(
+        f"units {sum(report.kinds.values())}{f' ({kinds})' if kinds else ''};"
+        f" human versions written {report.written}, people's kept {report.kept};"
+        f" memory pairs {report.memory}"
+    )
+    for item in report.one_sided:
+        lines.append(f"only {item.lang}   {item.article_id} {item.key}: {item.text}")
+    return lines
+
+
+def evaluate(gold_path: Path, units: Sequence[UnitView]) -> ScoreReport:
+    """Strict and lax P/R/F1 of units against a gold JSONL file (`pipeline.align.score`).
+
+    A gold story named otherwise than the store's id (the original article's) is matched to
+    the aligned story sharing most sentences with it. Raises NotFound / AlignmentFileError for
+    a missing or malformed file."""
+    from pipeline.align.score import read_units, score
+
+    gold = read_units(gold_path)
+    predicted = [unit.record() for unit in units]
+    return score(gold, _relabel(gold, predicted))
+
+
+def _relabel(
+    gold: Sequence[dict[str, Any]], predicted: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    def sentences(records: Sequence[dict[str, Any]]) -> dict[str, set[tuple[str, str]]]:
+        found: dict[str, set[tuple[str, str]]] = {}
+        for record in records:
+            bag = found.setdefault(str(record["story"]), set())
+            for lang in LANGS:
+                bag.update((lang, text) for text in record.get(lang, ()))
+        return found
+
+    gold_bags, ours = sentences(gold), sentences(predicted)
+    names = {}
+    for story, bag in ours.items():
+        if story in gold_bags:
+            continue
+        best = max(gold_bags.items(), key=lambda item: len(item[1] & bag), default=None)
+        if best is not None and best[1] & bag:
+            names[story] = best[0]
+    return [
+        {**record, "story": names.get(record["story"], record["story"])} for record in predicted
+    ]
+
+
+def write_tmx(store: Store, path: Path) -> int:
+    """Every stored story's units with sentences in two or more languages as TMX 1.4b (one
+    `tu` a unit, its sentences joined by spaces per language); returns how many units."""
+    from pipeline.publish.tmx import render_unit_tmx
+
+    units = [
+        (unit.story, unit.kind, unit.confidence, dict(unit.texts))
+        for story in store.units.stories()
+        for unit in story_units(store, story)
+        if sum(1 for texts in unit.texts.values() if texts) >= 2
+    ]
+    path.write_bytes(render_unit_tmx(units))
+    return len(units)

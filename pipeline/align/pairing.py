@@ -301,7 +301,7 @@ def pair_editions(
         if len(members) < 2:
             continue
         original = _original(members, by_id, declared_of)
-        editions = [_edition_pair(original, m, pairs) for m in members if m != original]
+        editions = [_edition_pair(original, m, pairs + scored) for m in members if m != original]
         editions.sort(key=lambda p: _lang_rank(by_id[p.edition].lang))
         stories.append(Story(original, tuple(editions)))
     stories.sort(key=lambda s: s.original)
@@ -313,8 +313,8 @@ def _lang_rank(lang: str) -> int:
 
 
 def _edition_pair(original: str, member: str, pairs: list[Pair]) -> Pair:
-    """The pair that links member to the original: direct, else through another edition
-    (then as sure as the least sure link on the way, taken as the weakest of member's)."""
+    """The pair of member and the original (``pairs``: linked first, then every scored one):
+    direct, else through another edition (as sure as the weakest of member's links)."""
     for pair in pairs:
         if {pair.original, pair.edition} == {original, member}:
             return Pair(original, member, pair.confidence, pair.reasons, pair.declared)

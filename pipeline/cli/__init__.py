@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from pipeline import __version__
+from pipeline.cli.align import align
 from pipeline.cli.diff import diff
 from pipeline.cli.options import (
     EXIT_PARTIAL,
@@ -255,5 +256,5 @@ def _on_terminal() -> bool:
 
 
 # Command groups that live in their own modules.
-for command in (translate, models, diff, review, edit, publish, import_command):
+for command in (translate, models, align, diff, review, edit, publish, import_command):
     main.add_command(command)
