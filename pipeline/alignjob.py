@@ -113,7 +113,7 @@ def align_store(
     candidates = [
         _candidate(store, article) for article in stored.values() if article.lang in LANGS
     ]
-    pairing = pair_editions(candidates)
+    pairing = pair_editions(candidates, focus=wanted)
     report = AlignReport()
     for pair in pairing.uncertain:
         if wanted is None or {pair.original, pair.edition} & wanted:
@@ -146,6 +146,7 @@ def _candidate(store: Store, article: StoredArticle) -> Candidate:
         date=article.date,
         translation_of=_original_id(store, article.translation_of),
         edition_of=article.edition_of,
+        edition_confidence=article.edition_confidence,
     )
 
 

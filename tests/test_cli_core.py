@@ -34,6 +34,7 @@ def db(tmp_path: Path) -> str:
         ["show"],
         ["rm"],
         ["translate"],
+        ["align"],
         ["models"],
         ["models", "list"],
         ["models", "pull"],

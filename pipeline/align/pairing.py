@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date as Date
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -69,8 +69,9 @@ _TRANSLIT = str.maketrans(
 class Candidate:
     """One stored article as pairing sees it.
 
-    ``sentences``: its text in reading order (the title first); ``edition_of``: the id of the
-    article the store already links it to as an edition, if any."""
+    ``sentences``: its text in reading order (the title first); ``translation_of``: the url or
+    id of the article it declares itself an edition of; ``edition_of``: the id of the article
+    the store already links it to, kept as linked (with ``edition_confidence``)."""
 
     id: str
     lang: str
@@ -80,6 +81,7 @@ class Candidate:
     date: str | None = None  # ISO 8601, as stored
     translation_of: str | None = None
     edition_of: str | None = None
+    edition_confidence: float | None = None  # of the stored link (None: declared or unknown)
 
 
 @dataclass(frozen=True)
@@ -236,14 +238,21 @@ def pair_score(a: Candidate, b: Candidate) -> tuple[float, tuple[str, ...]]:
 
 
 def pair_editions(
-    candidates: Sequence[Candidate], *, link: float = LINK, report: float = REPORT
+    candidates: Sequence[Candidate],
+    *,
+    focus: Iterable[str] | None = None,
+    link: float = LINK,
+    report: float = REPORT,
 ) -> Pairing:
     """Group candidates into stories (see the module docstring for how and with what
     confidence). Every candidate in a story of two or more appears once; a candidate paired
     with nothing is left out. Pairs scoring in [report, link) come back as ``uncertain``.
 
     Automatic scoring compares articles of different languages only, and without a shared url
-    only those dated within a day of each other (or undated), so a large store costs little."""
+    only those dated within a day of each other (or undated); with ``focus`` (ids, e.g. the
+    articles just ingested) only pairs holding one of them are scored, so an ingest into a
+    large store costs little. Declared and stored links are always kept."""
+    focused = set(focus) if focus is not None else None
     by_id = {c.id: c for c in candidates}
     by_url = {}
     for c in candidates:
@@ -269,17 +278,24 @@ def pair_editions(
 
     pairs: list[Pair] = []
     for c in candidates:
-        target = c.edition_of or by_url.get((c.translation_of or "").strip())
-        if target is None and c.translation_of in by_id:
-            target = c.translation_of
+        declared = by_url.get((c.translation_of or "").strip())
+        if declared is None and c.translation_of in by_id:
+            declared = c.translation_of
+        target = c.edition_of or declared
         if target and target in by_id and target != c.id and join(target, c.id):
             declared_of[c.id] = target
-            pairs.append(Pair(target, c.id, 1.0, ("declared",), declared=True))
+            if target == declared:
+                pairs.append(Pair(target, c.id, 1.0, ("declared",), declared=True))
+            else:
+                sure = 1.0 if c.edition_confidence is None else c.edition_confidence
+                pairs.append(Pair(target, c.id, sure, ("linked before",)))
     scored: list[Pair] = []
     ordered = sorted(candidates, key=lambda c: (_lang_rank(c.lang), c.id))
     for i, a in enumerate(ordered):
         for b in ordered[i + 1 :]:
             if a.lang == b.lang or root(a.id) == root(b.id):
+                continue
+            if focused is not None and a.id not in focused and b.id not in focused:
                 continue
             if not _worth_scoring(a, b):
                 continue

@@ -179,7 +179,8 @@ class Articles:
         Raises ArticleNotFound for an unknown reference or revision."""
         article_id = self.resolve(ref)
         query = (
-            "SELECT r.*, a.slug, a.edition_of, a.key, a.created AS first_created,"
+            "SELECT r.*, a.slug, a.edition_of, a.edition_confidence, a.key,"
+            " a.created AS first_created,"
             " (SELECT MAX(number) FROM revisions WHERE article_id = a.id) AS latest"
             " FROM revisions r JOIN articles a ON a.id = r.article_id WHERE r.article_id = ?"
         )
@@ -222,6 +223,7 @@ class Articles:
             segments=segments,
             created=row["created"],
             edition_of=row["edition_of"],
+            edition_confidence=row["edition_confidence"],
             translation_of=row["translation_of"],
             key=row["key"],
             latest=row["latest"],
