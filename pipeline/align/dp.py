@@ -22,11 +22,23 @@ from dataclasses import dataclass
 SpanSim = Callable[[int, int, int, int], float]
 
 KINDS: tuple[tuple[int, int], ...] = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (2, 2))
+# Similarity of unrelated sentences and the spread of a story's similarities, as priors for short
+# stories: text_similarity of unrelated FLORES sentences averages 0.08-0.10; the standard
+# deviation of a story's matrix has median 0.11 for uk-ru and 0.07 for uk-en (10th-90th
+# percentile 0.04-0.14) on align_bench's tuning half. One pseudo-item (PRIOR_WEIGHT) scored best
+# there of 1, 2 and 4.
+PRIOR_MEAN = 0.1
+PRIOR_SPREAD = 0.1
+PRIOR_WEIGHT = 1
 
 
 @dataclass(frozen=True)
 class DPParams:
     """The programme's knobs (tuned on the tuning half of benchmarks/align_bench.py).
+
+    Similarities are normalised: less the row and column means, over the standard deviation of
+    the whole single-item matrix (so one margin fits uk-ru, whose similarities spread wide, and
+    uk-en, whose spread is narrow).
 
     ``margin``: normalised similarity a pair needs to beat leaving both sentences unpaired.
     ``merge_penalty``: cost of each sentence beyond the first on a side of a 2-1/1-2/2-2 unit.
@@ -34,10 +46,10 @@ class DPParams:
     ``scale``: normalised similarity that moves confidence from 0.5 to about 0.73.
     """
 
-    margin: float = 0.04
-    merge_penalty: float = 0.02
-    band: int = 6
-    scale: float = 0.1
+    margin: float = 0.15
+    merge_penalty: float = 0.1
+    band: int = 3
+    scale: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -47,33 +59,55 @@ class Pair:
     a: tuple[int, ...]
     b: tuple[int, ...]
     confidence: float
+    worth: float = 0.0  # the unit's value in the programme (0 for 1-0 / 0-1)
 
 
-def align_pairs(n: int, m: int, span_sim: SpanSim, params: DPParams | None = None) -> list[Pair]:
+def single_matrix(n: int, m: int, span_sim: SpanSim) -> list[list[float]]:
+    """``n`` x ``m`` similarities of single items (row i: item i of the first side)."""
+    return [[span_sim(i, i + 1, j, j + 1) for j in range(m)] for i in range(n)]
+
+
+def align_pairs(
+    n: int,
+    m: int,
+    span_sim: SpanSim,
+    params: DPParams | None = None,
+    *,
+    single: list[list[float]] | None = None,
+) -> list[Pair]:
     """Align ``n`` items against ``m`` items; every item is in exactly one returned ``Pair``.
 
-    Pairs come in order along both sides (monotonic). Costs ``n * m`` single similarities plus
-    ``O((n + m) * band)`` span similarities.
+    Pairs come in order along both sides (monotonic). Costs ``n * m`` single similarities (or
+    ``single``, when the caller has them: ``single_matrix``) plus ``O((n + m) * band)`` span
+    similarities.
     """
     params = params or DPParams()
     if n == 0 or m == 0:
         return [Pair((i,), (), 1.0) for i in range(n)] + [Pair((), (j,), 1.0) for j in range(m)]
-    single = [[span_sim(i, i + 1, j, j + 1) for j in range(m)] for i in range(n)]
-    base_a = [sum(row) / m for row in single]
-    base_b = [sum(single[i][j] for i in range(n)) / n for j in range(m)]
+    if single is None:
+        single = single_matrix(n, m, span_sim)
+    # Row and column means, and the spread, shrunk towards priors by PRIOR_WEIGHT pseudo-items:
+    # a two-sentence story has no meaningful mean of its own.
+    k = PRIOR_WEIGHT
+    base_a = [(sum(row) + k * PRIOR_MEAN) / (m + k) for row in single]
+    base_b = [(sum(single[i][j] for i in range(n)) + k * PRIOR_MEAN) / (n + k) for j in range(m)]
+    # Similarities in units of their spread, so one margin fits uk-ru (wide spread) and uk-en.
+    mean = sum(sum(row) for row in single) / (n * m)
+    squares = sum((x - mean) ** 2 for row in single for x in row) + k * PRIOR_SPREAD**2
+    spread = (squares / (n * m + k)) ** 0.5
 
     def value(i0: int, i1: int, j0: int, j1: int) -> float:
         one = i1 - i0 == 1 and j1 - j0 == 1
         sim = single[i0][j0] if one else span_sim(i0, i1, j0, j1)
         base = (sum(base_a[i0:i1]) / (i1 - i0) + sum(base_b[j0:j1]) / (j1 - j0)) / 2.0
         extra = (i1 - i0) + (j1 - j0) - 2
-        return sim - base - params.margin - params.merge_penalty * extra
+        return (sim - base) / spread - params.margin - params.merge_penalty * extra
 
     rough = _run(n, m, lambda i, j: True, ((1, 1), (1, 0), (0, 1)), value)
     allowed = _band(rough, n, m, params.band)
     path = _run(n, m, lambda i, j: j in allowed[i], KINDS, value)
-    best_a = [max(row) - base_a[i] for i, row in enumerate(single)]
-    best_b = [max(single[i][j] for i in range(n)) - base_b[j] for j in range(m)]
+    best_a = [(max(row) - base_a[i]) / spread for i, row in enumerate(single)]
+    best_b = [(max(single[i][j] for i in range(n)) - base_b[j]) / spread for j in range(m)]
     pairs = []
     for (i0, j0), (i1, j1), worth in path:
         if i1 > i0 and j1 > j0:
@@ -81,7 +115,7 @@ def align_pairs(n: int, m: int, span_sim: SpanSim, params: DPParams | None = Non
         else:
             nearest = max(best_a[i0:i1] + best_b[j0:j1])
             confidence = _logistic(-(nearest - params.margin) / params.scale)
-        pairs.append(Pair(tuple(range(i0, i1)), tuple(range(j0, j1)), confidence))
+        pairs.append(Pair(tuple(range(i0, i1)), tuple(range(j0, j1)), confidence, worth))
     return pairs
 
 

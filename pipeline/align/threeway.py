@@ -5,8 +5,10 @@ is aligned sentence against sentence. Its units become the *pivot*: the next edi
 aligned against the sequence of pivot units, a pivot span's similarity to an English span being
 the mean of the Ukrainian and the Russian side's similarity to it, so English gets two witnesses
 for every unit. Each pivot unit then takes the English sentences paired with it: the three-way
-units. Before each sentence programme, the new edition's paragraphs are put in the first
-edition's order (``paragraphs``); units come back in the first edition's reading order.
+units. Before each sentence programme, paragraphs are put in order both ways (``paragraphs``):
+the new edition's after the pivot's, then the pivot's after the new edition's, since a moved
+paragraph is a whole paragraph only in the edition that moved it. Units come back in the first
+edition's reading order.
 
 With a ``bridge`` (the project's MT), each pivot language's sentences are also translated into
 the new edition's language and the chrF (sacrebleu) of translation against text is blended into
@@ -18,9 +20,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from pipeline.align.dp import DPParams, align_pairs
+from pipeline.align.dp import DPParams, Pair, align_pairs
 from pipeline.align.paragraphs import paragraph_order
-from pipeline.align.similarity import Features, span_similarity
+from pipeline.align.similarity import Features, similarity_and_containment
 
 # Preferred first pair: the two Cyrillic editions.
 CLOSEST = ("uk", "ru")
@@ -31,7 +33,8 @@ class Tuning:
     """Knobs of the whole aligner; defaults tuned on the tuning half of align_bench."""
 
     dp: DPParams = field(default_factory=DPParams)
-    # Weight of the bridge's chrF (0-1) against the model-free similarity.
+    # Weight of the bridge's chrF (0-1) against the model-free similarity (not tuned: set once,
+    # measured with align_bench --bridge).
     bridge_weight: float = 0.6
 
 
@@ -76,9 +79,19 @@ def align_many(
         pivot = _add_edition(pivot, done, prepared[index], bridge, tuning)
         done.append(prepared[index])
     langs = [p.lang for p in prepared]
+    # Back to the first edition's reading order (a paragraph it moved was aligned where the
+    # others have it); a unit without a sentence of it stays after the unit before it.
+    keys: list[float] = []
+    for item in pivot:
+        own = item.sentences.get(first.lang)
+        keys.append(float(min(own)) if own else (keys[-1] if keys else -1.0))
+    ordered = sorted(range(len(pivot)), key=lambda k: (keys[k], k))
     return [
-        ({lang: tuple(sorted(item.sentences.get(lang, []))) for lang in langs}, item.confidence)
-        for item in pivot
+        (
+            {lang: tuple(sorted(pivot[k].sentences.get(lang, []))) for lang in langs},
+            pivot[k].confidence,
+        )
+        for k in ordered
     ]
 
 
@@ -117,7 +130,6 @@ def _add_edition(
     tuning: Tuning,
 ) -> list[_Item]:
     first = done[0]
-    order = _new_order(first, new)
     ratios = {p.lang: _ratio(p, new) for p in done}
     translated: dict[str, list[str]] = {}
     if bridge is not None:
@@ -136,19 +148,27 @@ def _add_edition(
             joined_old[key] = Features.join(feats[s] for s in flat) if flat else None
         return joined_old[key]
 
+    order = list(range(len(new.sentences)))  # the DP's column j is sentence order[j]
+
     def new_side(j0: int, j1: int) -> Features:
         if (j0, j1) not in joined_new:
             joined_new[(j0, j1)] = Features.join(new.features[order[j]] for j in range(j0, j1))
         return joined_new[(j0, j1)]
 
     def span_sim(i0: int, i1: int, j0: int, j1: int) -> float:
+        return span_scores(i0, i1, j0, j1)[0]
+
+    def span_scores(i0: int, i1: int, j0: int, j1: int) -> tuple[float, float]:
+        """Similarity and containment, each the mean over the pivot's languages."""
         target = new_side(j0, j1)
         scores = []
+        shares = []
         for lang in by_lang:
             side = old_side(lang, i0, i1)
             if side is None:
                 continue
-            sim = span_similarity(side, target, ratio=ratios[lang])
+            sim, share = similarity_and_containment(side, target, ratio=ratios[lang])
+            shares.append(share)
             if scorer is not None:
                 flat = [s for item in pivot[i0:i1] for s in item.sentences.get(lang, [])]
                 hypothesis = " ".join(translated[lang][s] for s in flat)
@@ -156,9 +176,36 @@ def _add_edition(
                 w = tuning.bridge_weight
                 sim = (1.0 - w) * sim + w * scorer(hypothesis, reference)
             scores.append(sim)
-        return sum(scores) / len(scores) if scores else 0.0
+        if not scores:
+            return 0.0, 0.0
+        return sum(scores) / len(scores), sum(shares) / len(shares)
 
-    pairs = align_pairs(len(pivot), len(order), span_sim, tuning.dp)
+    # Paragraphs both ways: each edition's moved paragraph is whole only in that edition. The
+    # moves stand only if the programme scores the reordered text higher than the text as is.
+    both = [[span_scores(i, i + 1, j, j + 1) for j in order] for i in range(len(pivot))]
+    votes = [[share for _, share in row] for row in both]
+    moved = paragraph_order(votes, new.paragraphs)
+    cols = [j for p in moved for j in new.paragraphs[p]]
+    across = [[votes[i][j] for i in range(len(pivot))] for j in cols]
+    groups = _pivot_paragraphs(pivot, first)
+    rows = [i for p in paragraph_order(across, groups) for i in groups[p]]
+    candidates = [(list(range(len(pivot))), list(order))]
+    if cols != order or rows != candidates[0][0]:
+        candidates.append((rows, cols))
+    original = pivot
+    best: tuple[float, list[Pair], list[_Item], list[int]] | None = None
+    for rows, cols in candidates:
+        pivot = [original[i] for i in rows]
+        order[:] = cols
+        joined_new.clear()
+        joined_old.clear()
+        single = [[both[i][j][0] for j in cols] for i in rows]
+        found = align_pairs(len(pivot), len(order), span_sim, tuning.dp, single=single)
+        total = sum(pair.worth for pair in found)
+        if best is None or total > best[0]:
+            best = (total, found, pivot, list(order))
+    assert best is not None
+    _, pairs, pivot, order = best
     merged: list[_Item] = []
     for pair in pairs:
         sentences: dict[str, list[int]] = {}
@@ -172,12 +219,23 @@ def _add_edition(
     return merged
 
 
-def _new_order(first: _Prepared, new: _Prepared) -> list[int]:
-    """The new edition's flat sentence indexes, paragraphs in the first edition's order."""
-    source = [Features.join(first.features[i] for i in span) for span in first.paragraphs]
-    target = [Features.join(new.features[i] for i in span) for span in new.paragraphs]
-    moved = paragraph_order(source, target, ratio=_ratio(first, new))
-    return [i for p in moved for i in new.paragraphs[p]]
+def _pivot_paragraphs(pivot: list[_Item], first: _Prepared) -> list[range]:
+    """Runs of pivot items in one paragraph of the first edition (items without a sentence of
+    the first edition join the run before them)."""
+    paragraph_of = {i: p for p, span in enumerate(first.paragraphs) for i in span}
+    groups: list[range] = []
+    current = -1
+    start = 0
+    for index, item in enumerate(pivot):
+        own = item.sentences.get(first.lang)
+        paragraph = paragraph_of[min(own)] if own else current
+        if paragraph != current and index > start:
+            groups.append(range(start, index))
+            start = index
+        current = paragraph
+    if start < len(pivot):
+        groups.append(range(start, len(pivot)))
+    return groups
 
 
 class _ChrF:

@@ -1,0 +1,452 @@
+"""Edition alignment: strict and lax F1 of pipeline.align.align_editions on edited FLORES stories.
+
+Run: .venv/bin/python benchmarks/align_bench.py [--data ../shared/data] [--seed 2]
+     [--half heldout|tune|all] [--bridge] [--check] [--update-baselines [--allow-lower]]
+
+The stories: FLORES-200 devtest is line-aligned in uk, ru and en; consecutive lines with one URL
+(the metadata file) are one article, and consecutive articles are joined into stories of at
+least ``MIN_LINES`` lines. Every edition of a story is then edited on its own, as newsrooms do
+(seeded by --seed, story and language): each segment (a line, or a sentence of it, see ``load``)
+is dropped, merged with the next, or split at a
+comma with the probabilities in ``EDITS``, and a sentence from another story is now and then
+added, which touches about 30% of sentences; paragraphs are grouped at random in each edition,
+and in about a third of the stories one edition swaps two adjacent paragraphs. The editions are
+written as Markdown stories to a temporary folder and read back through the project's ingest and
+analyze, so the sentences are the project's own. Gold units are the connected groups of sentences
+that share a FLORES line.
+
+Halves: stories with an even number are the tuning half, odd the held-out half. The aligner's
+defaults were tuned on ``--half tune --seed 1`` only; report ``--half heldout --seed 2``.
+
+Measured: pairwise alignments (two editions given) uk-ru, uk-en, ru-en and three-way (three
+given), strict and lax P/R/F1 (pipeline.align.score); with --bridge also a run through the MT path
+with a NoisyReference stand-in engine (the reference translation, words dropped and swapped);
+and the time to align a 40-sentence three-edition story. Targets are printed with whether each
+is met; --check compares strict F1 with the "align" floors in benchmarks/baselines.json and exits
+1 when one is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from pipeline.align import AlignOptions, Edition, align_editions  # noqa: E402
+from pipeline.align.score import Record, score, unit_records  # noqa: E402
+
+LANGS = ("uk", "ru", "en")
+FILES = {"uk": "ukr", "ru": "rus", "en": "eng"}
+MIN_LINES = 8
+# Per line and edition: drop, merge with the next, split at a comma; then add a stray sentence.
+EDITS = {"drop": 0.06, "merge": 0.08, "split": 0.08, "add": 0.06}
+BREAK = 0.3  # chance of a paragraph break between two sentences
+SWAP = 1 / 3  # share of stories in which one edition swaps two adjacent paragraphs
+CONNECT = {"uk": ", і ", "ru": ", и ", "en": ", and "}
+# Strict F1 without MT; pairs as measured in the three-edition alignment, as the newsroom uses it.
+TARGETS = {"uk-ru": 0.95, "uk-en": 0.88, "ru-en": 0.88, "uk-ru-en": 0.85}
+SPEED_TARGET_S = 0.5
+BASELINES = REPO / "benchmarks" / "baselines.json"
+
+Atom = tuple[str, int]  # ("line", segment) or ("add", segment): see ``load``
+
+
+@dataclass
+class Story:
+    number: int
+    lines: list[int]
+
+
+@dataclass
+class Built:
+    """One story as read back: editions and, per language, each sentence's atoms."""
+
+    name: str
+    editions: dict[str, Edition]
+    atoms: dict[str, list[set[Atom]]]
+
+
+def load(data: Path) -> tuple[dict[str, list[str]], list[Story]]:
+    """FLORES segments per language and the stories as lists of segment numbers.
+
+    A segment is one sentence of a FLORES line as the project's splitter cuts it, the k-th
+    sentences of a line saying the same thing in the three languages. A line cut into different
+    numbers of sentences in different languages has no sentence-level gold (which of two Russian
+    sentences goes with the one Ukrainian?) and is left out: 44 of the 1,012 devtest lines.
+    """
+    from pipeline.segment import split_sentences
+
+    lines = {
+        lang: (data / f"flores200_devtest.{code}.txt").read_text(encoding="utf-8").splitlines()
+        for lang, code in FILES.items()
+    }
+    meta = (data / "flores200_devtest.metadata.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    urls = [row.split("\t")[0] for row in meta]
+    texts: dict[str, list[str]] = {lang: [] for lang in LANGS}
+    articles: list[list[int]] = []
+    for index, url in enumerate(urls):
+        if not (articles and urls[index - 1] == url):
+            articles.append([])
+        parts = {lang: split_sentences(lines[lang][index], lang) for lang in LANGS}
+        if len({len(p) for p in parts.values()}) != 1:
+            continue  # no sentence-level gold for it (see above)
+        for k in range(len(parts["uk"])):
+            articles[-1].append(len(texts["uk"]))
+            for lang in LANGS:
+                texts[lang].append(parts[lang][k])
+    stories: list[Story] = []
+    current: list[int] = []
+    for article in articles:
+        current += article
+        if len(current) >= MIN_LINES:
+            stories.append(Story(len(stories), current))
+            current = []
+    if current:
+        stories.append(Story(len(stories), current))
+    return texts, stories
+
+
+def _split(text: str) -> tuple[str, str] | None:
+    """Cut a sentence at the comma nearest its middle into two sentences (None if no comma)."""
+    cuts = [i for i in range(len(text)) if text.startswith(", ", i)]
+    cuts = [i for i in cuts if i >= 20 and len(text) - i >= 20]
+    if not cuts:
+        return None
+    cut = min(cuts, key=lambda i: abs(i - len(text) / 2))
+    rest = text[cut + 2 :]
+    return text[:cut] + ".", rest[:1].upper() + rest[1:]
+
+
+def _merge(first: str, second: str, lang: str) -> str:
+    head = first.rstrip()
+    if head.endswith("."):
+        head = head[:-1]
+    word = second.split(" ", 1)[0]
+    if word[1:].islower():
+        second = second[:1].lower() + second[1:]
+    return head + CONNECT[lang] + second
+
+
+def edit(
+    story: Story, lang: str, texts: dict[str, list[str]], seed: int
+) -> list[list[tuple[str, set[Atom]]]]:
+    """One edition's paragraphs, each a list of (text, atoms) chunks."""
+    rng = random.Random(f"{seed}-{story.number}-{lang}")
+    chunks: list[tuple[str, set[Atom]]] = []
+    lines = story.lines
+    skip = False
+    total = len(texts[lang])
+    for k, line in enumerate(lines):
+        if skip:
+            skip = False
+            continue
+        text = texts[lang][line]
+        r = rng.random()
+        if r < EDITS["drop"]:
+            pass
+        elif r < EDITS["drop"] + EDITS["merge"] and k + 1 < len(lines):
+            nxt = lines[k + 1]
+            chunks.append((_merge(text, texts[lang][nxt], lang), {("line", line), ("line", nxt)}))
+            skip = True
+        elif r < EDITS["drop"] + EDITS["merge"] + EDITS["split"] and (cut := _split(text)):
+            chunks += [(cut[0], {("line", line)}), (cut[1], {("line", line)})]
+        else:
+            chunks.append((text, {("line", line)}))
+        if rng.random() < EDITS["add"]:
+            stray = rng.randrange(total)
+            while stray in lines:
+                stray = rng.randrange(total)
+            chunks.append((texts[lang][stray], {("add", stray)}))
+    paragraphs: list[list[tuple[str, set[Atom]]]] = [[]]
+    for chunk in chunks:
+        if paragraphs[-1] and (rng.random() < BREAK or len(paragraphs[-1]) >= 5):
+            paragraphs.append([])
+        paragraphs[-1].append(chunk)
+    return [p for p in paragraphs if p]
+
+
+def _alnum(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def build(
+    stories: Sequence[Story], texts: dict[str, list[str]], seed: int, folder: Path
+) -> list[Built]:
+    """Write every story's editions as Markdown, read them back through ingest + analyze."""
+    from pipeline.analyze import analyze
+    from pipeline.ingest import IngestOptions, read_path
+
+    built = []
+    for story in stories:
+        rng = random.Random(f"{seed}-{story.number}-swap")
+        swapper = rng.choice(LANGS) if rng.random() < SWAP else None
+        editions: dict[str, Edition] = {}
+        atoms: dict[str, list[set[Atom]]] = {}
+        for lang in LANGS:
+            paragraphs = edit(story, lang, texts, seed)
+            if lang == swapper and len(paragraphs) >= 2:
+                at = rng.randrange(len(paragraphs) - 1)
+                paragraphs[at], paragraphs[at + 1] = paragraphs[at + 1], paragraphs[at]
+            body = "\n\n".join(" ".join(text for text, _ in p) for p in paragraphs)
+            path = folder / f"story-{story.number}.{lang}.md"
+            front = f"---\ntitle: Story {story.number}\nlang: {lang}\n---\n\n"
+            path.write_text(front + body + "\n", encoding="utf-8")
+            (raw,) = read_path(path, IngestOptions())
+            article = analyze(raw)
+            read = tuple(
+                tuple(s.text for s in p.sentences) for p in article.paragraphs if p.kind != "title"
+            )
+            editions[lang] = Edition(lang, read)
+            atoms[lang] = _sentence_atoms(
+                [c for p in paragraphs for c in p], editions[lang].sentences
+            )
+        built.append(Built(f"story-{story.number}", editions, atoms))
+    return built
+
+
+def _sentence_atoms(
+    chunks: list[tuple[str, set[Atom]]], sentences: Sequence[str]
+) -> list[set[Atom]]:
+    """Each read-back sentence's atoms: the chunks its letters and digits overlap."""
+    spans = []
+    at = 0
+    for text, chunk_atoms in chunks:
+        size = len(_alnum(text))
+        spans.append((at, at + size, chunk_atoms))
+        at += size
+    out = []
+    cursor = 0
+    for sentence in sentences:
+        size = len(_alnum(sentence))
+        found: set[Atom] = set()
+        for start, end, chunk_atoms in spans:
+            if start < cursor + size and cursor < end:
+                found |= chunk_atoms
+        out.append(found or {("add", -1 - cursor)})
+        cursor += size
+    return out
+
+
+def gold_records(story: Built, langs: Sequence[str]) -> list[Record]:
+    """Gold units over ``langs``: sentences sharing an atom, transitively."""
+    parent: dict[tuple[str, int], tuple[str, int]] = {}
+
+    def find(node: tuple[str, int]) -> tuple[str, int]:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    owner: dict[Atom, tuple[str, int]] = {}
+    for lang in langs:
+        for index, sentence_atoms in enumerate(story.atoms[lang]):
+            node = (lang, index)
+            parent[node] = node
+            for atom in sentence_atoms:
+                if atom in owner:
+                    parent[find(node)] = find(owner[atom])
+                else:
+                    owner[atom] = node
+    groups: dict[tuple[str, int], list[tuple[str, int]]] = {}
+    for node in parent:
+        groups.setdefault(find(node), []).append(node)
+    records = []
+    for members in groups.values():
+        record: Record = {"story": story.name}
+        for lang in langs:
+            indexes = sorted(i for lg, i in members if lg == lang)
+            record[lang] = [story.editions[lang].sentences[i] for i in indexes]
+        records.append(record)
+    return records
+
+
+class NoisyReference:
+    """A stand-in MT engine: the reference translation of a sentence's FLORES lines, noised.
+
+    Noise: each word dropped with probability ``drop`` and each adjacent pair swapped with
+    ``swap``, so the bridge is good but not perfect, as real MT is.
+    """
+
+    def __init__(self, built: Sequence[Built], texts: dict[str, list[str]], seed: int) -> None:
+        self.atoms: dict[tuple[str, str], set[Atom]] = {}
+        for story in built:
+            for lang in LANGS:
+                for sentence, found in zip(
+                    story.editions[lang].sentences, story.atoms[lang], strict=True
+                ):
+                    self.atoms[(lang, sentence)] = found
+        self.texts = texts
+        self.rng = random.Random(f"{seed}-bridge")
+        self.drop, self.swap = 0.15, 0.1
+
+    def __call__(self, sentences: Sequence[str], source: str, target: str) -> list[str]:
+        out = []
+        for sentence in sentences:
+            lines = sorted(n for kind, n in self.atoms.get((source, sentence), set()) if n >= 0)
+            words = " ".join(self.texts[target][n] for n in lines).split()
+            words = [w for w in words if self.rng.random() >= self.drop]
+            for i in range(len(words) - 1):
+                if self.rng.random() < self.swap:
+                    words[i], words[i + 1] = words[i + 1], words[i]
+            out.append(" ".join(words))
+        return out
+
+
+def measure(
+    built: Sequence[Built], options: AlignOptions
+) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, float]]]:
+    """Strict/lax measures: per pair with two editions given, and the three-edition alignment's
+    report (its units cut down to each pair, and three-way)."""
+    results: dict[str, dict[str, float]] = {}
+    for group in (("uk", "ru"), ("uk", "en"), ("ru", "en")):
+        gold: list[Record] = []
+        predicted: list[Record] = []
+        for story in built:
+            editions = [story.editions[lang] for lang in group]
+            gold += gold_records(story, group)
+            units = align_editions(editions, options=options)
+            predicted += unit_records(story.name, editions, units)
+        report = score(gold, predicted).as_dict()
+        results["-".join(group)] = report["-".join(group)]
+    gold = []
+    predicted = []
+    for story in built:
+        editions = [story.editions[lang] for lang in LANGS]
+        gold += gold_records(story, LANGS)
+        predicted += unit_records(story.name, editions, align_editions(editions, options=options))
+    return results, score(gold, predicted).as_dict()
+
+
+def speed(built: Sequence[Built], sentences: int = 40, runs: int = 5) -> tuple[int, float]:
+    """Median CPU seconds (process time, so other work on a shared machine does not count) to
+    align one three-edition story of about ``sentences`` uk sentences, built by joining
+    consecutive stories."""
+    paragraphs: dict[str, list[tuple[str, ...]]] = {lang: [] for lang in LANGS}
+    for story in built:
+        for lang in LANGS:
+            paragraphs[lang] += story.editions[lang].paragraphs
+        if sum(len(p) for p in paragraphs["uk"]) >= sentences:
+            break
+    editions = [Edition(lang, tuple(paragraphs[lang])) for lang in LANGS]
+    times = []
+    for _ in range(runs):
+        start = time.process_time()
+        align_editions(editions)
+        times.append(time.process_time() - start)
+    return len(editions[0].sentences), sorted(times)[len(times) // 2]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
+    parser.add_argument("--seed", type=int, default=2)
+    parser.add_argument("--half", choices=("heldout", "tune", "all"), default="heldout")
+    parser.add_argument("--bridge", action="store_true", help="also run the MT path (stand-in)")
+    parser.add_argument("--check", action="store_true", help="fail below baselines.json floors")
+    parser.add_argument("--update-baselines", action="store_true")
+    parser.add_argument("--allow-lower", action="store_true", help="let an update lower a floor")
+    parser.add_argument("--json-out", type=Path)
+    args = parser.parse_args(argv)
+    if not (args.data / "flores200_devtest.ukr.txt").is_file():
+        print(f"no FLORES devtest in {args.data} (pass --data)", file=sys.stderr)
+        return 2
+    texts, stories = load(args.data)
+    if args.half != "all":
+        wanted = 0 if args.half == "tune" else 1
+        stories = [s for s in stories if s.number % 2 == wanted]
+    with tempfile.TemporaryDirectory() as tmp:
+        built = build(stories, texts, args.seed, Path(tmp))
+    sentences = sum(len(b.editions["uk"].sentences) for b in built)
+    print(f"{len(built)} stories ({args.half} half, seed {args.seed}), {sentences} uk sentences")
+    out: dict[str, object] = {"half": args.half, "seed": args.seed, "stories": len(built)}
+    pairwise, threeway = measure(built, AlignOptions())
+    out["model_free"] = {"pairwise": pairwise, "threeway": threeway}
+    _table("without MT, two editions given", pairwise)
+    _table("without MT, three editions given (pairs are the three-way units cut down)", threeway)
+    if args.bridge:
+        bridge = NoisyReference(built, texts, args.seed)
+        bridged = measure(built, AlignOptions(bridge=bridge))
+        out["noisy_reference_bridge"] = {"pairwise": bridged[0], "threeway": bridged[1]}
+        _table("with a NoisyReference bridge, two editions given", bridged[0])
+        _table("with a NoisyReference bridge, three editions given", bridged[1])
+    plain = {**{f"{k} (pair)": v for k, v in pairwise.items()}, **threeway}
+    count, seconds = speed(built)
+    out["speed"] = {"sentences": count, "seconds": seconds}
+    print(f"\nspeed: a {count}-sentence three-edition story: {seconds:.3f} CPU s (median of 5)")
+    met = True
+    print("\ntargets (strict F1 without MT):")
+    for name, floor in TARGETS.items():
+        ok = plain[name]["strict_f1"] >= floor
+        met &= ok
+        verdict = "met" if ok else "MISSED"
+        print(f"  {name:9} {plain[name]['strict_f1']:.3f} >= {floor:.2f}  {verdict}")
+    fast = seconds < SPEED_TARGET_S
+    print(f"  speed     {seconds:.3f} s < {SPEED_TARGET_S} s  {'met' if fast else 'MISSED'}")
+    if args.json_out:
+        args.json_out.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    status = 0
+    if args.update_baselines:
+        _update(plain, allow_lower=args.allow_lower)
+    if args.check:
+        status = _check(plain)
+    return status
+
+
+def _table(title: str, results: dict[str, dict[str, float]]) -> None:
+    print(f"\n{title}")
+    print(f"{'':10} {'strict P':>8} {'R':>6} {'F1':>6}   {'lax P':>6} {'R':>6} {'F1':>6}")
+    for name, m in results.items():
+        print(
+            f"{name:10} {m['strict_precision']:8.3f} {m['strict_recall']:6.3f} "
+            f"{m['strict_f1']:6.3f}   {m['lax_precision']:6.3f} {m['lax_recall']:6.3f} "
+            f"{m['lax_f1']:6.3f}"
+        )
+
+
+def _floors() -> dict[str, object]:
+    return json.loads(BASELINES.read_text(encoding="utf-8")) if BASELINES.is_file() else {}
+
+
+def _update(results: dict[str, dict[str, float]], *, allow_lower: bool) -> None:
+    """Floors a little under the measured strict F1 (0.01, for seed-to-seed spread)."""
+    data = _floors()
+    old = data.get("align", {})
+    assert isinstance(old, dict)
+    new = {}
+    for name, m in results.items():
+        floor = round(m["strict_f1"] - 0.01, 3)
+        if name in old and floor < old[name] and not allow_lower:
+            print(f"  {name}: keeping floor {old[name]} (measured lower; --allow-lower to lower)")
+            floor = old[name]
+        new[name] = floor
+    data["align"] = new
+    BASELINES.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"floors written to {BASELINES}: {new}")
+
+
+def _check(results: dict[str, dict[str, float]]) -> int:
+    floors = _floors().get("align", {})
+    assert isinstance(floors, dict)
+    status = 0
+    for name, floor in floors.items():
+        value = results.get(name, {}).get("strict_f1", 0.0)
+        if value < floor:
+            print(f"CHECK FAILED: {name} strict F1 {value:.3f} < floor {floor}")
+            status = 1
+    if status == 0:
+        print(f"check: all floors met {floors}")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

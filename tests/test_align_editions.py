@@ -1,0 +1,379 @@
+"""Edition alignment (pipeline.align): hand-written uk/ru/en stories with newsroom edits, the
+similarity helpers, the MT bridge path and the strict/lax scores."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from pipeline.align import AlignedUnit, AlignOptions, Edition, align_editions
+from pipeline.align.score import (
+    AlignmentFileError,
+    read_units,
+    score,
+    unit_records,
+    write_units,
+)
+from pipeline.align.similarity import fold, numbers, text_similarity
+from pipeline.domain import NotFound
+
+UK = [
+    "Президент Володимир Зеленський прибув до Львова у вівторок.",
+    "Він зустрівся з мером Андрієм Садовим та 30 депутатами міської ради.",
+    "Під час зустрічі вони обговорили ремонт 12 шкіл і двох лікарень.",
+    "Місто отримає 45 мільйонів гривень з державного бюджету.",
+    "Садовий подякував президенту за підтримку.",
+    "Наступна зустріч запланована на 15 березня.",
+]
+RU = [
+    "Президент Владимир Зеленский прибыл во Львов во вторник.",
+    "Он встретился с мэром Андреем Садовым и 30 депутатами городского совета.",
+    "Во время встречи они обсудили ремонт 12 школ и двух больниц.",
+    "Город получит 45 миллионов гривен из государственного бюджета.",
+    "Садовый поблагодарил президента за поддержку.",
+    "Следующая встреча запланирована на 15 марта.",
+]
+EN = [
+    "President Volodymyr Zelensky arrived in Lviv on Tuesday.",
+    "He met Mayor Andriy Sadovyi and 30 members of the city council.",
+    "During the meeting they discussed repairs to 12 schools and two hospitals.",
+    "The city will receive 45 million hryvnias from the state budget.",
+    "Sadovyi thanked the president for his support.",
+    "The next meeting is scheduled for March 15.",
+]
+EN_MERGED_0_1 = (
+    "President Volodymyr Zelensky arrived in Lviv on Tuesday and met Mayor Andriy Sadovyi "
+    "and 30 members of the city council."
+)
+RU_SPLIT_2 = ("Во время встречи они обсудили ремонт 12 школ.", "Также речь шла о двух больницах.")
+EN_ADDED = "Reporters were not allowed inside the building."
+
+Unit = tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]
+
+
+def paragraphs(sentences: Sequence[str], sizes: Sequence[int]) -> tuple[tuple[str, ...], ...]:
+    out = []
+    at = 0
+    for size in sizes:
+        out.append(tuple(sentences[at : at + size]))
+        at += size
+    assert at == len(sentences)
+    return tuple(out)
+
+
+def units_of(editions: Sequence[Edition]) -> set[Unit]:
+    """The units as (uk, ru, en) index tuples, after checking coverage and confidences."""
+    found = align_editions(editions)
+    langs = [e.lang for e in editions]
+    for edition in editions:
+        flat = sorted(i for u in found for i in u.sentences[edition.lang])
+        assert flat == list(range(len(edition.sentences))), "every sentence exactly once"
+    assert all(0.0 <= u.confidence <= 1.0 for u in found)
+
+    def side(unit: AlignedUnit, lang: str) -> tuple[int, ...]:
+        return tuple(unit.sentences[lang]) if lang in langs else ()
+
+    return {(side(u, "uk"), side(u, "ru"), side(u, "en")) for u in found}
+
+
+def one_to_one(count: int) -> set[Unit]:
+    return {((i,), (i,), (i,)) for i in range(count)}
+
+
+CASES = {
+    "unchanged": (
+        (UK, (2, 2, 2)),
+        (RU, (2, 2, 2)),
+        (EN, (2, 2, 2)),
+        one_to_one(6),
+    ),
+    "en merges two sentences": (
+        (UK, (2, 2, 2)),
+        (RU, (2, 2, 2)),
+        ([EN_MERGED_0_1, *EN[2:]], (1, 2, 2)),
+        {((0, 1), (0, 1), (0,))} | {((i,), (i,), (i - 1,)) for i in range(2, 6)},
+    ),
+    "ru splits a sentence": (
+        (UK, (2, 2, 2)),
+        (RU[:2] + list(RU_SPLIT_2) + RU[3:], (2, 3, 2)),
+        (EN, (2, 2, 2)),
+        {((0,), (0,), (0,)), ((1,), (1,), (1,)), ((2,), (2, 3), (2,))}
+        | {((i,), (i + 1,), (i,)) for i in range(3, 6)},
+    ),
+    "uk drops a sentence": (
+        (UK[:4] + UK[5:], (2, 2, 1)),
+        (RU, (2, 2, 2)),
+        (EN, (2, 2, 2)),
+        {((i,), (i,), (i,)) for i in range(4)} | {((), (4,), (4,)), ((4,), (5,), (5,))},
+    ),
+    "en adds a sentence": (
+        (UK, (2, 2, 2)),
+        (RU, (2, 2, 2)),
+        (EN[:3] + [EN_ADDED] + EN[3:], (2, 2, 3)),
+        {((i,), (i,), (i,)) for i in range(3)}
+        | {((), (), (3,))}
+        | {((i,), (i,), (i + 1,)) for i in range(3, 6)},
+    ),
+    "ru moves a paragraph": (
+        (UK, (2, 2, 2)),
+        (RU[:2] + RU[4:] + RU[2:4], (2, 2, 2)),
+        (EN, (2, 2, 2)),
+        {((0,), (0,), (0,)), ((1,), (1,), (1,)), ((2,), (4,), (2,)), ((3,), (5,), (3,))}
+        | {((4,), (2,), (4,)), ((5,), (3,), (5,))},
+    ),
+    "paragraphs regrouped": (
+        (UK, (3, 3)),
+        (RU, (1, 4, 1)),
+        (EN, (6,)),
+        one_to_one(6),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_three_editions(case: str) -> None:
+    (uk, uk_sizes), (ru, ru_sizes), (en, en_sizes), expected = CASES[case]
+    editions = [
+        Edition("uk", paragraphs(uk, uk_sizes)),
+        Edition("ru", paragraphs(ru, ru_sizes)),
+        Edition("en", paragraphs(en, en_sizes)),
+    ]
+    assert units_of(editions) == expected
+
+
+def test_units_come_in_the_first_editions_reading_order() -> None:
+    """uk moved a paragraph: it is aligned where ru and en have it, listed where uk has it."""
+    editions = [
+        Edition("uk", paragraphs(UK[:2] + UK[4:] + UK[2:4], (2, 2, 2))),
+        Edition("ru", paragraphs(RU, (2, 2, 2))),
+        Edition("en", paragraphs(EN, (2, 2, 2))),
+    ]
+    units = align_editions(editions)
+    assert [u.sentences["uk"] for u in units] == [(i,) for i in range(6)]
+    assert [u.sentences["en"] for u in units] == [(0,), (1,), (4,), (5,), (2,), (3,)]
+
+
+@pytest.mark.parametrize("order", [("uk", "ru", "en"), ("en", "ru", "uk"), ("ru", "en", "uk")])
+def test_edition_order_does_not_change_units(order: tuple[str, ...]) -> None:
+    texts = {"uk": UK, "ru": RU[:2] + list(RU_SPLIT_2) + RU[3:], "en": [EN_MERGED_0_1, *EN[2:]]}
+    editions = [Edition(lang, (tuple(texts[lang]),)) for lang in order]
+    assert units_of(editions) == {
+        ((0, 1), (0, 1), (0,)),
+        ((2,), (2, 3), (1,)),
+        ((3,), (4,), (2,)),
+        ((4,), (5,), (3,)),
+        ((5,), (6,), (4,)),
+    }
+
+
+@pytest.mark.parametrize(
+    ("pair", "expected"),
+    [
+        (("uk", "ru"), {((i,), (i,), ()) for i in range(6)}),
+        (("uk", "en"), {((i,), (), (i,)) for i in range(6)}),
+        (("ru", "en"), {((), (i,), (i,)) for i in range(6)}),
+    ],
+)
+def test_two_editions(pair: tuple[str, str], expected: set[Unit]) -> None:
+    texts = {"uk": UK, "ru": RU, "en": EN}
+    assert units_of([Edition(lang, (tuple(texts[lang]),)) for lang in pair]) == expected
+
+
+@pytest.mark.parametrize(
+    ("en", "expected"),
+    [
+        (["In 2021 sales fell by 40 percent."], {((0,), (), ()), ((1,), (), (0,))}),
+        (["In 2019 sales rose by 15 percent."], {((0,), (), (0,)), ((1,), (), ())}),
+    ],
+)
+def test_numbers_anchor_which_sentence_was_kept(en: list[str], expected: set[Unit]) -> None:
+    uk = (
+        "У 2019 році продажі зросли на 15 відсотків.",
+        "У 2021 році продажі впали на 40 відсотків.",
+    )
+    assert units_of([Edition("uk", (uk,)), Edition("en", (tuple(en),))]) == expected
+
+
+def test_one_and_no_editions() -> None:
+    units = align_editions([Edition("uk", ((UK[0], UK[1]),))])
+    assert [u.sentences for u in units] == [{"uk": (0,)}, {"uk": (1,)}]
+    assert align_editions([]) == []
+
+
+def test_two_editions_of_one_language_are_refused() -> None:
+    with pytest.raises(ValueError, match="one edition per language"):
+        align_editions([Edition("uk", ((UK[0],),)), Edition("uk", ((UK[1],),))])
+
+
+class FakeBridge:
+    """Translates by lookup (what the project's MT would return), recording its calls."""
+
+    def __init__(self, table: dict[str, str]) -> None:
+        self.table = table
+        self.calls: list[tuple[str, str, int]] = []
+
+    def __call__(self, texts: Sequence[str], source: str, target: str) -> list[str]:
+        self.calls.append((source, target, len(texts)))
+        return [self.table.get(text, "") for text in texts]
+
+
+# Sentences with no number or name and different lengths: only meaning ties them.
+PLAIN_UK = (
+    "Люди стояли на вулиці до пізнього вечора.",
+    "Багато хто приніс квіти та свічки.",
+    "Поліція перекрила рух у центрі міста.",
+)
+PLAIN_EN = ("Many brought flowers and candles.", "Police closed traffic in the city centre.")
+
+
+def test_bridge_translates_one_side_and_decides_the_unit() -> None:
+    bridge = FakeBridge(
+        {
+            PLAIN_UK[0]: "People stood in the street until late evening.",
+            PLAIN_UK[1]: PLAIN_EN[0],
+            PLAIN_UK[2]: PLAIN_EN[1],
+        }
+    )
+    editions = [Edition("uk", (PLAIN_UK,)), Edition("en", (PLAIN_EN,))]
+    units = align_editions(editions, options=AlignOptions(bridge=bridge))
+    assert bridge.calls == [("uk", "en", 3)]
+    assert {(u.sentences["uk"], u.sentences["en"]) for u in units} == {
+        ((0,), ()),
+        ((1,), (0,)),
+        ((2,), (1,)),
+    }
+    paired = [u for u in units if u.sentences["en"]]
+    assert min(u.confidence for u in paired) > 0.5
+
+
+def test_a_misleading_bridge_changes_the_answer() -> None:
+    """The bridge is really used: one that swaps meanings pulls the first sentence in."""
+    bridge = FakeBridge({PLAIN_UK[0]: PLAIN_EN[0], PLAIN_UK[1]: "", PLAIN_UK[2]: PLAIN_EN[1]})
+    editions = [Edition("uk", (PLAIN_UK,)), Edition("en", (PLAIN_EN,))]
+    units = align_editions(editions, options=AlignOptions(bridge=bridge))
+    assert ((0,), (0,)) in {(u.sentences["uk"], u.sentences["en"]) for u in units}
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "low", "high"),
+    [
+        ("Зеленський відвідав Харків", "Зеленский посетил Харьков", 0.45, 1.0),
+        ("Зеленський відвідав Харків", "Zelensky visited Kharkiv", 0.3, 1.0),
+        ("Зеленський відвідав Харків", "Ціни на хліб зросли на 5%", 0.0, 0.2),
+        ("Same title", "Same title", 1.0, 1.0),
+    ],
+)
+def test_text_similarity(a: str, b: str, low: float, high: float) -> None:
+    assert low <= text_similarity(a, b) <= high
+    assert text_similarity(a, b) == pytest.approx(text_similarity(b, a))
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [("Харків", "harkiv"), ("Kharkiv", "harkiv"), ("Київ", "kiv"), ("Kyiv", "kiv")],
+)
+def test_fold_meets_spellings(text: str, folded: str) -> None:
+    assert fold(text) == folded
+
+
+def test_numbers_agree_across_number_styles() -> None:
+    assert numbers("1 000 і 3,5") == numbers("1,000 and 3.5")
+
+
+# Gold: a-x (1-1), b c - y (2-1), d alone (1-0). Predicted: a-x, b-y, c alone, d alone.
+GOLD = [
+    {"story": "s", "uk": ["a"], "ru": ["x"]},
+    {"story": "s", "uk": ["b", "c"], "ru": ["y"]},
+    {"story": "s", "uk": ["d"], "ru": []},
+]
+PREDICTED = [
+    {"story": "s", "uk": ["a"], "ru": ["x"]},
+    {"story": "s", "uk": ["b"], "ru": ["y"]},
+    {"story": "s", "uk": ["c"], "ru": []},
+    {"story": "s", "uk": ["d"], "ru": []},
+]
+
+
+@pytest.mark.parametrize(
+    ("predicted", "strict", "lax"),
+    [
+        (GOLD, (1.0, 1.0, 1.0), (1.0, 1.0, 1.0)),
+        (PREDICTED, (0.5, 0.5, 0.5), (1.0, 1.0, 1.0)),
+        (
+            [{"story": "s", "uk": ["a", "b", "c", "d"], "ru": ["x", "y"]}],
+            (0.0, 0.0, 0.0),
+            (1.0, 1.0, 1.0),
+        ),
+        ([{"story": "s", "uk": ["a"], "ru": ["y"]}], (0.0, 0.0, 0.0), (0.0, 0.0, 0.0)),
+        ([{"story": "other", "uk": ["a"], "ru": ["x"]}], (0.0, 0.0, 0.0), (0.0, 0.0, 0.0)),
+    ],
+)
+def test_score_pair(
+    predicted: list[dict[str, object]],
+    strict: tuple[float, float, float],
+    lax: tuple[float, float, float],
+) -> None:
+    m = score(GOLD, predicted).measures["uk-ru"]
+    assert (m.strict_precision, m.strict_recall, m.strict_f1) == pytest.approx(strict)
+    assert (m.lax_precision, m.lax_recall, m.lax_f1) == pytest.approx(lax)
+
+
+def test_score_three_way_and_pairs_cut_down() -> None:
+    gold = [
+        {"story": "s", "uk": ["a"], "ru": ["x"], "en": ["p"]},
+        {"story": "s", "uk": ["b"], "ru": ["y"], "en": ["q", "r"]},
+        {"story": "s", "uk": [], "ru": [], "en": ["t"]},
+    ]
+    predicted = [
+        {"story": "s", "uk": ["a"], "ru": ["x"], "en": ["p"]},
+        {"story": "s", "uk": ["b"], "ru": ["y"], "en": ["q"]},
+        {"story": "s", "uk": [], "ru": [], "en": ["r"]},
+        {"story": "s", "uk": [], "ru": [], "en": ["t"]},
+    ]
+    report = score(gold, predicted).measures
+    assert set(report) == {"uk-ru", "uk-en", "ru-en", "uk-ru-en"}
+    assert report["uk-ru"].strict_f1 == 1.0
+    assert report["uk-en"].strict_f1 == pytest.approx(0.5)
+    assert report["uk-ru-en"].strict_precision == pytest.approx(0.5)
+    assert report["uk-ru-en"].strict_recall == pytest.approx(0.5)
+    assert report["uk-ru-en"].lax_f1 == 1.0
+
+
+def test_records_round_trip_and_score_an_alignment(tmp_path: Path) -> None:
+    editions = [Edition("uk", (tuple(UK),)), Edition("en", (tuple(EN),))]
+    records = unit_records("story-1", editions, align_editions(editions))
+    assert records[0] == {
+        "story": "story-1",
+        "uk": [UK[0]],
+        "en": [EN[0]],
+        "kind": "1-1",
+        "confidence": records[0]["confidence"],
+    }
+    path = tmp_path / "units.jsonl"
+    write_units(path, records)
+    assert read_units(path) == records
+    assert score(records, read_units(path)).measures["uk-en"].strict_f1 == 1.0
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("not json", "not JSON"),
+        (json.dumps({"uk": ["a"]}), "needs a"),
+        (json.dumps({"story": "s", "uk": "a"}), "not a list"),
+    ],
+)
+def test_read_units_rejects_bad_lines(tmp_path: Path, line: str, message: str) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text(line + "\n", encoding="utf-8")
+    with pytest.raises(AlignmentFileError, match=message) as err:
+        read_units(path)
+    assert err.value.hint
+
+
+def test_read_units_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(NotFound):
+        read_units(tmp_path / "none.jsonl")
