@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from pipeline.align import AlignedUnit
+from pipeline.align import AlignedUnit, Edition
 from pipeline.align.pairing import Candidate, neutral_url, pair_editions
 from pipeline.alignjob import align_paths, align_store, human_texts, one_edition_only
 from pipeline.cli import main
@@ -29,6 +29,37 @@ BUDGET_KINDS = [
     "1-1-1", "2-1-2", "1-1-1", "1-1-0", "1-1-1", "1-1-1", "1-1-1", "1-1-1", "1-1-2", "1-0-1",
     "1-2-1", "1-1-1", "1-1-1", "0-0-1", "1-1-1", "2-2-1", "0-1-0",
 ]  # fmt: skip
+
+
+def units_of_kinds(kinds: list[str], langs: tuple[str, ...]) -> list[AlignedUnit]:
+    """Units in reading order with the given kinds: each takes the next sentences."""
+    units, taken = [], dict.fromkeys(langs, 0)
+    for kind in kinds:
+        sentences = {}
+        for lang, count in zip(langs, map(int, kind.split("-")), strict=True):
+            sentences[lang] = tuple(range(taken[lang], taken[lang] + count))
+            taken[lang] += count
+        units.append(AlignedUnit(sentences, 0.9))
+    return units
+
+
+@pytest.fixture(autouse=True)
+def gold_aligner(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The city-budget story aligned as its editors changed it (BUDGET_KINDS), so these tests
+    check the store's side whatever the aligner does; other stories go to the real aligner.
+    test_the_aligner_finds_most_of_the_editors_changes measures the real one."""
+    import pipeline.alignjob
+
+    real = pipeline.alignjob.align_editions
+
+    def aligned(editions: list[Edition], *, options: object = None) -> list[AlignedUnit]:
+        langs = tuple(e.lang for e in editions)
+        counts = [sum(int(k.split("-")[i]) for k in BUDGET_KINDS) for i in range(3)]
+        if langs == ("uk", "ru", "en") and [len(e.sentences) for e in editions] == counts:
+            return units_of_kinds(BUDGET_KINDS, langs)
+        return real(editions)
+
+    monkeypatch.setattr(pipeline.alignjob, "align_editions", aligned)
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -328,6 +359,27 @@ def test_align_eval_scores_against_a_gold_file(tmp_path: Path, spoil: bool) -> N
     strict_f1 = float(rows["uk-ru"][2])
     assert (strict_f1 < 1.0) is spoil
     assert float(rows["uk-ru-en"][5]) > 0.9  # lax F1
+
+
+def test_the_aligner_finds_most_of_the_editors_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real aligner (pipeline.align) on the sample, scored against the editors' changes."""
+    db = str(tmp_path / "g.db")
+    _, output = run("align", str(BUDGET), "--db", db, "--json")
+    path = tmp_path / "gold.jsonl"
+    path.write_text(output, "utf-8")  # the editors' changes: the fixture's gold aligner
+    monkeypatch.undo()
+    code, scored = run("align", "--db", db, "--eval", str(path))
+    assert code == 0, scored
+    rows = {
+        line.split()[0]: line.split()[1:]
+        for line in scored.splitlines()
+        if line[:2] in ("uk", "ru")
+    }
+    # lax F1 measured at align-core bef44cf: uk-ru 1.000, uk-ru-en 0.966 (floors a bit under)
+    assert float(rows["uk-ru"][5]) >= 0.95
+    assert float(rows["uk-ru-en"][5]) >= 0.9
 
 
 # -- pairing -----------------------------------------------------------------------------------

@@ -124,7 +124,8 @@ def test_out_folder_has_three_languages_and_alignment_per_article(
 def test_summary_line_reports_the_run(translated: tuple[Path, Path, str]) -> None:
     _, _, output = translated
     summary = output.strip().splitlines()[-2]
-    assert summary.startswith("articles 19 (+2 human editions), segments ")
+    # two uk stories with their ru and en editions (one set declared, one paired by url)
+    assert summary.startswith("articles 20 (+4 human editions), segments ")
     assert "failed 0" in summary
 
 

@@ -176,10 +176,11 @@ def _latin(word: str) -> str:
 
 
 def _overlap(a: set[str], b: set[str]) -> float:
-    """Share of the smaller set found in the other (0 when either is empty)."""
+    """Shared items over the larger set (0 when either is empty): editions hold nearly the same
+    numbers and names, while a short text's few numbers are easily found in a long one."""
     if not a or not b:
         return 0.0
-    return len(a & b) / min(len(a), len(b))
+    return len(a & b) / max(len(a), len(b))
 
 
 def _day(value: str | None) -> Date | None:
