@@ -78,28 +78,35 @@ def parse_paths(
 def ingest_paths(
     paths: Sequence[Path], store: Store, options: IngestOptions
 ) -> Iterator[Ingested | EditionLink | Notice | Failure]:
-    """Store every article; then link human editions (front matter `translation_of`) to their
-    originals, once the whole batch is in, since an edition may come before its original."""
-    editions: list[tuple[Article, str]] = []
+    """Store every article; then, once the whole batch is in (an edition may come before its
+    original), pair and align the stories its articles belong to (`pipeline.alignjob`):
+    an EditionLink per linked edition, a note per uncertain pair (reported, not linked)."""
+    editions: list[Article] = []
+    article_ids: list[str] = []
     for item in parse_paths(paths, options):
         if isinstance(item, Failure | Notice):
             yield item
             continue
         saved = store.save_article(item)
         yield Ingested(item, saved)
+        article_ids.append(saved.article_id)
         if item.translation_of:
-            editions.append((item, saved.article_id))
-    for edition, edition_id in editions:
+            editions.append(item)
+    for edition in editions:
         assert edition.translation_of is not None
-        original = _original_id(store, edition.translation_of)
-        if original is None:
+        if _original_id(store, edition.translation_of) is None:
             yield Notice(
                 edition.source_path,
                 f"translation_of {edition.translation_of!r} names no stored article, so this"
                 " edition is stored as an article of its own; ingest the original to link them",
             )
-            continue
-        yield store.link_edition(edition_id, original)
+    if article_ids:
+        from pipeline.alignjob import align_store, uncertain_line
+
+        report = align_store(store, only=article_ids)
+        yield from report.links
+        for pair in report.uncertain:
+            yield Notice("", uncertain_line(pair), kind="note")
 
 
 def _original_id(store: Store, reference: str) -> str | None:
@@ -135,6 +142,7 @@ class TranslateOptions:
     models_file: Path | None = None
     out_dir: Path | None = None
     ingest: IngestOptions = field(default_factory=IngestOptions)
+    compare: bool = False  # machine text also where a person wrote the language's text
     chunk_segments: int = 1024  # articles are translated together so batches stay full and sorted
     # Work is stored in slices sized to take about this long, so a kill loses at most the
     # slice in flight, never a whole article. A slice holds at least slice_segments, one batch
@@ -256,10 +264,25 @@ def _translate_run(
     stored_articles = _ingest_originals(paths, store, options.ingest, report, progress)
     pending = [
         _Pending(
-            stored, [(s, lang) for lang in options.targets for s in store.missing(stored, lang)]
+            stored,
+            [
+                (s, lang)
+                for lang in options.targets
+                for s in store.missing(stored, lang, compare=options.compare)
+            ],
         )
         for stored in stored_articles
     ]
+    if options.engine.use_memory:
+        from pipeline.alignjob import reuse_human
+
+        for item in pending:
+            found = reuse_human(store, item.stored, item.work)
+            if found:
+                store.add_versions(found)
+                report.reused += len(found)
+                done = {(v.segment_id, v.lang) for v in found}
+                item.work = [(s, lang) for s, lang in item.work if (s.id, lang) not in done]
     report.articles = len(stored_articles)
     report.segments = sum(len(s.segments) for s in stored_articles)
     pending = [p for p in pending if p.work]

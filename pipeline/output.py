@@ -60,6 +60,10 @@ def render_markdown(stored: StoredArticle, versions: dict[int, Version]) -> str:
         texts = [versions[s.id].text if s.id in versions else s.text for s in sentences]
         if sentences[0].kind in TABLE_KINDS:
             texts = list(place_cells(zip((s.sent_index for s in sentences), texts, strict=True)))
+        else:  # empty: merged into another sentence's text by an edition (pipeline.alignjob)
+            texts = [text for text in texts if text]
+            if not texts:
+                continue
         if sentences[0].kind == "title":
             title.append(" ".join(texts))
         else:

@@ -34,6 +34,7 @@ def db(tmp_path: Path) -> str:
         ["show"],
         ["rm"],
         ["translate"],
+        ["align"],
         ["models"],
         ["models", "list"],
         ["models", "pull"],
@@ -66,7 +67,8 @@ def test_ingest_stores_every_sample_and_a_rerun_is_a_noop(runner: CliRunner, db:
     assert first.exit_code == 0, first.output
     expected = json.loads((SAMPLES / "expected.json").read_text(encoding="utf-8"))
     assert first.output.count("new ") == len(expected)
-    assert first.output.count("edition of") == 2  # the ru and en editions of the uk story
+    # the ru and en editions of the two uk stories (one declared, one paired by url)
+    assert first.output.count("edition of") == 4
     second = runner.invoke(main, ["ingest", str(SAMPLES), "--db", db])
     assert second.exit_code == 0
     assert second.output.count("unchanged") == len(expected)

@@ -334,6 +334,7 @@ def test_first_schema_steps_are_tuples_and_later_ones_python() -> None:
         "2-editions",
         "3-stale-state",
         "4-story-identity",
+        "5-alignment-units",
         "7-version-author",
     ]
     assert MIGRATIONS[0].action == FIRST_SCHEMA

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from pipeline import __version__
+from pipeline.cli.align import align
 from pipeline.cli.diff import diff
 from pipeline.cli.options import (
     EXIT_PARTIAL,
@@ -182,14 +183,18 @@ def list_articles(db_path: Path) -> None:
 def show(article: str, db_path: Path, revision: int | None) -> None:
     """Print an article's segments with their languages.
 
-    ARTICLE is an id (or its start), a slug or the source file's path.
+    ARTICLE is an id (or its start), a slug or the source file's path. Where the article is
+    one of a story's aligned editions, the sentences only one edition has are listed last.
 
     \b
     Example:
         pipeline show 3fa2c1
     """
+    from pipeline.alignjob import one_edition_only
+
     with open_store(db_path) as store:
         stored = store.article(article, revision=revision)
+        alone = one_edition_only(store, stored.id)
     click.echo(
         f"{stored.title}\n{stored.id}  revision {stored.revision}  {stored.lang}"
         f" ({stored.confidence:.2f})  {stored.source_path}"
@@ -206,6 +211,10 @@ def show(article: str, db_path: Path, revision: int | None) -> None:
         click.echo(
             f"  {segment.sent_number:>2} {segment.lang:8} {segment.confidence:.2f}  {segment.text}"
         )
+    if alone:
+        click.echo("\nsentences only one edition of the story has:")
+    for item in alone:
+        click.echo(f"  {item.lang}  {item.article_id} {item.key}  {item.text}")
 
 
 @main.command(name="rm")
@@ -256,5 +265,5 @@ def _on_terminal() -> bool:
 
 
 # Command groups that live in their own modules.
-for command in (translate, models, diff, review, edit, publish, import_command, serve):
+for command in (translate, models, align, diff, review, edit, publish, import_command, serve):
     main.add_command(command)

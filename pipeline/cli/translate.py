@@ -77,6 +77,11 @@ profile_option = click.option(
 )
 @click.option("--no-memory", is_flag=True, help="Ignore the translation memory.")
 @click.option(
+    "--compare",
+    is_flag=True,
+    help="Machine text also where a human edition gave the text (for diff --a human --b machine).",
+)
+@click.option(
     "--out",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -101,6 +106,7 @@ def translate(
     engine_name: str,
     low_memory: bool,
     no_memory: bool,
+    compare: bool,
     out_dir: Path | None,
     max_bytes: int,
     quiet: bool,
@@ -116,6 +122,7 @@ def translate(
         pipeline translate samples/ --out out/
         pipeline translate archive/ --to en --profile fast --device cuda
         pipeline translate archive/ --low-memory
+        pipeline translate samples/set-city-budget/ --compare
     """
     from pipeline.jobs import TranslateOptions, translate_paths
     from pipeline.progress import make_progress
@@ -137,6 +144,7 @@ def translate(
         targets=to,
         engine=EngineOptions(**engine_fields),  # type: ignore[arg-type]
         models_file=models_file,
+        compare=compare,
         out_dir=out_dir,
         ingest=IngestOptions(max_bytes=max_bytes),
     )

@@ -50,8 +50,8 @@ def body_html(version: LangVersion, lang: str) -> str:
     kinds: dict[int, str] = {}
     for item in version.present:
         segment = item.segment
-        if segment.kind == "title":
-            continue
+        if segment.kind == "title" or (not item.text and segment.kind not in TABLE_KINDS):
+            continue  # empty: merged into another sentence's text (pipeline.alignjob)
         if segment.kind == CODE:  # code has no language to mark
             text = _e(_XML_INVALID.sub("", item.text))
         else:

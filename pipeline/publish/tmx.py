@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from pipeline import __version__
 from pipeline.domain import LANGS
@@ -50,7 +50,7 @@ def render_tmx(articles: Sequence[ArticleVersions]) -> bytes:
             ET.SubElement(tu, "prop", {"type": "x-kind"}).text = segment.kind
             for lang in langs:
                 item = article.aligned(lang, index)
-                if item is None:
+                if item is None or not item.text:  # merged into another sentence's text
                     continue
                 attrs = {_XML_LANG: lang}
                 changed = _tmx_time(item.created)
@@ -72,3 +72,43 @@ def _tmx_time(value: str | None) -> str | None:
     """TMX dates are YYYYMMDDThhmmssZ."""
     moment = iso_time(value)
     return moment.replace("-", "").replace(":", "") if moment else None
+
+
+def render_unit_tmx(
+    units: Sequence[tuple[str, str, float, Mapping[str, Sequence[str]]]],
+) -> bytes:
+    """TMX 1.4b of alignment units (story id, kind, confidence, language -> sentences): one
+    `tu` a unit, a `tuv` per language with sentences (joined by spaces); the newsroom's own
+    parallel corpus from its human editions (`pipeline align --tmx`)."""
+    root = ET.Element("tmx", {"version": "1.4"})
+    ET.SubElement(
+        root,
+        "header",
+        {
+            "creationtool": "pipeline",
+            "creationtoolversion": __version__,
+            "segtype": "sentence",
+            "o-tmf": "pipeline",
+            "adminlang": "en",
+            "srclang": "*all*",
+            "datatype": "plaintext",
+        },
+    )
+    body = ET.SubElement(root, "body")
+    for number, (story, kind, confidence, texts) in enumerate(units, start=1):
+        tu = ET.SubElement(body, "tu", {"tuid": f"{story}-u{number}"})
+        ET.SubElement(tu, "prop", {"type": "x-article"}).text = story
+        ET.SubElement(tu, "prop", {"type": "x-alignment"}).text = kind
+        ET.SubElement(tu, "prop", {"type": "x-confidence"}).text = f"{confidence:.3f}"
+        for lang in LANGS:
+            sentences = texts.get(lang, ())
+            if not sentences:
+                continue
+            tuv = ET.SubElement(tu, "tuv", {_XML_LANG: lang})
+            ET.SubElement(tuv, "prop", {"type": "x-origin"}).text = "human"
+            ET.SubElement(tuv, "seg").text = clean(" ".join(sentences))
+    ET.indent(root, space=" ")
+    text = ET.tostring(root, encoding="unicode")
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n' + text + "\n"
+    ).encode("utf-8")

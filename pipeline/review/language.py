@@ -89,13 +89,14 @@ class LangVersion:
         return max((t for t in times if t), default=None)
 
     def title(self, fallback: str) -> str:
-        parts = [s.text for s in self.present if s.segment.kind == "title"]
+        parts = [s.text for s in self.present if s.segment.kind == "title" and s.text]
         return " ".join(parts) if parts else fallback
 
     def paragraph_sentences(self) -> list[tuple[int, str, tuple[str, ...]]]:
         """(para index, kind, sentence texts) of the body; a table row's are its cells, one a
-        column, "" for an empty one."""
-        body = [s for s in self.present if s.segment.kind != "title"]
+        column, "" for an empty one. Empty prose text (a sentence an edition merged into the one
+        before: `pipeline.alignjob`) is left out, and a paragraph left with none."""
+        body = [s for s in self.present if s.segment.kind != "title" and _shown(s)]
         found = []
         for index, group in groupby(body, key=lambda s: s.segment.para_index):
             items = list(group)
@@ -108,8 +109,9 @@ class LangVersion:
         return found
 
     def paragraphs(self) -> list[tuple[int, str, str]]:
-        """(para index, kind, text) of the body (titles left out), sentences joined by spaces."""
-        body = [s for s in self.present if s.segment.kind != "title"]
+        """(para index, kind, text) of the body (titles left out), sentences joined by spaces;
+        empty prose text left out as in paragraph_sentences."""
+        body = [s for s in self.present if s.segment.kind != "title" and _shown(s)]
         return [
             (index, group[0].segment.kind, " ".join(s.text for s in group))
             for index, group in (
@@ -166,6 +168,10 @@ def _chosen(version: Version) -> bool:
     """Whether a version of the article's own language stands: the text as written, an
     editor's text, or machine text an editor approved."""
     return version.origin in ("source", "human") or version.state == "approved"
+
+
+def _shown(item: SegmentText) -> bool:
+    return bool(item.text) or item.segment.kind in TABLE_KINDS
 
 
 def _unreviewed(item: SegmentText) -> bool:

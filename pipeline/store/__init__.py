@@ -4,8 +4,9 @@ Articles have revisions; a revision has segments (paragraph index, sentence inde
 versions, one row per language and provenance. The alignment is (para_index, sent_index).
 
 `Store` owns the connection, the migrations and transactions, and hands out one object per table
-family: `store.articles`, `store.versions`, `store.memory`. The flat methods (`save_article`,
-`article`, `current_versions`, ...) are the stable API every stage uses.
+family: `store.articles`, `store.versions`, `store.memory`, `store.units` (alignment units).
+The flat methods (`save_article`, `article`, `current_versions`, ...) are the stable API every
+stage uses.
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ from pipeline.store.common import (
     StoreError,
     now,
 )
-from pipeline.store.memory import Memory
+from pipeline.store.memory import Memory, human_key
 from pipeline.store.schema import MIGRATIONS, Step
+from pipeline.store.units import HumanWrite, NewUnit, StoredUnit, Units
 from pipeline.store.versions import Versions
 
 DB_ENV = "PIPELINE_DB"
@@ -42,12 +44,16 @@ __all__ = [
     "ArticleNotFound",
     "EditionLink",
     "HistoryEntry",
+    "HumanWrite",
+    "NewUnit",
     "SaveResult",
     "Step",
     "Store",
     "StoreError",
     "StoredArticle",
+    "StoredUnit",
     "default_db_path",
+    "human_key",
     "now",
 ]
 
@@ -76,6 +82,7 @@ class Store:
         self.articles = Articles(self)
         self.versions = Versions(self)
         self.memory = Memory(self)
+        self.units = Units(self)
         try:
             self.conn.execute("PRAGMA foreign_keys = ON")
             self.conn.execute("PRAGMA journal_mode = WAL")
@@ -151,8 +158,10 @@ class Store:
     def delete_article(self, ref: str) -> str:
         return self.articles.delete(ref)
 
-    def link_edition(self, edition_ref: str, original_ref: str) -> EditionLink:
-        return self.articles.link_edition(edition_ref, original_ref)
+    def link_edition(
+        self, edition_ref: str, original_ref: str, *, confidence: float = 1.0
+    ) -> EditionLink:
+        return self.articles.link_edition(edition_ref, original_ref, confidence=confidence)
 
     def article_versions(self, stored: StoredArticle, *, lang: str | None = None) -> list[Version]:
         return self.versions.of_article(stored, lang=lang)
@@ -160,8 +169,8 @@ class Store:
     def current_versions(self, stored: StoredArticle, lang: str) -> dict[int, Version]:
         return self.versions.current(stored, lang)
 
-    def missing(self, stored: StoredArticle, lang: str) -> list[Segment]:
-        return self.versions.missing(stored, lang)
+    def missing(self, stored: StoredArticle, lang: str, *, compare: bool = False) -> list[Segment]:
+        return self.versions.missing(stored, lang, compare=compare)
 
     def add_versions(self, versions: Sequence[Version]) -> int:
         return self.versions.add(versions)

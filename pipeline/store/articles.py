@@ -11,14 +11,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.align import match_revisions
-from pipeline.domain import Article, ArticleSummary, Paragraph, Segment, Sentence, Version, slugify
+from pipeline.domain import Article, ArticleSummary, Paragraph, Segment, Sentence, slugify
 from pipeline.store.common import (
     ArticleNotFound,
     EditionLink,
     SaveResult,
     StoredArticle,
     StoreError,
-    insert_versions,
 )
 from pipeline.store.schema import article_id_for
 
@@ -180,7 +179,8 @@ class Articles:
         Raises ArticleNotFound for an unknown reference or revision."""
         article_id = self.resolve(ref)
         query = (
-            "SELECT r.*, a.slug, a.edition_of, a.key, a.created AS first_created,"
+            "SELECT r.*, a.slug, a.edition_of, a.edition_confidence, a.key,"
+            " a.created AS first_created,"
             " (SELECT MAX(number) FROM revisions WHERE article_id = a.id) AS latest"
             " FROM revisions r JOIN articles a ON a.id = r.article_id WHERE r.article_id = ?"
         )
@@ -223,6 +223,7 @@ class Articles:
             segments=segments,
             created=row["created"],
             edition_of=row["edition_of"],
+            edition_confidence=row["edition_confidence"],
             translation_of=row["translation_of"],
             key=row["key"],
             latest=row["latest"],
@@ -285,48 +286,20 @@ class Articles:
             conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
         return article_id
 
-    def link_edition(self, edition_ref: str, original_ref: str) -> EditionLink:
-        """Record an article as a human edition of another, in one transaction.
+    def link_edition(
+        self, edition_ref: str, original_ref: str, *, confidence: float = 1.0
+    ) -> EditionLink:
+        """Record an article as a human edition of another (``confidence``: the pairing's, 1.0
+        for a declared ``translation_of``). Raises StoreError for an article linked to itself.
 
-        Where a paragraph of the edition has as many sentences as the original's, each sentence
-        becomes the human version of the original's sentence at the same index; other
-        paragraphs are left to machine translation.
-        """
+        Its sentences become human versions of the original's once the story is aligned
+        (`pipeline.alignjob`); ``aligned`` is 0 here."""
         edition = self.get(edition_ref)
         original = self.get(original_ref)
         if edition.id == original.id:
             raise StoreError(f"{edition.source_path}: an article cannot be an edition of itself")
-        lang = edition.lang
-        theirs = _by_paragraph(edition.segments)
-        ours = _by_paragraph(original.segments)
-        have = {
-            (v.segment_id, v.text)
-            for v in self.store.versions.of_article(original, lang=lang)
-            if v.origin in ("human", "source")
-        }
-        versions = []
-        for para, segments in ours.items():
-            match = theirs.get(para)
-            if match is None or len(match) != len(segments):
-                continue
-            for mine, other in zip(segments, match, strict=True):
-                if mine.lang != lang and mine.id is not None and (mine.id, other.text) not in have:
-                    versions.append(
-                        Version(
-                            segment_id=mine.id,
-                            lang=lang,
-                            text=other.text,
-                            origin="human",
-                            state="approved",
-                        )
-                    )
-        aligned = sum(len(s) for p, s in ours.items() if p in theirs and len(theirs[p]) == len(s))
-        with self.store.transaction() as conn:
-            conn.execute(
-                "UPDATE articles SET edition_of = ? WHERE id = ?", (original.id, edition.id)
-            )
-            insert_versions(conn, versions, self.store.clock())
-        return EditionLink(edition.id, original.id, lang, aligned, len(original.segments))
+        self.store.units.link(edition.id, original.id, confidence)
+        return EditionLink(edition.id, original.id, edition.lang, 0, len(original.segments))
 
 
 def insert_revision(

@@ -60,6 +60,7 @@ class StoredArticle:
     edition_of: str | None = None
     translation_of: str | None = None
     key: str = ""
+    edition_confidence: float | None = None  # how sure the pairing was (pipeline.alignjob)
     latest: int = 0  # the article's newest revision number (0: unknown)
     first_created: str = ""  # when the article was first stored (its first revision)
 

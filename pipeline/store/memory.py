@@ -1,4 +1,8 @@
-"""The translation memory: (signature key, source text) → target text."""
+"""The translation memory: (signature key, source text) → target text.
+
+Machine translations are keyed by their model signature; human translations taken from aligned
+editions by `human_key` ("human:uk>ru"), so no model's entry is mistaken for a person's.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,11 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pipeline.store import Store
+
+
+def human_key(source: str, target: str) -> str:
+    """The memory key of human translations from source into target language."""
+    return f"human:{source}>{target}"
 
 
 class Memory:

@@ -176,6 +176,34 @@ def rekey_articles(conn: sqlite3.Connection) -> None:
         conn.execute("UPDATE articles SET edition_of = ? WHERE edition_of = ?", (new_id, old_id))
 
 
+# Alignment units of a story's editions (pipeline/store/units.py). A unit is one row per
+# story position; its member sentences are segments of the original and edition articles.
+ALIGNMENT_UNITS: tuple[str, ...] = (
+    """CREATE TABLE alignment_units (
+        id INTEGER PRIMARY KEY,
+        story_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        langs TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        confidence REAL NOT NULL,
+        created TEXT NOT NULL,
+        UNIQUE (story_id, position)
+    )""",
+    """CREATE TABLE alignment_members (
+        unit_id INTEGER NOT NULL REFERENCES alignment_units(id) ON DELETE CASCADE,
+        lang TEXT NOT NULL,
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        segment_id INTEGER NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        PRIMARY KEY (unit_id, segment_id)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX alignment_members_by_segment ON alignment_members (segment_id)",
+    "CREATE INDEX alignment_members_by_article ON alignment_members (article_id)",
+    # how sure the pairing was that an edition belongs to its original (1.0: declared)
+    "ALTER TABLE articles ADD COLUMN edition_confidence REAL",
+)
+
+
 MIGRATIONS: tuple[Step, ...] = (
     Step("1-first-schema", FIRST_SCHEMA),
     # human editions (the same story published in another language) link to their original
@@ -189,6 +217,7 @@ MIGRATIONS: tuple[Step, ...] = (
     ),
     Step("3-stale-state", add_stale_state),
     Step("4-story-identity", rekey_articles),
+    Step("5-alignment-units", ALIGNMENT_UNITS),
     # who wrote a human version, and which version they read before writing it (the review desk's
     # history and its optimistic concurrency); NULL for versions written before this step
     Step(

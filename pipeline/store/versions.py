@@ -53,15 +53,16 @@ class Versions:
         longer fits their source and that nobody has reviewed since."""
         return stale_versions(self.of_article(stored, lang=lang))
 
-    def missing(self, stored: StoredArticle, lang: str) -> list[Segment]:
-        """Segments of an article with neither source nor machine text in lang.
-
-        Human versions don't count: the machine text is kept beside them for comparison; nor
-        do stale ones (text for the source before it was corrected)."""
+    def missing(self, stored: StoredArticle, lang: str, *, compare: bool = False) -> list[Segment]:
+        """Segments of an article with no text in lang: machine text fills only what no person
+        wrote. With ``compare``, human versions don't count (machine text is made beside them,
+        for `pipeline diff --a human --b machine`). Stale versions never count (text for the
+        source before it was corrected)."""
+        counted = ("source", "machine") if compare else ("source", "machine", "human")
         have = {
             v.segment_id
             for v in self.of_article(stored, lang=lang)
-            if v.origin in ("source", "machine") and v.state != STALE
+            if v.origin in counted and v.state != STALE
         }
         return [s for s in stored.segments if s.id not in have]
 

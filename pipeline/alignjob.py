@@ -1,0 +1,530 @@
+"""The align job: pair stored editions into stories, align each story, store what it found.
+
+Runs after every ingest (`pipeline.jobs.ingest_paths`, so `ingest` and `translate` align what they
+read) and as `pipeline align`. Per story it writes, each in its own transaction:
+
+- the links (``edition_of`` with the pairing's confidence; see `pipeline.align.pairing`);
+- the alignment units (`store.units.replace`), replacing the story's earlier ones;
+- aligned human versions of the original's segments, one language per edition (`human_texts`);
+- human translation-memory pairs (`memory_pairs`), reused by `translate` for identical sources.
+
+How a unit maps onto the versions table (keyed by the original's segment, one text per segment
+and language), so that a published edition prints each of its sentences once and loses none:
+
+- 1-1: the edition's sentence is the human version of the original's sentence;
+- 1-n (the editor split a sentence): the n sentences, joined by spaces, are its human version;
+- n-1 / n-m (merged): the edition's sentences go onto the unit's first original sentence; the
+  others get an empty human version (flag ``aligned:merged``): covered, so machine text does not
+  fill them and nothing prints twice (publishing skips empty text);
+- 0-1 (a sentence only the edition has): joined onto the human version of the neighbouring
+  unit's original sentence in the same edition paragraph (the one before, else after), flag
+  ``aligned:added``; it is also listed as one-edition-only;
+- 1-0 (the edition dropped a sentence): no human version; machine text fills it and it is
+  listed as one-edition-only.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pipeline.align import AlignedUnit, AlignOptions, Edition, align_editions
+from pipeline.align.pairing import Candidate, Pair, pair_editions
+from pipeline.domain import LANGS, Article, Segment, Version
+from pipeline.store import (
+    ArticleNotFound,
+    EditionLink,
+    NewUnit,
+    Store,
+    StoredArticle,
+    human_key,
+)
+from pipeline.verbatim import VERBATIM_KINDS
+
+if TYPE_CHECKING:
+    from pipeline.align.score import Report as ScoreReport
+
+# Units below this confidence give no translation-memory pair (a likely wrong alignment
+# must not be reused verbatim); they still become human versions, which editors see.
+TM_MIN_CONFIDENCE = 0.5
+
+
+@dataclass(frozen=True)
+class OneSided:
+    """A sentence that only one edition of a story has."""
+
+    story: str
+    lang: str
+    article_id: str
+    key: str
+    text: str
+
+
+@dataclass(frozen=True)
+class UnitView:
+    """A stored unit with its sentences' text: the `pipeline align --json` record."""
+
+    story: str
+    langs: tuple[str, ...]
+    kind: str
+    confidence: float
+    texts: Mapping[str, tuple[str, ...]]
+
+    def record(self) -> dict[str, object]:
+        """{"story", "uk", "ru", "en", "kind", "confidence"}: every language key present."""
+        found: dict[str, object] = {"story": self.story}
+        for lang in LANGS:
+            found[lang] = list(self.texts.get(lang, ()))
+        found["kind"] = self.kind
+        found["confidence"] = round(self.confidence, 3)
+        return found
+
+
+@dataclass
+class AlignReport:
+    links: list[EditionLink] = field(default_factory=list)
+    pairs: list[Pair] = field(default_factory=list)  # the linked pairs, as pairing scored them
+    uncertain: list[Pair] = field(default_factory=list)
+    kinds: Counter[str] = field(default_factory=Counter)
+    units: list[UnitView] = field(default_factory=list)
+    one_sided: list[OneSided] = field(default_factory=list)
+    written: int = 0  # human versions inserted
+    kept: int = 0  # human versions of people left as they were
+    memory: int = 0  # human translation-memory pairs stored
+
+
+def align_store(
+    store: Store,
+    *,
+    only: Iterable[str] | None = None,
+    options: AlignOptions | None = None,
+) -> AlignReport:
+    """Pair every stored article into stories and align the stories that hold an article of
+    ``only`` (every story when None). Returns what was linked, left uncertain, and aligned.
+
+    Raises StoreError (from the store) when the database cannot be written."""
+    wanted = set(only) if only is not None else None
+    stored = {
+        article_id: store.article(article_id) for article_id in store.article_ids(editions=True)
+    }
+    candidates = [
+        _candidate(store, article) for article in stored.values() if article.lang in LANGS
+    ]
+    pairing = pair_editions(candidates, focus=wanted)
+    report = AlignReport()
+    for pair in pairing.uncertain:
+        if wanted is None or {pair.original, pair.edition} & wanted:
+            report.uncertain.append(pair)
+    for story in pairing.stories:
+        if wanted is not None and not set(story.ids) & wanted:
+            continue
+        for pair in story.editions:
+            current = stored[pair.edition]
+            if current.edition_of != story.original:
+                store.units.link(pair.edition, story.original, pair.confidence)
+            report.pairs.append(pair)
+        _align_story(
+            store,
+            stored[story.original],
+            [stored[pair.edition] for pair in story.editions],
+            report,
+            options,
+        )
+    return report
+
+
+def _candidate(store: Store, article: StoredArticle) -> Candidate:
+    return Candidate(
+        id=article.id,
+        lang=article.lang,
+        title=article.title,
+        sentences=tuple(s.text for s in article.segments),
+        url=article.url,
+        date=article.date,
+        translation_of=_original_id(store, article.translation_of),
+        edition_of=article.edition_of,
+        edition_confidence=article.edition_confidence,
+    )
+
+
+def _original_id(store: Store, reference: str | None) -> str | None:
+    """The article a `translation_of` value names: by url/key, else any id, slug or path."""
+    if not reference:
+        return None
+    from pipeline.store.schema import article_id_for
+
+    for ref in (article_id_for(reference), reference):
+        try:
+            return store.resolve(ref)
+        except ArticleNotFound:
+            continue
+    return None
+
+
+def _align_story(
+    store: Store,
+    original: StoredArticle,
+    editions: Sequence[StoredArticle],
+    report: AlignReport,
+    options: AlignOptions | None,
+) -> None:
+    articles = {a.lang: a for a in (original, *editions)}
+    langs = tuple(lang for lang in LANGS if lang in articles)
+    aligned = align_editions([_edition(articles[lang]) for lang in langs], options=options)
+    segments = {lang: articles[lang].segments for lang in langs}
+    units = [
+        NewUnit(
+            segments={
+                lang: tuple(_id(segments[lang][i]) for i in unit.sentences.get(lang, ()))
+                for lang in langs
+            },
+            kind=unit.kind(langs),
+            confidence=unit.confidence,
+        )
+        for unit in aligned
+    ]
+    store.units.replace(original.id, langs, {lang: articles[lang].id for lang in langs}, units)
+    for unit in aligned:
+        kind = unit.kind(langs)
+        report.kinds[kind] += 1
+        texts = {
+            lang: tuple(segments[lang][i].text for i in unit.sentences.get(lang, ()))
+            for lang in langs
+        }
+        report.units.append(UnitView(original.id, langs, kind, unit.confidence, texts))
+        alone = [lang for lang in langs if texts[lang]]
+        if len(alone) == 1:
+            lang = alone[0]
+            for i in unit.sentences[lang]:
+                segment = segments[lang][i]
+                report.one_sided.append(
+                    OneSided(original.id, lang, articles[lang].id, segment.key, segment.text)
+                )
+    for edition in editions:
+        human = human_texts(
+            aligned, original.segments, original.lang, edition.segments, edition.lang
+        )
+        done = store.units.write_human(edition.lang, human)
+        report.written += done.written
+        report.kept += done.kept
+        report.links.append(
+            EditionLink(
+                edition.id,
+                original.id,
+                edition.lang,
+                sum(1 for text, _ in human.values() if text),
+                len(original.segments),
+            )
+        )
+    for (source, target), pairs in memory_pairs(aligned, segments).items():
+        store.memory_put(human_key(source, target), pairs)
+        report.memory += len(pairs)
+
+
+def _edition(article: StoredArticle) -> Edition:
+    paragraphs: dict[int, list[str]] = {}
+    for segment in article.segments:
+        paragraphs.setdefault(segment.para_index, []).append(segment.text)
+    return Edition(article.lang, tuple(tuple(p) for p in paragraphs.values()))
+
+
+def _id(segment: Segment) -> int:
+    assert segment.id is not None
+    return segment.id
+
+
+def human_texts(
+    units: Sequence[AlignedUnit],
+    original: Sequence[Segment],
+    original_lang: str,
+    edition: Sequence[Segment],
+    lang: str,
+) -> dict[int, tuple[str, tuple[str, ...]]]:
+    """Original segment id -> (human text in lang, flags), from an edition's units (module
+    docstring: how 1-n, n-1, 0-1 and 1-0 units map). Segments of the original already written
+    in lang (a quote) get nothing: their text as written is the edition's."""
+    pieces: dict[int, list[int]] = {}  # original flat index -> edition flat indexes
+    flags: dict[int, str] = {}
+    anchors: list[tuple[int, int]] = []  # (unit index, original flat index) with both sides
+    added: list[tuple[int, int]] = []  # (unit index, edition flat index) with no original
+    for number, unit in enumerate(units):
+        mine = [i for i in unit.sentences.get(original_lang, ()) if original[i].lang != lang]
+        theirs = list(unit.sentences.get(lang, ()))
+        if mine and theirs:
+            pieces[mine[0]] = theirs
+            flags[mine[0]] = f"aligned:{len(mine)}-{len(theirs)}"
+            for other in mine[1:]:
+                pieces[other] = []
+                flags[other] = "aligned:merged"
+            anchors.append((number, mine[0]))
+        elif theirs and not unit.sentences.get(original_lang):
+            added.extend((number, i) for i in theirs)
+    for number, index in added:
+        anchor = _anchor(number, index, anchors, units, edition, lang)
+        if anchor is not None:
+            pieces[anchor].append(index)
+            flags[anchor] = flags[anchor].split(" ")[0] + " aligned:added"
+    texts = {}
+    for position, indexes in pieces.items():
+        segment_id = original[position].id
+        if segment_id is None:
+            continue
+        text = " ".join(edition[i].text for i in sorted(indexes))
+        texts[segment_id] = (text, tuple(flags[position].split(" ")))
+    return texts
+
+
+def _anchor(
+    number: int,
+    index: int,
+    anchors: list[tuple[int, int]],
+    units: Sequence[AlignedUnit],
+    edition: Sequence[Segment],
+    lang: str,
+) -> int | None:
+    """The original flat index an edition-only sentence joins: the nearest unit with both
+    sides in the same edition paragraph, before it first; else the nearest at all."""
+    paragraph = edition[index].para_index
+
+    def same_paragraph(unit_number: int) -> bool:
+        return any(
+            edition[i].para_index == paragraph for i in units[unit_number].sentences.get(lang, ())
+        )
+
+    before = [a for a in anchors if a[0] < number]
+    after = [a for a in anchors if a[0] > number]
+    for group in (reversed(before), after):
+        for unit_number, position in group:
+            if same_paragraph(unit_number):
+                return position
+            break
+    nearest = sorted(anchors, key=lambda a: (abs(a[0] - number), a[0]))
+    return nearest[0][1] if nearest else None
+
+
+def memory_pairs(
+    units: Sequence[AlignedUnit], segments: Mapping[str, Sequence[Segment]]
+) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """(source, target language) -> [(normalised source sentence, human target text)] from
+    units whose source side is one sentence (what `translate` looks up) and whose confidence
+    is at least TM_MIN_CONFIDENCE; the target is the unit's sentences joined by spaces."""
+    from pipeline.translate.normalize import normalize
+
+    found: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for unit in units:
+        if unit.confidence < TM_MIN_CONFIDENCE:
+            continue
+        for source, indexes in unit.sentences.items():
+            if len(indexes) != 1 or source not in segments:
+                continue
+            text = segments[source][indexes[0]].text
+            for target, theirs in unit.sentences.items():
+                if target == source or not theirs or target not in segments:
+                    continue
+                joined = " ".join(segments[target][i].text for i in theirs)
+                found.setdefault((source, target), []).append((normalize(text), joined))
+    return found
+
+
+def story_units(store: Store, story_id: str) -> list[UnitView]:
+    """The stored units of a story with their sentences' text, in reading order."""
+    units = store.units.of_story(story_id)
+    ids = {i for unit in units for each in unit.segments.values() for i in each}
+    text = _segment_texts(store, ids)
+    return [
+        UnitView(
+            story_id,
+            unit.langs,
+            unit.kind,
+            unit.confidence,
+            {lang: tuple(text[i][1] for i in unit.segments[lang]) for lang in unit.langs},
+        )
+        for unit in units
+    ]
+
+
+def one_edition_only(store: Store, article_id: str) -> list[OneSided]:
+    """Sentences of the story holding article_id that only one of its editions has ([] when
+    the article was never aligned)."""
+    story = store.units.story_of(article_id)
+    if story is None:
+        return []
+    units = store.units.of_story(story)
+    alone = {
+        (unit.one_edition_only, i)
+        for unit in units
+        if unit.one_edition_only
+        for i in unit.segments[unit.one_edition_only]
+    }
+    text = _segment_texts(store, {i for _, i in alone})
+    found = [
+        OneSided(story, lang or "", text[i][0], text[i][2], text[i][1])
+        for lang, i in sorted(alone, key=lambda x: x[1])
+        if i in text
+    ]
+    return found
+
+
+def _segment_texts(store: Store, ids: set[int]) -> dict[int, tuple[str, str, str]]:
+    """segment id -> (article id, text, key)."""
+    return {
+        segment_id: (article_id, text, key)
+        for segment_id, (article_id, key, text) in store.units.segments(sorted(ids)).items()
+    }
+
+
+def reuse_human(
+    store: Store, stored: StoredArticle, work: Sequence[tuple[Segment, str]]
+) -> list[Version]:
+    """Human versions for (segment, target language) work whose sentence an aligned edition
+    already translated: an exact match of the normalised sentence in the human memory
+    (`human_key`). They come in state ``edited`` (a person's text, not yet reviewed in this
+    story) with flag ``memory:human``. Segments with a human version in that language (work
+    asked for by ``--compare``) get none. Returns the versions, not yet stored."""
+    from pipeline.translate.normalize import has_letters, normalize
+
+    wanted: dict[tuple[str, str], list[tuple[Segment, str]]] = {}
+    covered: dict[str, set[int]] = {}
+    for segment, target in work:
+        if segment.lang not in LANGS or segment.lang == target or segment.id is None:
+            continue
+        if segment.kind in VERBATIM_KINDS:
+            continue
+        if target not in covered:
+            current = store.current_versions(stored, target)
+            covered[target] = {i for i, v in current.items() if v.origin == "human"}
+        if segment.id in covered[target]:
+            continue
+        norm = normalize(segment.text)
+        if has_letters(norm):
+            wanted.setdefault((segment.lang, target), []).append((segment, norm))
+    found: list[Version] = []
+    for (source, target), items in wanted.items():
+        texts = store.memory_get(human_key(source, target), [norm for _, norm in items])
+        for segment, norm in items:
+            if norm in texts:
+                found.append(
+                    Version(
+                        segment_id=_id(segment),
+                        lang=target,
+                        text=texts[norm],
+                        origin="human",
+                        state="edited",
+                        flags=("memory:human",),
+                    )
+                )
+    return found
+
+
+def uncertain_line(pair: Pair) -> str:
+    """One line on a pair not linked: "a1b2 and c3d4 may be editions of one story (0.62:
+    title 0.71, date); not linked: give one `translation_of` to link them"."""
+    why = f": {', '.join(pair.reasons)}" if pair.reasons else ""
+    return (
+        f"{pair.original} and {pair.edition} may be editions of one story"
+        f" ({pair.confidence:.2f}{why}); not linked: give the edition a `translation_of`"
+        " naming the original's url to link them"
+    )
+
+
+@dataclass
+class AlignRun:
+    report: AlignReport
+    failures: list[str] = field(default_factory=list)  # inputs that could not be read
+
+
+def align_paths(paths: Sequence[Path], store: Store) -> AlignRun:
+    """Ingest paths (none: nothing), then align the stories their articles belong to; with
+    no paths, every story in the store. Failures are collected, not raised."""
+    from pipeline.ingest import IngestOptions
+    from pipeline.jobs import Failure, parse_paths
+
+    if not paths:
+        return AlignRun(align_store(store))
+    failures: list[str] = []
+    article_ids: list[str] = []
+    for item in parse_paths(paths, IngestOptions()):
+        if isinstance(item, Failure):
+            failures.append(str(item))
+        elif isinstance(item, Article):
+            article_ids.append(store.save_article(item).article_id)
+    return AlignRun(align_store(store, only=article_ids), failures)
+
+
+def summary_lines(report: AlignReport) -> list[str]:
+    """What `pipeline align` prints: links, uncertain pairs, units by kind, and the sentences
+    only one edition has."""
+    lines = []
+    for pair, link in zip(report.pairs, report.links, strict=True):
+        how = "declared" if pair.declared else ", ".join(pair.reasons)
+        lines.append(
+            f"linked    {link.edition_id}  {link.lang} edition of {link.original_id}"
+            f" (confidence {pair.confidence:.2f}: {how}); {link.aligned}/{link.segments}"
+            " sentences have its human text"
+        )
+    for pair in report.uncertain:
+        lines.append(f"uncertain {uncertain_line(pair)}")
+    kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(report.kinds.items()))
+    lines.append(
+        f"units {sum(report.kinds.values())}{f' ({kinds})' if kinds else ''};"
+        f" human versions written {report.written}, people's kept {report.kept};"
+        f" memory pairs {report.memory}"
+    )
+    for item in report.one_sided:
+        lines.append(f"only {item.lang}   {item.article_id} {item.key}: {item.text}")
+    return lines
+
+
+def evaluate(gold_path: Path, units: Sequence[UnitView]) -> ScoreReport:
+    """Strict and lax P/R/F1 of units against a gold JSONL file (`pipeline.align.score`).
+
+    A gold story named otherwise than the store's id (the original article's) is matched to
+    the aligned story sharing most sentences with it. Raises NotFound / AlignmentFileError for
+    a missing or malformed file."""
+    from pipeline.align.score import read_units, score
+
+    gold = read_units(gold_path)
+    predicted = [unit.record() for unit in units]
+    return score(gold, _relabel(gold, predicted))
+
+
+def _relabel(
+    gold: Sequence[dict[str, Any]], predicted: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    def sentences(records: Sequence[dict[str, Any]]) -> dict[str, set[tuple[str, str]]]:
+        found: dict[str, set[tuple[str, str]]] = {}
+        for record in records:
+            bag = found.setdefault(str(record["story"]), set())
+            for lang in LANGS:
+                bag.update((lang, text) for text in record.get(lang, ()))
+        return found
+
+    gold_bags, ours = sentences(gold), sentences(predicted)
+    names = {}
+    for story, bag in ours.items():
+        if story in gold_bags:
+            continue
+        best = max(gold_bags.items(), key=lambda item: len(item[1] & bag), default=None)
+        if best is not None and best[1] & bag:
+            names[story] = best[0]
+    return [
+        {**record, "story": names.get(record["story"], record["story"])} for record in predicted
+    ]
+
+
+def write_tmx(store: Store, path: Path) -> int:
+    """Every stored story's units with sentences in two or more languages as TMX 1.4b (one
+    `tu` a unit, its sentences joined by spaces per language); returns how many units."""
+    from pipeline.publish.tmx import render_unit_tmx
+
+    units = [
+        (unit.story, unit.kind, unit.confidence, dict(unit.texts))
+        for story in store.units.stories()
+        for unit in story_units(store, story)
+        if sum(1 for texts in unit.texts.values() if texts) >= 2
+    ]
+    path.write_bytes(render_unit_tmx(units))
+    return len(units)

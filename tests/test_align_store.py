@@ -1,0 +1,445 @@
+"""Human editions through the store: pairing, alignment units, human versions, memory, TMX, CLI."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+
+from pipeline.align import AlignedUnit, Edition
+from pipeline.align.pairing import Candidate, neutral_url, pair_editions
+from pipeline.alignjob import align_paths, align_store, human_texts, one_edition_only
+from pipeline.cli import main
+from pipeline.domain import Segment, Version
+from pipeline.publish.collect import language_version
+from pipeline.store import MIGRATIONS, Store
+
+ROOT = Path(__file__).resolve().parent.parent
+BUDGET = ROOT / "samples" / "set-city-budget"
+FERRY = ROOT / "samples" / "set-odesa-ferry"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+# What the editors of samples/set-city-budget changed, as units in uk-ru-en order
+# (samples/README.md, "The parallel sets").
+BUDGET_KINDS = [
+    "1-1-1", "2-1-2", "1-1-1", "1-1-0", "1-1-1", "1-1-1", "1-1-1", "1-1-1", "1-1-2", "1-0-1",
+    "1-2-1", "1-1-1", "1-1-1", "0-0-1", "1-1-1", "2-2-1", "0-1-0",
+]  # fmt: skip
+
+
+def units_of_kinds(kinds: list[str], langs: tuple[str, ...]) -> list[AlignedUnit]:
+    """Units in reading order with the given kinds: each takes the next sentences."""
+    units, taken = [], dict.fromkeys(langs, 0)
+    for kind in kinds:
+        sentences = {}
+        for lang, count in zip(langs, map(int, kind.split("-")), strict=True):
+            sentences[lang] = tuple(range(taken[lang], taken[lang] + count))
+            taken[lang] += count
+        units.append(AlignedUnit(sentences, 0.9))
+    return units
+
+
+@pytest.fixture(autouse=True)
+def gold_aligner(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The city-budget story aligned as its editors changed it (BUDGET_KINDS), so these tests
+    check the store's side whatever the aligner does; other stories go to the real aligner.
+    test_the_aligner_finds_most_of_the_editors_changes measures the real one."""
+    import pipeline.alignjob
+
+    real = pipeline.alignjob.align_editions
+
+    def aligned(editions: list[Edition], *, options: object = None) -> list[AlignedUnit]:
+        langs = tuple(e.lang for e in editions)
+        counts = [sum(int(k.split("-")[i]) for k in BUDGET_KINDS) for i in range(3)]
+        if langs == ("uk", "ru", "en") and [len(e.sentences) for e in editions] == counts:
+            return units_of_kinds(BUDGET_KINDS, langs)
+        return real(editions)
+
+    monkeypatch.setattr(pipeline.alignjob, "align_editions", aligned)
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def budget(tmp_path: Path) -> tuple[Path, str]:
+    """A store with the city-budget story aligned; (db, the original's id)."""
+    db = tmp_path / "budget.db"
+    with Store(db) as store:
+        report = align_paths([BUDGET], store).report
+    assert len(report.links) == 2
+    return db, report.links[0].original_id
+
+
+def edition_sentences(db: Path, lang: str) -> list[str]:
+    with Store(db) as store:
+        (edition,) = [
+            store.article(i) for i in store.article_ids(editions=True)
+            if store.article(i).lang == lang and store.article(i).edition_of
+        ]  # fmt: skip
+        return [s.text for s in edition.segments]
+
+
+# -- migration ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("start", [1, 4])
+def test_an_older_database_gains_the_unit_tables_and_keeps_its_articles(
+    tmp_path: Path, start: int
+) -> None:
+    db = tmp_path / "old.db"
+    conn = sqlite3.connect(db, isolation_level=None)
+    for step in MIGRATIONS[:start]:
+        step.apply(conn)
+    conn.execute("INSERT INTO articles (id, key, slug, created) VALUES ('a1', 'k', 'slug', 'now')")
+    conn.execute(f"PRAGMA user_version = {start}")
+    conn.close()
+    with Store(db) as store:
+        assert store.schema_version == len(MIGRATIONS)
+        assert MIGRATIONS[-1].name == "5-alignment-units"
+        tables = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master")}
+        assert {"alignment_units", "alignment_members"} <= tables
+        assert store.conn.execute("SELECT slug FROM articles").fetchone()[0] == "slug"
+        assert store.units.stories() == []
+
+
+# -- units -------------------------------------------------------------------------------------
+
+
+def test_units_are_stored_once_and_replaced_when_aligned_again(budget: tuple[Path, str]) -> None:
+    db, original = budget
+    with Store(db) as store:
+        first = store.units.of_story(original)
+        align_store(store)
+        again = store.units.of_story(original)
+        rows = store.conn.execute("SELECT COUNT(*) FROM alignment_units").fetchone()[0]
+    assert [u.kind for u in first] == BUDGET_KINDS
+    assert [u.kind for u in again] == BUDGET_KINDS
+    assert rows == len(BUDGET_KINDS)
+    assert all(u.langs == ("uk", "ru", "en") and 0 <= u.confidence <= 1 for u in again)
+
+
+# -- the unit → version mapping ----------------------------------------------------------------
+
+
+def _segments(lang: str, paragraphs: list[list[str]], first_id: int) -> list[Segment]:
+    found, next_id = [], first_id
+    for para, sentences in enumerate(paragraphs):
+        for sent, text in enumerate(sentences):
+            found.append(Segment("a", para, sent, "p", lang, 1.0, text, id=next_id))
+            next_id += 1
+    return found
+
+
+UK = _segments("uk", [["У1.", "У2.", "У3."], ["У4."]], 1)
+
+
+@pytest.mark.parametrize(
+    ("units", "edition", "expected"),
+    [
+        pytest.param(  # 1-1 everywhere
+            [((0,), (0,)), ((1,), (1,)), ((2,), (2,)), ((3,), (3,))],
+            [["R1.", "R2.", "R3."], ["R4."]],
+            {1: "R1.", 2: "R2.", 3: "R3.", 4: "R4."},
+            id="1-1",
+        ),
+        pytest.param(  # the editor merged U1 and U2: the second is covered by an empty text
+            [((0, 1), (0,)), ((2,), (1,)), ((3,), (2,))],
+            [["R12.", "R3."], ["R4."]],
+            {1: "R12.", 2: "", 3: "R3.", 4: "R4."},
+            id="2-1",
+        ),
+        pytest.param(  # the editor split U2 in two
+            [((0,), (0,)), ((1,), (1, 2)), ((2,), (3,)), ((3,), (4,))],
+            [["R1.", "R2a.", "R2b.", "R3."], ["R4."]],
+            {1: "R1.", 2: "R2a. R2b.", 3: "R3.", 4: "R4."},
+            id="1-2",
+        ),
+        pytest.param(  # U3 dropped: no human text, machine text fills it
+            [((0,), (0,)), ((1,), (1,)), ((2,), ()), ((3,), (2,))],
+            [["R1.", "R2."], ["R4."]],
+            {1: "R1.", 2: "R2.", 4: "R4."},
+            id="1-0",
+        ),
+        pytest.param(  # an added sentence joins the one before it in its paragraph
+            [((0,), (0,)), ((), (1,)), ((1,), (2,)), ((2,), (3,)), ((3,), (4,))],
+            [["R1.", "Rnew.", "R2.", "R3."], ["R4."]],
+            {1: "R1. Rnew.", 2: "R2.", 3: "R3.", 4: "R4."},
+            id="0-1-after",
+        ),
+        pytest.param(  # an added sentence opening a paragraph joins the one after it
+            [((0,), (0,)), ((1,), (1,)), ((2,), (2,)), ((), (3,)), ((3,), (4,))],
+            [["R1.", "R2.", "R3."], ["Rnew.", "R4."]],
+            {1: "R1.", 2: "R2.", 3: "R3.", 4: "Rnew. R4."},
+            id="0-1-before",
+        ),
+    ],
+)
+def test_units_map_onto_the_originals_segments_printing_each_sentence_once(
+    units: list[tuple[tuple[int, ...], tuple[int, ...]]],
+    edition: list[list[str]],
+    expected: dict[int, str],
+) -> None:
+    ru = _segments("ru", edition, 100)
+    aligned = [AlignedUnit({"uk": uk, "ru": r}, 0.9) for uk, r in units]
+    texts = human_texts(aligned, UK, "uk", ru, "ru")
+    assert {k: text for k, (text, _) in texts.items()} == expected
+    printed = " ".join(text for text, _ in texts.values() if text).split()
+    assert sorted(printed) == sorted(s.text for s in ru)  # once each, none lost
+    assert all(any(f.startswith("aligned:") for f in flags) for _, flags in texts.values())
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_a_published_edition_prints_every_sentence_of_the_human_edition_once(
+    budget: tuple[Path, str], lang: str
+) -> None:
+    db, original = budget
+    with Store(db) as store:
+        version = language_version(store, store.article(original), lang)
+    body = " ".join(text for _, _, text in version.paragraphs())
+    title = version.title("")
+    sentences = edition_sentences(db, lang)
+    for sentence in sentences[1:]:
+        assert body.count(sentence) == 1, sentence
+    assert title == sentences[0]
+    assert "  " not in body and "" not in [t for _, _, t in version.paragraphs()]
+
+
+# -- machine text, --compare -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("compare", "machine_everywhere"), [(False, False), (True, True)])
+def test_machine_text_fills_only_what_no_person_wrote_unless_compare(
+    tmp_path: Path, tiny_models: Path, compare: bool, machine_everywhere: bool
+) -> None:
+    db = tmp_path / "t.db"
+    extra = ["--compare"] if compare else []
+    code, output = run(
+        "translate", str(BUDGET), "--db", str(db), "--models", str(tiny_models),
+        "--to", "ru", "--threads", "1", *extra,
+    )  # fmt: skip
+    assert code == 0, output
+    with Store(db) as store:
+        (original,) = [store.article(i) for i in store.article_ids()]
+        versions = store.article_versions(original, lang="ru")
+    human = {v.segment_id for v in versions if v.origin == "human"}
+    machine = {v.segment_id for v in versions if v.origin == "machine"}
+    every = {s.id for s in original.segments}
+    assert human | machine == every
+    assert (machine == every) is machine_everywhere
+    if not compare:
+        assert len(machine) == 1 and not human & machine
+
+
+# -- one-edition sentences, people's work ------------------------------------------------------
+
+
+def test_sentences_one_edition_has_stay_listed_by_align_and_show(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    code, output = run("align", str(BUDGET), "--db", db)
+    assert code == 0, output
+    assert "only ru" in output and "Депутаты вернутся к этому вопросу" in output
+    assert "only en" in output and "Residents of the district have waited" in output
+    with Store(db) as store:
+        original = store.units.stories()[0]
+        alone = one_edition_only(store, original)
+    assert sorted(item.lang for item in alone) == ["en", "ru"]
+    code, shown = run("show", original, "--db", db)
+    assert code == 0 and "only one edition" in shown and "Residents of the district" in shown
+
+
+def test_realignment_never_covers_a_persons_edit(budget: tuple[Path, str]) -> None:
+    db, original = budget
+    with Store(db) as store:
+        stored = store.article(original)
+        segment = stored.segments[2]
+        assert segment.id is not None
+        store.add_versions(
+            [Version(segment_id=segment.id, lang="ru", text="Правка.", origin="human",
+                     state="edited")]
+        )  # fmt: skip
+        report = align_store(store)
+        current = store.current_versions(stored, "ru")[segment.id]
+    assert current.text == "Правка." and current.state == "edited"
+    assert report.kept == 1 and report.written == 0
+
+
+# -- translation memory and TMX ----------------------------------------------------------------
+
+
+def test_human_pairs_are_reused_for_identical_sentences(tmp_path: Path, tiny_models: Path) -> None:
+    db = tmp_path / "tm.db"
+    story = tmp_path / "new" / "council.md"
+    story.parent.mkdir()
+    story.write_text(
+        "---\ntitle: Засідання Київради\nlang: uk\n---\n\n"
+        "За рішення проголосували 78 депутатів. Наступне засідання відбудеться у квітні.\n",
+        encoding="utf-8",
+    )
+    for path in (BUDGET, story.parent):
+        code, output = run(
+            "translate", str(path), "--db", str(db), "--models", str(tiny_models),
+            "--to", "ru", "--threads", "1",
+        )  # fmt: skip
+        assert code == 0, output
+    assert "reused from memory 1," in output
+    with Store(db) as store:
+        stored = store.article(str(story))
+        ru = store.current_versions(stored, "ru")
+    by_text = {s.text: ru[s.id] for s in stored.segments if s.id is not None}
+    reused = by_text["За рішення проголосували 78 депутатів."]
+    assert (reused.text, reused.origin, reused.flags) == (
+        "За решение проголосовали 78 депутатов.", "human", ("memory:human",)
+    )  # fmt: skip
+    assert by_text["Наступне засідання відбудеться у квітні."].origin == "machine"
+
+
+def test_tmx_holds_the_aligned_human_pairs(tmp_path: Path) -> None:
+    tmx = tmp_path / "corpus.tmx"
+    code, output = run("align", str(BUDGET), "--db", str(tmp_path / "x.db"), "--tmx", str(tmx))
+    assert code == 0, output
+    tree = etree.parse(str(tmx))
+    units = tree.findall(".//tu")
+    assert len(units) == len([k for k in BUDGET_KINDS if sorted(k.split("-"))[1] != "0"])
+
+    def segs(tu: etree._Element) -> dict[str, str]:
+        return {tuv.get(XML_LANG): tuv.findtext("seg") for tuv in tu.findall("tuv")}
+
+    found = [segs(tu) for tu in units]
+    assert {
+        "uk": "За рішення проголосували 78 депутатів.",
+        "ru": "За решение проголосовали 78 депутатов.",
+        "en": "The decision was backed by 78 councillors.",
+    } in found
+    merged = next(s for s in found if s["ru"].startswith("Киевский городской совет"))
+    assert merged["uk"].count(".") == 2 and merged["ru"].count(".") == 1
+    kinds = {tu.findtext("prop[@type='x-alignment']") for tu in units}
+    assert "2-1-2" in kinds
+
+
+# -- CLI: --json and --eval --------------------------------------------------------------------
+
+
+def test_align_json_prints_one_unit_a_line(tmp_path: Path) -> None:
+    code, output = run("align", str(BUDGET), "--db", str(tmp_path / "j.db"), "--json")
+    assert code == 0, output
+    records = [json.loads(line) for line in output.splitlines()]
+    assert [r["kind"] for r in records] == BUDGET_KINDS
+    assert all(list(r) == ["story", "uk", "ru", "en", "kind", "confidence"] for r in records)
+    assert records[3]["en"] == [] and len(records[1]["uk"]) == 2
+
+
+@pytest.mark.parametrize("spoil", [False, True])
+def test_align_eval_scores_against_a_gold_file(tmp_path: Path, spoil: bool) -> None:
+    db = str(tmp_path / "e.db")
+    _, output = run("align", str(BUDGET), "--db", db, "--json")
+    gold = [json.loads(line) for line in output.splitlines()]
+    for record in gold:
+        record["story"] = "kyiv-budget"  # the gold names stories its own way
+    if spoil:  # gold says the merged ru sentence goes with the first uk sentence only
+        gold[1]["uk"], gold[2]["uk"] = gold[1]["uk"][:1], gold[1]["uk"][1:] + gold[2]["uk"]
+    path = tmp_path / "gold.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in gold), "utf-8")
+    code, scored = run("align", "--db", db, "--eval", str(path))
+    assert code == 0, scored
+    rows = {
+        line.split()[0]: line.split()[1:]
+        for line in scored.splitlines()
+        if line[:2] in ("uk", "ru")
+    }
+    assert set(rows) >= {"uk-ru", "uk-en", "ru-en", "uk-ru-en"}
+    strict_f1 = float(rows["uk-ru"][2])
+    assert (strict_f1 < 1.0) is spoil
+    assert float(rows["uk-ru-en"][5]) > 0.9  # lax F1
+
+
+def test_the_aligner_finds_most_of_the_editors_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real aligner (pipeline.align) on the sample, scored against the editors' changes."""
+    db = str(tmp_path / "g.db")
+    _, output = run("align", str(BUDGET), "--db", db, "--json")
+    path = tmp_path / "gold.jsonl"
+    path.write_text(output, "utf-8")  # the editors' changes: the fixture's gold aligner
+    monkeypatch.undo()
+    code, scored = run("align", "--db", db, "--eval", str(path))
+    assert code == 0, scored
+    rows = {
+        line.split()[0]: line.split()[1:]
+        for line in scored.splitlines()
+        if line[:2] in ("uk", "ru")
+    }
+    # lax F1 measured at align-core bef44cf: uk-ru 1.000, uk-ru-en 0.966 (floors a bit under)
+    assert float(rows["uk-ru"][5]) >= 0.95
+    assert float(rows["uk-ru-en"][5]) >= 0.9
+
+
+# -- pairing -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "neutral", "lang"),
+    [
+        ("https://x.example/uk/a/b", "x.example/a/b", "uk"),
+        ("https://x.example/eng/a/b/", "x.example/a/b", "en"),
+        ("https://www.x.example/a/b-ru", "x.example/a/b", "ru"),
+        ("https://x.example/a/b_ua.html", "x.example/a/b.html", "uk"),
+        ("https://x.example/a/b?lang=en&id=3", "x.example/a/b?id=3", "en"),
+        ("https://ru.x.example/a/b", "x.example/a/b", "ru"),
+        ("https://x.example/a/b", "x.example/a/b", None),
+    ],
+)
+def test_urls_lose_their_language_marker(url: str, neutral: str, lang: str | None) -> None:
+    assert neutral_url(url) == (neutral, lang)
+
+
+def test_editions_without_translation_of_pair_by_url(tmp_path: Path) -> None:
+    code, output = run("align", str(FERRY), "--db", str(tmp_path / "f.db"))
+    assert code == 0, output
+    linked = [line for line in output.splitlines() if line.startswith("linked")]
+    assert len(linked) == 2 and all("url" in line for line in linked)
+    with Store(tmp_path / "f.db") as store:
+        originals = store.article_ids()
+        assert [store.article(i).lang for i in originals] == ["uk"]
+        assert len(store.editions_of(originals[0])) == 2
+        (kinds,) = [[u.kind for u in store.units.of_story(i)] for i in originals]
+    assert kinds == ["1-1-1"] * 6
+
+
+def _candidate(id: str, lang: str, url: str, title: str, text: str) -> Candidate:
+    return Candidate(id, lang, title, (text,), url=url, date="2026-03-21")
+
+
+def test_an_uncertain_pair_is_reported_not_linked() -> None:
+    uk = _candidate(
+        "u1", "uk", "https://a.example/uk/1", "Порт прийняв 48 суден",
+        "Одеський порт за тиждень прийняв 48 суден і 1,2 млн т вантажів.",
+    )  # fmt: skip
+    ru = _candidate(
+        "r1", "ru", "https://a.example/ru/2", "В Одессе открыли новый терминал",
+        "Новый терминал примет 48 судов в месяц.",
+    )  # fmt: skip
+    pairing = pair_editions([uk, ru])
+    assert pairing.stories == []
+    (pair,) = pairing.uncertain
+    assert 0.4 <= pair.confidence < 0.75 and "date" in pair.reasons
+
+
+def test_declared_and_url_pairs_are_sure_and_a_store_link_is_kept() -> None:
+    uk = _candidate("u1", "uk", "https://a.example/news/x", "Т", "1")
+    ru = _candidate("r1", "ru", "https://a.example/ru/news/x", "Т", "1")
+    en = Candidate("e1", "en", "T", url="https://b.example/other", translation_of="u1")
+    (story,) = pair_editions([uk, ru, en]).stories
+    assert story.original == "u1"
+    assert [(p.edition, p.confidence, p.declared) for p in story.editions] == [
+        ("r1", 1.0, False),
+        ("e1", 1.0, True),
+    ]
