@@ -10,6 +10,7 @@ import click
 
 from pipeline import __version__
 from pipeline.cli.diff import diff
+from pipeline.cli.eval import eval_command
 from pipeline.cli.options import (
     EXIT_PARTIAL,
     db_option,
@@ -255,5 +256,5 @@ def _on_terminal() -> bool:
 
 
 # Command groups that live in their own modules.
-for command in (translate, models, diff, review, edit, publish, import_command):
+for command in (translate, models, diff, eval_command, review, edit, publish, import_command):
     main.add_command(command)
