@@ -53,7 +53,7 @@ def build_human(store: Store, ref: str, options: DiffOptions) -> CompareView:
     return CompareView(
         article=_info(original),
         lang=lang,
-        a_spec=f"human edition ({edition.slug})",
+        a_spec="human edition",
         b_spec=spec,
         rows=tuple(rows),
         scores=corpus_scores([h for h, _ in pairs], [r for _, r in pairs]),
