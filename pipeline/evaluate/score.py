@@ -34,6 +34,8 @@ from pipeline.evaluate.units import NoEditions, Story, load_story, originals_wit
 from pipeline.store import Store
 
 if TYPE_CHECKING:
+    from sacrebleu.metrics import BLEU, CHRF
+
     from pipeline.translate import Engine, EngineOptions
 
 ALL = "all"  # the direction of the overall lines: every direction pooled
@@ -276,7 +278,7 @@ def _translate_story(engine: Engine, story: Story, lang: str, tally: _Tally) -> 
 
 
 def _report(stories: tuple[str, ...], tallies: dict[str, _Tally]) -> EvalReport:
-    from sacrebleu.metrics import BLEU, CHRF
+    from sacrebleu.metrics import BLEU, CHRF  # the metrics the report is about
 
     chrf, bleu = CHRF(), BLEU()
     lines: list[Line] = []
@@ -320,7 +322,7 @@ def _directions(tally: _Tally) -> set[str]:
 
 
 def _line(
-    tally: _Tally, chrf: object, bleu: object, direction: str, system: str, article: str | None
+    tally: _Tally, chrf: CHRF, bleu: BLEU, direction: str, system: str, article: str | None
 ) -> Line | None:
     def wanted(item_article: str, item_direction: str) -> bool:
         return (article is None or item_article == article) and (
@@ -339,22 +341,22 @@ def _line(
         direction=direction,
         system=system,
         article=article,
-        score=corpus_score(items, chrf, bleu),
+        score=_corpus_score(items, chrf, bleu),
         unmatched=dict(sorted(unmatched.items())),
         missing=missing,
         fallback=sum(1 for i in items if i.fallback),
     )
 
 
-def corpus_score(items: Sequence[_Item], chrf: object, bleu: object) -> Score | None:
+def _corpus_score(items: Sequence[_Item], chrf: CHRF, bleu: BLEU) -> Score | None:
     """sacrebleu corpus chrF and BLEU of the items' hypotheses against their references."""
     if not items:
         return None
     hypotheses = [i.hypothesis for i in items]
     references = [[i.reference for i in items]]
     return Score(
-        chrf=chrf.corpus_score(hypotheses, references).score,  # type: ignore[attr-defined]
-        bleu=bleu.corpus_score(hypotheses, references).score,  # type: ignore[attr-defined]
+        chrf=chrf.corpus_score(hypotheses, references).score,
+        bleu=bleu.corpus_score(hypotheses, references).score,
         units=len(items),
     )
 
