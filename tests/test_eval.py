@@ -197,12 +197,17 @@ def test_a_profile_translates_now_and_stores_nothing(
 # -- diff --human ----------------------------------------------------------------------------
 
 
-def test_diff_human_shows_a_merged_unit_as_one_row(story: tuple[Path, StoredArticle]) -> None:
+@pytest.mark.parametrize("named", ["original", "edition"])
+def test_diff_human_shows_a_merged_unit_as_one_row(
+    story: tuple[Path, StoredArticle], named: str
+) -> None:
     db, original = story
+    with Store(db) as store:
+        ref = original.id if named == "original" else store.editions_of(original.id)[0]
     with merged_units():
         code, output = run(
             "diff",
-            original.id,
+            ref,
             "--human",
             "--b",
             "machine:tc-big",
