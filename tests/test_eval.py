@@ -257,3 +257,10 @@ def test_diff_human_needs_a_language_when_there_are_several_editions_or_none(
 ) -> None:
     code, output = run("diff", story[1].id, "--human", "--lang", "ru", "--db", str(story[0]))
     assert code == 1 and "no human edition in ru" in output and "--lang (en)" in output
+
+
+def test_a_story_with_no_machine_versions_says_what_to_do(tmp_path: Path) -> None:
+    store, _ = bridge_store(tmp_path / "bare.db")
+    store.close()
+    code, output = run("eval", "--db", str(tmp_path / "bare.db"))
+    assert code == 0 and "nothing to score in 1 stories" in output and "--profile" in output

@@ -106,7 +106,8 @@ class Line:
 class EvalReport:
     """lines: per direction and system, then ``ALL`` per system that spans two directions or
     more; articles: per article,
-    direction and system; signatures: metric name ("chrF", "BLEU") -> sacrebleu signature."""
+    direction and system; signatures: metric name ("chrF", "BLEU") -> sacrebleu signature
+    (empty when nothing was scored)."""
 
     stories: tuple[str, ...]
     systems: tuple[System, ...]
@@ -313,7 +314,12 @@ def _report(stories: tuple[str, ...], tallies: dict[str, _Tally]) -> EvalReport:
         systems=tuple(systems),
         lines=tuple(lines),
         articles=tuple(articles),
-        signatures={"chrF": str(chrf.get_signature()), "BLEU": str(bleu.get_signature())},
+        # sacrebleu knows a metric's signature once it has scored something
+        signatures=(
+            {"chrF": str(chrf.get_signature()), "BLEU": str(bleu.get_signature())}
+            if any(line.score for line in lines)
+            else {}
+        ),
     )
 
 

@@ -10,6 +10,11 @@ from pipeline.evaluate.score import EvalReport, Line
 def report_lines(report: EvalReport) -> list[str]:
     """The table (direction, system, units, chrF, BLEU, what was not scored), the per-article
     lines under it, and the sacrebleu signatures last."""
+    if not report.lines:
+        return [
+            f"nothing to score in {len(report.stories)} stories: no machine versions into the"
+            " editions' languages; translate the originals first, or add --profile NAME"
+        ]
     width = max([len("system"), *(len(line.system) for line in report.lines)])
     out = [_header(width)]
     out += [_row(line, width) for line in report.lines]
