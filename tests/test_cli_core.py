@@ -40,6 +40,7 @@ def db(tmp_path: Path) -> str:
         ["models", "pull"],
         ["models", "demo"],
         ["diff"],
+        ["eval"],
         ["review"],
         ["edit"],
         ["publish"],

@@ -8,9 +8,17 @@ from typing import Any
 
 import pytest
 
-from pipeline.diff import DiffOptions, build_compare, build_view, render_html, write_all_html
+from pipeline.diff import (
+    DiffOptions,
+    build,
+    build_compare,
+    build_view,
+    render_html,
+    write_all_html,
+)
 from tests.browser_support import chromium_browser  # noqa: F401  (the fixture)
 from tests.diff_data import budget_store
+from tests.eval_data import GOOD, XSS, add_machine, bridge_store, merged_units
 
 pytestmark = pytest.mark.browser
 
@@ -189,3 +197,30 @@ def test_index_links_to_article_pages(open_page: Any, pages: dict[str, Path]) ->
     assert page.locator(".row[data-seg]").count() == 5
     page.click("nav.crumbs a")
     assert page.url.endswith("index.html")
+
+
+@pytest.fixture(scope="module")
+def human_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("human-page")
+    store, original = bridge_store(folder / "human.db")
+    texts = ("New bridge opened", "The bridge opened on Monday,", "and traffic starts.", XSS)
+    with store, merged_units():
+        add_machine(store, original, texts, GOOD)
+        view = build(store, original.id, DiffOptions(human=True))
+    page = folder / "human.html"
+    page.write_text(render_html(view), encoding="utf-8")
+    return page
+
+
+def test_human_page_shows_a_merged_unit_as_one_row_and_runs_no_article_script(
+    open_page: Any, human_page: Path
+) -> None:
+    page = open_page(human_page)
+    rows = page.eval_on_selector_all(".row[data-seg]", "rows => rows.map(r => r.dataset.seg)")
+    assert rows == ["u1", "u2", "u3"]
+    assert page.inner_text('.row[data-seg="u2"] .gutter .kind') == "2-1"
+    source = page.inner_text('.row[data-seg="u2"] .cell[data-origin="source"] .text')
+    assert "понеділок зранку." in source and "Рух транспорту" in source
+    assert page.evaluate("() => window.__pwned") is None
+    assert "<script>" in page.inner_text('.row[data-seg="u3"] .cell[data-origin="machine"]')
+    assert page.errors == []

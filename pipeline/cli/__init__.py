@@ -11,6 +11,7 @@ import click
 from pipeline import __version__
 from pipeline.cli.align import align
 from pipeline.cli.diff import diff
+from pipeline.cli.eval import eval_command
 from pipeline.cli.options import (
     EXIT_PARTIAL,
     db_option,
@@ -265,5 +266,16 @@ def _on_terminal() -> bool:
 
 
 # Command groups that live in their own modules.
-for command in (translate, models, align, diff, review, edit, publish, import_command, serve):
+for command in (
+    translate,
+    models,
+    align,
+    eval_command,
+    diff,
+    review,
+    edit,
+    publish,
+    import_command,
+    serve,
+):
     main.add_command(command)

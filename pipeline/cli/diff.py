@@ -43,6 +43,12 @@ from pipeline.domain import LANGS
     default=None,
     help="Write a self-contained HTML page to this file (a folder with --all).",
 )
+@click.option(
+    "--human",
+    is_flag=True,
+    help="Compare the human edition (in --lang) with the machine (--b) unit by unit: merged"
+    " sentences show as one row.",
+)
 @click.option("--all", "all_articles", is_flag=True, help="Every article: needs --html DIR.")
 @click.option(
     "--width", type=click.IntRange(min=40), default=None, help="Table width [default: terminal]."
@@ -58,6 +64,7 @@ def diff(
     a_spec: str | None,
     b_spec: str | None,
     html_path: Path | None,
+    human: bool,
     all_articles: bool,
     width: int | None,
     color: bool | None,
@@ -67,13 +74,16 @@ def diff(
 
     Columns per language, each cell marked source, human or machine + model. With --lang, two
     versions of one language are compared word by word ([-deleted-] {+inserted+}), with
-    per-segment edit distance and chrF/BLEU of b against a.
+    per-segment edit distance and chrF/BLEU of b against a. With --human, the story's human
+    edition is a and the machine versions b, one row per aligned unit (u1, u2, ...; "2-1": two
+    source sentences said in one).
 
     \b
     Example:
         pipeline diff my-article --langs uk,en
         pipeline diff my-article --lang ru --a human --b machine:opus-mt
         pipeline diff my-article --html my-article.html
+        pipeline diff my-article --human --lang en --b machine:tc-big
         pipeline diff --all --html site/diff/
     """
     from pipeline.diff import DiffOptions, build, render_html, render_terminal, write_all_html
@@ -84,13 +94,17 @@ def diff(
         raise click.UsageError("give an ARTICLE (id, slug or path), or --all with --html DIR")
     if all_articles and html_path is None:
         raise click.UsageError("--all writes pages: add --html DIR")
-    if (a_spec or b_spec) and not lang:
+    if human and (all_articles or a_spec):
+        raise click.UsageError("--human compares one story's edition (a) with --b: drop --all/--a")
+    if (a_spec or b_spec) and not lang and not human:
         raise click.UsageError("--a/--b compare versions of one language: add --lang")
     if color is None:
         color = sys.stdout.isatty()
     if width is None:
         width = shutil.get_terminal_size((100, 24)).columns
-    options = DiffOptions(langs=langs, lang=lang, a=a_spec, b=b_spec, width=width, color=color)
+    options = DiffOptions(
+        langs=langs, lang=lang, a=a_spec, b=b_spec, human=human, width=width, color=color
+    )
     with open_store(db_path) as store:
         if all_articles:
             assert html_path is not None

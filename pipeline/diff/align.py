@@ -26,6 +26,7 @@ class DiffOptions:
     lang: str | None = None  # set: compare two versions of this language
     a: str | None = None  # version spec of the reference side (default "human")
     b: str | None = None  # version spec of the compared side (default "machine")
+    human: bool = False  # compare the human edition in `lang` with the machine, unit by unit
     width: int = 100
     color: bool = False
 
@@ -111,10 +112,20 @@ class CompareRow:
     a: Cell
     b: Cell
     diff: WordDiff | None  # None when either side is missing
+    # A unit of a story (`diff --human`): "u3", its kind (source-human sentences, "2-1") and the
+    # keys of its source sentences; None for a row of one segment.
+    unit: str | None = None
+    unit_kind: str = ""
+    keys: tuple[str, ...] = ()
 
     @property
     def flags(self) -> tuple[str, ...]:
         return ordered_flags([*self.a.flags, *self.b.flags])
+
+    @property
+    def number(self) -> str:
+        """What the gutter shows: the unit ("u3") or the sentence within its paragraph ("2")."""
+        return self.unit or str(self.sent_index + 1)
 
 
 @dataclass(frozen=True)
@@ -129,6 +140,7 @@ class CompareView:
     rows: tuple[CompareRow, ...]
     scores: Scores | None
     counts: dict[str, int] = field(default_factory=dict)
+    edition: ArticleInfo | None = None  # `diff --human`: a is this human edition, rows are units
 
     @property
     def flagged(self) -> int:
@@ -136,7 +148,7 @@ class CompareView:
 
     @property
     def missing(self) -> dict[str, int]:
-        """side ("a"/"b") -> segments without that version."""
+        """side ("a"/"b") -> rows without that version."""
         counts = {
             "a": sum(1 for row in self.rows if row.a.text is None),
             "b": sum(1 for row in self.rows if row.b.text is None),
@@ -167,7 +179,12 @@ def model_label(version: Version) -> str:
 
 
 def build(store: Store, ref: str, options: DiffOptions) -> ArticleView | CompareView:
-    """The view options ask for: a comparison when a language is given, else the columns."""
+    """The view options ask for: the human edition against the machine (``human``), a
+    comparison when a language is given, else the columns."""
+    if options.human:
+        from pipeline.diff.human import build_human
+
+        return build_human(store, ref, options)
     return build_compare(store, ref, options) if options.lang else build_view(store, ref, options)
 
 

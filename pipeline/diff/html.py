@@ -84,8 +84,9 @@ def _summary(view: ArticleView | CompareView) -> str:
                 f"<li>chrF {view.scores.chrf:.2f} · BLEU {view.scores.bleu:.2f}"
                 f" (b against a, segments: {view.scores.segments})</li>"
             )
+        rows = "units" if view.edition is not None else "segments"
         items.append(
-            f"<li>word edits {view.distance} in {view.changed} of {len(view.rows)} segments</li>"
+            f"<li>word edits {view.distance} in {view.changed} of {len(view.rows)} {rows}</li>"
         )
     for name, count in view.counts.items():
         items.append(f'<li class="flag" data-flag="{esc(name)}">{esc(name)} {count}</li>')
@@ -116,7 +117,8 @@ def _compare_body(view: CompareView) -> str:
     for row in view.rows:
         if row.para_start:
             parts.append(_para_break(row))
-        source = Cell(lang=row.source_lang, text=row.source, origin="source", label="source")
+        label = " ".join(("source", *row.keys))
+        source = Cell(lang=row.source_lang, text=row.source or None, origin="source", label=label)
         cells = _cell(row.seg, source, _text(source))
         for side, cell in (("a", row.a), ("b", row.b)):
             text = _text(cell) if row.diff is None else _pieces(row.diff.side(side))
@@ -136,6 +138,8 @@ def _row(row: Row | CompareRow, cells: str) -> str:
     flags = row.flags
     classes = "row flagged" if flags else "row"
     gutter = str(row.sent_index + 1)
+    if isinstance(row, CompareRow) and row.unit:
+        gutter = f'{esc(row.unit)}<span class="kind" title="sentences">{esc(row.unit_kind)}</span>'
     if isinstance(row, CompareRow) and row.diff is not None:
         gutter += f'<span class="distance" title="word edits">d={row.diff.distance}</span>'
     if flags:

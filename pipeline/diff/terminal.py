@@ -93,6 +93,8 @@ def _flag_lines(flags: Sequence[str], notes: Sequence[str], column: int) -> list
 
 
 def _gutter(row: Row | CompareRow) -> list[str]:
+    if isinstance(row, CompareRow) and row.unit:
+        return [row.unit, row.unit_kind, FLAG_MARK if row.flags else ""]
     return [str(row.sent_index + 1), FLAG_MARK if row.flags else ""]
 
 
@@ -106,6 +108,7 @@ def _render_compare(view: CompareView, *, width: int, color: bool) -> str:
             [(info.title, "title")],
             [(_about(view), None)],
             [(f"{view.lang}: a = {view.a_spec}, b = {view.b_spec}", None)],
+            *_edition_spans(view),
         ],
         width,
         color,
@@ -117,13 +120,14 @@ def _render_compare(view: CompareView, *, width: int, color: bool) -> str:
             out.append(_para_rule(row.para_index, row.kind, width))
         else:
             out.append(_join_row("", ["", "", ""], column))
-        source = wrap_spans([(row.source_lang, "label")], column) + wrap_spans(
-            [(row.source, None)], column
+        label = " ".join((row.source_lang, *row.keys))
+        source = wrap_spans([(label, "label")], column) + wrap_spans(
+            [(row.source or "—", None if row.source else "missing")], column
         )
         blocks = [source, *(_side_lines(row, side, column, color) for side in ("a", "b"))]
         gutter = _gutter(row)
         if row.diff is not None:
-            gutter.insert(1, f"d={row.diff.distance}")
+            gutter.insert(2 if row.unit else 1, f"d={row.diff.distance}")
         out.extend(_block_rows(gutter, blocks, column, color))
     out.append("─" * width)
     summary: list[list[Span]] = []
@@ -132,18 +136,37 @@ def _render_compare(view: CompareView, *, width: int, color: bool) -> str:
             [
                 (
                     f"chrF {view.scores.chrf:.2f} · BLEU {view.scores.bleu:.2f}"
-                    f" (b against a, {_plural(view.scores.segments, 'segment')})",
+                    f" (b against a, {_plural(view.scores.segments, _rows(view)[:-1])})",
                     None,
                 )
             ]
         )
     summary.append(
-        [(f"Word edits: {view.distance} in {view.changed} of {len(view.rows)} segments", None)]
+        [(f"Word edits: {view.distance} in {view.changed} of {len(view.rows)} {_rows(view)}", None)]
     )
     summary.append(_checks_spans(view.counts, view.flagged, len(view.rows)))
     summary += _missing_spans(view.missing, "sides")
     out.extend(_lines(summary, width, color))
     return "\n".join(out) + "\n"
+
+
+def _edition_spans(view: CompareView) -> list[list[Span]]:
+    if view.edition is None:
+        return []
+    edition = view.edition
+    return [
+        [
+            (
+                f"units of the story: a = edition {edition.id} · {edition.slug},"
+                " gutter = unit, sentences (source-edition) and word edits",
+                None,
+            )
+        ]
+    ]
+
+
+def _rows(view: CompareView) -> str:
+    return "units" if view.edition is not None else "segments"
 
 
 def _plural(count: int, noun: str) -> str:
