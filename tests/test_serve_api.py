@@ -433,3 +433,18 @@ def test_retranslation_never_replaces_reviewed_text(db: Path, reviewed: str) -> 
         newer = UK_RU.__class__(**{**UK_RU.__dict__, "revision": "v2"})
         store.add_versions([Version(segment, "ru", "Новый перевод.", "machine", "machine", newer)])
         assert store.current_versions(stored, "ru")[segment].id == kept.id
+
+
+def test_queue_follows_every_change_after_it_was_read(client: TestClient) -> None:
+    def state(lang: str) -> str:
+        return str(client.get("/api/articles").json()[0]["states"][lang])
+
+    assert state("ru") == "machine"
+    client.post(f"/api/articles/{ARTICLE_ID}/approve", json={"lang": "ru"})
+    assert state("ru") == "approved"  # a state change alone, no new row
+    version = row(client, "p2-s1")["current"]["ru"]["id"]
+    client.patch(f"/api/versions/{version}", json={"text": "A", "revision": version})
+    assert state("ru") == "edited"
+    edited = row(client, "p2-s1")["current"]["ru"]["id"]
+    client.patch(f"/api/versions/{edited}", json={"state": "approved", "revision": edited})
+    assert state("ru") == "approved"
