@@ -207,6 +207,8 @@ def test_the_text_as_written_is_not_edited_here(client: TestClient) -> None:
 def test_approve_a_sentence_a_paragraph_or_a_language(
     client: TestClient, body: dict[str, Any], changed: int, approved_keys: set[str]
 ) -> None:
+    before = {r["key"]: r["current"]["ru"]["state"] for r in rows(client)}  # read, cached
+    assert "approved" not in before.values()
     answer = client.post(f"/api/articles/{ARTICLE_ID}/approve", json=body)
     assert answer.status_code == 200 and answer.json() == {"approved": changed}
     states = {r["key"]: r["current"]["ru"]["state"] for r in rows(client)}
