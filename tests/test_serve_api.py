@@ -207,6 +207,8 @@ def test_the_text_as_written_is_not_edited_here(client: TestClient) -> None:
 def test_approve_a_sentence_a_paragraph_or_a_language(
     client: TestClient, body: dict[str, Any], changed: int, approved_keys: set[str]
 ) -> None:
+    before = {r["key"]: r["current"]["ru"]["state"] for r in rows(client)}  # read, cached
+    assert "approved" not in before.values()
     answer = client.post(f"/api/articles/{ARTICLE_ID}/approve", json=body)
     assert answer.status_code == 200 and answer.json() == {"approved": changed}
     states = {r["key"]: r["current"]["ru"]["state"] for r in rows(client)}
@@ -433,3 +435,18 @@ def test_retranslation_never_replaces_reviewed_text(db: Path, reviewed: str) -> 
         newer = UK_RU.__class__(**{**UK_RU.__dict__, "revision": "v2"})
         store.add_versions([Version(segment, "ru", "Новый перевод.", "machine", "machine", newer)])
         assert store.current_versions(stored, "ru")[segment].id == kept.id
+
+
+def test_queue_follows_every_change_after_it_was_read(client: TestClient) -> None:
+    def state(lang: str) -> str:
+        return str(client.get("/api/articles").json()[0]["states"][lang])
+
+    assert state("ru") == "machine"
+    client.post(f"/api/articles/{ARTICLE_ID}/approve", json={"lang": "ru"})
+    assert state("ru") == "approved"  # a state change alone, no new row
+    version = row(client, "p2-s1")["current"]["ru"]["id"]
+    client.patch(f"/api/versions/{version}", json={"text": "A", "revision": version})
+    assert state("ru") == "edited"
+    edited = row(client, "p2-s1")["current"]["ru"]["id"]
+    client.patch(f"/api/versions/{edited}", json={"state": "approved", "revision": edited})
+    assert state("ru") == "approved"

@@ -6,6 +6,7 @@ person most), then risk (highest first), then publication date (newest first).
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from pipeline.domain import LANGS, Version
@@ -55,37 +56,62 @@ def queue(
             f"{state!r}: not a review state", hint=f"choose from {', '.join(STATE_ORDER)}"
         )
     items = []
+    marks = store.versions.fingerprints()
     for article_id in store.article_ids():
-        stored = store.article(article_id)
-        versions = store.article_versions(stored)
-        states = {
-            code: language_version(store, stored, code, versions=versions).state for code in langs
-        }
-        judged = list(states.values())
+        item = _item(store, article_id, langs, marks.get(article_id))
+        judged = list(item.states.values())
         if state is not None and state not in judged:
             continue
-        is_stale = "stale" in judged
-        if stale is not None and stale != is_stale:
+        if stale is not None and stale != item.stale:
             continue
-        risk = _risk(versions, langs)
-        items.append(
-            QueueItem(
-                id=stored.id,
-                slug=stored.slug,
-                title=stored.title,
-                lang=stored.lang,
-                date=stored.date,
-                revision=stored.revision,
-                states=states,
-                state=min(judged, key=STATE_ORDER.index),
-                stale=is_stale,
-                risk=risk.value,
-                reasons=risk.reasons,
-            )
-        )
+        items.append(item)
     items.sort(key=lambda item: item.date or "", reverse=True)
     items.sort(key=lambda item: (STATE_ORDER.index(item.state), -item.risk))
     return items
+
+
+# (database, article id, languages) → (fingerprint, item): an article's item is built again
+# only when its fingerprint changed (a new revision, version or state); the queue of a few
+# hundred articles then costs one aggregate query instead of reading every version.
+_CACHE: dict[tuple[str, str, tuple[str, ...]], tuple[tuple[object, ...], QueueItem]] = {}
+_CACHE_LOCK = threading.Lock()
+_CACHE_LIMIT = 20000
+
+
+def _item(
+    store: Store, article_id: str, langs: tuple[str, ...], mark: tuple[object, ...] | None
+) -> QueueItem:
+    key = (str(store.path.resolve()), article_id, langs)
+    with _CACHE_LOCK:
+        held = _CACHE.get(key)
+    if held is not None and mark is not None and held[0] == mark:
+        return held[1]
+    stored = store.article(article_id)
+    versions = store.article_versions(stored)
+    states = {
+        code: language_version(store, stored, code, versions=versions).state for code in langs
+    }
+    judged = list(states.values())
+    risk = _risk(versions, langs)
+    item = QueueItem(
+        id=stored.id,
+        slug=stored.slug,
+        title=stored.title,
+        lang=stored.lang,
+        date=stored.date,
+        revision=stored.revision,
+        states=states,
+        state=min(judged, key=STATE_ORDER.index),
+        stale="stale" in judged,
+        risk=risk.value,
+        reasons=risk.reasons,
+    )
+    if mark is not None:
+        with _CACHE_LOCK:
+            if len(_CACHE) >= _CACHE_LIMIT:
+                _CACHE.clear()
+            _CACHE[key] = (mark, item)
+    return item
 
 
 def _risk(versions: list[Version], langs: tuple[str, ...]) -> Risk:

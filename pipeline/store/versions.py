@@ -144,6 +144,27 @@ class Versions:
         )
         return {int(r[0]): str(r[1]) for r in rows}
 
+    def fingerprints(self, article_id: str | None = None) -> dict[str, tuple[object, ...]]:
+        """article id → a value that changes whenever its newest revision, or any version or
+        version state of that revision, changes: for caches of what is derived from them (the
+        review queue, article pages); of one article only when article_id is given. One
+        aggregate query. Two state changes in one article could cancel in
+        one weighted sum, not in both (their weights differ by a factor of the row id)."""
+        rows = self.store.conn.execute(
+            "SELECT r.article_id, r.id, COUNT(v.id), MAX(v.id),"
+            " SUM(v.id * (CASE v.state WHEN 'machine' THEN 1 WHEN 'edited' THEN 2"
+            "  WHEN 'approved' THEN 3 WHEN 'stale' THEN 4 ELSE 5 END)),"
+            " SUM(v.id * v.id * (CASE v.state WHEN 'machine' THEN 1 WHEN 'edited' THEN 2"
+            "  WHEN 'approved' THEN 3 WHEN 'stale' THEN 4 ELSE 5 END))"
+            " FROM revisions r JOIN segments s ON s.revision_id = r.id"
+            " LEFT JOIN versions v ON v.segment_id = s.id"
+            " WHERE r.number = (SELECT MAX(number) FROM revisions WHERE article_id = r.article_id)"
+            + (" AND r.article_id = ?" if article_id is not None else "")
+            + " GROUP BY r.id",
+            () if article_id is None else (article_id,),
+        )
+        return {str(row[0]): tuple(row[1:]) for row in rows}
+
     def history(self, segment_id: int, lang: str) -> list[HistoryEntry]:
         """Every version of one segment in one language, oldest first, with author and base."""
         rows = self.store.conn.execute(
