@@ -189,4 +189,13 @@ MIGRATIONS: tuple[Step, ...] = (
     ),
     Step("3-stale-state", add_stale_state),
     Step("4-story-identity", rekey_articles),
+    # the model's own score of a machine version and of a memory entry
+    # (pipeline.translate.scores); NULL for everything else and for rows stored before
+    Step(
+        "6-version-scores",
+        (
+            "ALTER TABLE versions ADD COLUMN score REAL",
+            "ALTER TABLE memory ADD COLUMN score REAL",
+        ),
+    ),
 )

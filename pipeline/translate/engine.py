@@ -4,6 +4,7 @@ identity and passthrough, and retries wrong-language output with the other profi
 from __future__ import annotations
 
 import warnings
+from dataclasses import replace
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
@@ -263,14 +264,7 @@ class Engine:
 
 
 def _with_flags(translation: Translation, *flags: str) -> Translation:
-    merged = tuple(dict.fromkeys(translation.flags + flags))
-    return Translation(
-        text=translation.text,
-        signature=translation.signature,
-        flags=merged,
-        splits=translation.splits,
-        from_memory=translation.from_memory,
-    )
+    return replace(translation, flags=tuple(dict.fromkeys(translation.flags + flags)))
 
 
 def build_engine(
