@@ -334,6 +334,7 @@ def test_first_schema_steps_are_tuples_and_later_ones_python() -> None:
         "2-editions",
         "3-stale-state",
         "4-story-identity",
+        "6-version-scores",
     ]
     assert MIGRATIONS[0].action == FIRST_SCHEMA
     assert all(callable(step.action) for step in MIGRATIONS[2:])
