@@ -158,7 +158,9 @@ class DictMemory:
                 self.scores[(signature_key, source)] = score
 
     def memory_scores(self, signature_key: str, sources: Sequence[str]) -> dict[str, float]:
-        return {s: self.scores[(signature_key, s)] for s in sources if (signature_key, s) in self.scores}
+        return {
+            s: self.scores[(signature_key, s)] for s in sources if (signature_key, s) in self.scores
+        }
 
 
 def test_identity_returns_text_unsigned() -> None:
@@ -384,7 +386,13 @@ def _spy_generate(
 
     def generate(**kwargs: Any) -> Any:
         out = real(**kwargs)
-        calls.append({**kwargs, "out_len": int(getattr(out, "sequences", out).shape[1]), "in": kwargs["input_ids"]})
+        calls.append(
+            {
+                **kwargs,
+                "out_len": int(getattr(out, "sequences", out).shape[1]),
+                "in": kwargs["input_ids"],
+            }
+        )
         return out
 
     monkeypatch.setattr(loaded.model, "generate", generate)

@@ -96,6 +96,8 @@ class EngineOptions:
     low_memory: one model loaded at a time, one batch decoded at a time and a small token
     budget (pipeline.translate.loader.LOW_MEMORY_BATCH_TOKENS), unless streams or batch_tokens
     are given: peak memory near the model's weights, at about half the default speed on CPU.
+    scores: give every model output its score (pipeline.translate.scores); False decodes
+    without them (the same text: tests/test_risk.py), for benchmarks/score_overhead.py.
     """
 
     profile: str | None = None
@@ -108,6 +110,7 @@ class EngineOptions:
     quantize: str | None = None
     engine: str = "transformers"
     low_memory: bool = False
+    scores: bool = True
 
     @property
     def loaded_models(self) -> int:

@@ -262,6 +262,7 @@ class CTranslate2Translator(MarianTranslator):
         *,
         batch_tokens: int = CPU_BATCH_TOKENS,
         stats: EngineStats | None = None,
+        scores: bool = True,
     ) -> None:
         super().__init__(
             route,
@@ -269,6 +270,7 @@ class CTranslate2Translator(MarianTranslator):
             batch_tokens=batch_tokens,
             engine="ctranslate2",
             stats=stats,
+            scores=scores,
         )
         self.ct2_loader = loader
         self._tokens: dict[str, list[str]] = {}
@@ -303,7 +305,7 @@ class CTranslate2Translator(MarianTranslator):
             "no_repeat_ngram_size": int(kwargs.get("no_repeat_ngram_size", 0)),
             "max_input_length": 0,  # never truncate: over-long sources were split already
             # the hypothesis score (pipeline.translate.scores); the tokens are the same
-            "return_scores": True,
+            "return_scores": self.scores,
         }
         # Forced output lengths (benchmarks): a route may ask for a minimum proportional to the
         # input, as the transformers engine does with min_new_tokens.
@@ -339,12 +341,13 @@ class CTranslate2Translator(MarianTranslator):
                 for piece, result in zip(members, results, strict=True):
                     done = result.result() if parallel else result
                     piece.output = strip_target_tokens(tokenizer.join(done.hypotheses[0]))
-                    piece.score = hypothesis_score(
-                        float(done.scores[0]),
-                        len(done.hypotheses[0]),
-                        max_length=int(options["max_decoding_length"]),
-                        length_penalty=float(options["length_penalty"]),
-                    )
+                    if self.scores:
+                        piece.score = hypothesis_score(
+                            float(done.scores[0]),
+                            len(done.hypotheses[0]),
+                            max_length=int(options["max_decoding_length"]),
+                            length_penalty=float(options["length_penalty"]),
+                        )
         finally:
             self._tokens.clear()
 
@@ -400,6 +403,7 @@ class CTranslate2Backend:
                 self.options.batch_tokens, self.loader.device, low_memory=self.options.low_memory
             ),
             stats=self.stats,
+            scores=self.options.scores,
         )
 
     def close(self) -> None:

@@ -4,8 +4,8 @@ identity and passthrough, and retries wrong-language output with the other profi
 from __future__ import annotations
 
 import warnings
-from dataclasses import replace
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Protocol
 
 from pipeline import checks
@@ -73,7 +73,9 @@ class TransformersBackend:
         )
 
     def translator(self, route: Route) -> SignedTranslator:
-        translator = MarianTranslator(route, self.loader, engine=self.name, stats=self.stats)
+        translator = MarianTranslator(
+            route, self.loader, engine=self.name, stats=self.stats, scores=self.options.scores
+        )
         translator.batch_tokens = batch_token_budget(
             self.options.batch_tokens,
             self.loader.device,

@@ -48,8 +48,10 @@ class MarianTranslator:
         batch_tokens: int = CPU_BATCH_TOKENS,
         engine: str = "transformers",
         stats: EngineStats | None = None,
+        scores: bool = True,
     ) -> None:
         self.route = route
+        self.scores = scores
         self.loader = loader
         self.batch_tokens = batch_tokens
         self.engine = engine
@@ -234,7 +236,7 @@ class MarianTranslator:
         ]
         streams = int(getattr(self.loader, "streams", 1))
 
-        def decode(encoded: Any) -> tuple[Any, list[TokenScore]]:
+        def decode(encoded: Any) -> tuple[Any, Sequence[TokenScore | None]]:
             output = self._decode(loaded, encoded, kwargs)
             release_free_memory()
             return output
@@ -250,9 +252,10 @@ class MarianTranslator:
 
     def _decode(
         self, loaded: LoadedModel, encoded: Any, kwargs: dict[str, Any]
-    ) -> tuple[Any, list[TokenScore]]:
+    ) -> tuple[Any, Sequence[TokenScore | None]]:
         """Output token ids for one tokenised batch and each row's score
-        (pipeline.translate.scores): computed as decoding goes, the tokens unchanged."""
+        (pipeline.translate.scores; None without ``scores``): computed as decoding goes, the
+        tokens unchanged."""
         import torch
 
         longest = int(encoded["input_ids"].shape[1])
@@ -271,8 +274,10 @@ class MarianTranslator:
                 attention_mask,
                 max_new_tokens=max_new,
                 min_new_tokens=min_new,
-                logprobs=steps,
+                logprobs=steps if self.scores else None,
             )
+            if not self.scores:
+                return ids, [None] * int(ids.shape[0])
             return ids, row_scores(ids[:, 1:], torch.stack(steps, dim=1), eos_ids)
         with torch.inference_mode():
             out = loaded.model.generate(
@@ -281,9 +286,11 @@ class MarianTranslator:
                 max_new_tokens=max_new,
                 **({"min_new_tokens": min_new} if min_new else {}),
                 **kwargs,
-                output_scores=True,
+                output_scores=self.scores,
                 return_dict_in_generate=True,
             )
+            if not self.scores:
+                return out.sequences, [None] * int(out.sequences.shape[0])
             beams = getattr(out, "beam_indices", None)
             # beam search hands back log-softmaxed scores; greedy hands back processed logits
             transition = loaded.model.compute_transition_scores(
