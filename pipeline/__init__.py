@@ -1,9 +1,11 @@
 """Trilingual newsroom translation pipeline: ingest, detect, segment, translate, store.
 
 The public Python API (the calls the CLI and the web app share) is at the package root:
-``pipeline.translate_text``, ``translate_folder``, ``articles``, ``review``, ``approve``,
-``unapprove``, ``edit``, ``publish``, ``export_xliff``, ``import_xliff`` (pipeline.api), the
-``Store`` and the errors. Names load on first use: ``import pipeline`` imports no model library.
+``translate_text``, ``translate_folder``, ``articles``, ``review_states``, ``approve``,
+``unapprove``, ``edit``, ``publish_folder``, ``export_xliff``, ``import_xliff``
+(pipeline.api), ``assess`` (pipeline.review.risk), the ``Store`` and the errors. Names load on
+first use: ``import pipeline`` imports no model library. A root name never equals a
+subpackage's (``publish``, ``review``, ``align``): importing the subpackage would replace it.
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ _LAZY: dict[str, str] = {
     "edit": "pipeline.api",
     "export_xliff": "pipeline.api",
     "import_xliff": "pipeline.api",
-    "publish": "pipeline.api",
-    "review": "pipeline.api",
+    "publish_folder": "pipeline.api",
+    "review_states": "pipeline.api",
     "translate_folder": "pipeline.api",
     "translate_text": "pipeline.api",
     "unapprove": "pipeline.api",
@@ -51,8 +53,8 @@ __all__ = [
     "edit",
     "export_xliff",
     "import_xliff",
-    "publish",
-    "review",
+    "publish_folder",
+    "review_states",
     "translate_folder",
     "translate_text",
     "unapprove",
@@ -66,8 +68,8 @@ if TYPE_CHECKING:
         edit,
         export_xliff,
         import_xliff,
-        publish,
-        review,
+        publish_folder,
+        review_states,
         translate_folder,
         translate_text,
         unapprove,

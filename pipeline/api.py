@@ -35,8 +35,8 @@ __all__ = [
     "edit",
     "export_xliff",
     "import_xliff",
-    "publish",
-    "review",
+    "publish_folder",
+    "review_states",
     "translate_folder",
     "translate_text",
     "unapprove",
@@ -182,7 +182,7 @@ def articles(db: str | Path | Store) -> list[ArticleSummary]:
         return store.list_articles()
 
 
-def review(db: str | Path | Store, article: str) -> list[LangState]:
+def review_states(db: str | Path | Store, article: str) -> list[LangState]:
     """Each language's review state of an article (id, slug or unique prefix): state (source,
     machine, stale, edited, approved, missing), counts, whether it would be published, the
     models, stale sentences. Raises ArticleNotFound (NotFound) for an unknown article."""
@@ -224,7 +224,7 @@ def edit(db: str | Path | Store, article: str, lang: str, sentences: Mapping[str
         return apply_edits(store, article, lang, sentences)
 
 
-def publish(
+def publish_folder(
     db: str | Path | Store,
     out: str | Path,
     *,
