@@ -278,6 +278,9 @@ class Version:
     flags: tuple[str, ...] = ()
     created: str | None = None
     id: int | None = None
+    # The model's mean token log-probability (pipeline.translate.scores): machine versions
+    # only; a person's edit, a source text and a version stored before scores were have None.
+    score: float | None = None
 
 
 @dataclass(frozen=True)

@@ -522,4 +522,5 @@ def _version(segment: Segment, target: str, result: Translation, report: RunRepo
         state=state,
         signature=result.signature,
         flags=tuple(result.flags),
+        score=result.score if origin == "machine" else None,
     )

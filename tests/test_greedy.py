@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -117,8 +118,13 @@ def test_sliced_scoring_breaks_ties_to_the_lowest_id(monkeypatch: pytest.MonkeyP
         head.weight[[2, 6, 9]] = 1.0  # three equal best scores, in three slices
     choose = greedy._sliced_argmax(SimpleNamespace(lm_head=head), None, banned=[9], eos_ids=[2])
     hidden = torch.ones(2, 3)
-    assert choose(hidden, early=False).tolist() == [2, 2]
-    assert choose(hidden, early=True).tolist() == [6, 6]  # </s> (2) barred; 9 banned
+    token, logprob = choose(hidden, early=False)
+    assert token.tolist() == [2, 2]
+    # the log-sum-exp gathered slice by slice: tokens 2 and 6 score 3, seven others 0, 9 banned
+    assert logprob.tolist() == pytest.approx([3 - math.log(2 * math.exp(3) + 7)] * 2, abs=1e-5)
+    token, logprob = choose(hidden, early=True)
+    assert token.tolist() == [6, 6]  # </s> (2) barred; 9 banned
+    assert logprob.tolist() == pytest.approx([3 - math.log(math.exp(3) + 7)] * 2, abs=1e-5)
 
 
 # -- the compact decoder (attention over cached layer inputs) ----------------------------------

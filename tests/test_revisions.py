@@ -335,6 +335,7 @@ def test_first_schema_steps_are_tuples_and_later_ones_python() -> None:
         "3-stale-state",
         "4-story-identity",
         "5-alignment-units",
+        "6-version-scores",
         "7-version-author",
     ]
     assert MIGRATIONS[0].action == FIRST_SCHEMA

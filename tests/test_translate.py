@@ -138,14 +138,29 @@ class FakeTranslator:
 class DictMemory:
     def __init__(self) -> None:
         self.data: dict[tuple[str, str], str] = {}
+        self.scores: dict[tuple[str, str], float] = {}
 
     def memory_get(self, signature_key: str, sources: Sequence[str]) -> dict[str, str]:
         found = {s: self.data.get((signature_key, s)) for s in sources}
         return {s: t for s, t in found.items() if t is not None}
 
-    def memory_put(self, signature_key: str, pairs: Sequence[tuple[str, str]]) -> None:
-        for source, target in pairs:
+    def memory_put(
+        self,
+        signature_key: str,
+        pairs: Sequence[tuple[str, str]],
+        *,
+        scores: Sequence[float | None] | None = None,
+    ) -> None:
+        for k, (source, target) in enumerate(pairs):
             self.data[(signature_key, source)] = target
+            score = scores[k] if scores is not None else None
+            if score is not None:
+                self.scores[(signature_key, source)] = score
+
+    def memory_scores(self, signature_key: str, sources: Sequence[str]) -> dict[str, float]:
+        return {
+            s: self.scores[(signature_key, s)] for s in sources if (signature_key, s) in self.scores
+        }
 
 
 def test_identity_returns_text_unsigned() -> None:
@@ -371,7 +386,13 @@ def _spy_generate(
 
     def generate(**kwargs: Any) -> Any:
         out = real(**kwargs)
-        calls.append({**kwargs, "out_len": int(out.shape[1]), "in": kwargs["input_ids"]})
+        calls.append(
+            {
+                **kwargs,
+                "out_len": int(getattr(out, "sequences", out).shape[1]),
+                "in": kwargs["input_ids"],
+            }
+        )
         return out
 
     monkeypatch.setattr(loaded.model, "generate", generate)

@@ -158,8 +158,26 @@ def apply_edit(store: Store, ref: str, lang: str, text: str) -> int:
     sentence written in that language is a correction of the source: one new revision holds
     them all, and carries every version over (`Store.save_article`): the original stays
     published as corrected, and translations of the corrected sentences go stale."""
+    stored, _ = complete_version(store, ref, lang, "edit")
+    return apply_edits(store, ref, lang, parse_edit(text, stored))
+
+
+def apply_edits(store: Store, ref: str, lang: str, edited: Mapping[str, str]) -> int:
+    """Store new text for the sentences named by key ("p2-s1", counted from 1: `Segment.key`);
+    sentences not named keep theirs. Returns how many changed; the rules are apply_edit's.
+
+    Raises ArticleNotFound for an unknown article and ReviewError for an unknown language, a
+    language version with missing sentences, a key the article does not have or an empty
+    sentence."""
     stored, version = complete_version(store, ref, lang, "edit")
-    edited = parse_edit(text, stored)
+    keys = {item.key for item in version.present}
+    unknown = sorted(set(edited) - keys)
+    if unknown:
+        raise ReviewError(
+            f"{stored.slug}: no sentence {', '.join(unknown)} in revision {stored.revision}",
+            hint="keys are p<paragraph>-s<sentence>, counted from 1, as `pipeline edit` shows",
+        )
+    edited = {item.key: edited.get(item.key, item.text) for item in version.present}
     if lang != stored.lang:
         return store_edits(store, version, edited)
     corrections = {

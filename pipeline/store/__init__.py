@@ -181,8 +181,17 @@ class Store:
     def memory_get(self, signature_key: str, sources: Sequence[str]) -> dict[str, str]:
         return self.memory.get(signature_key, sources)
 
-    def memory_put(self, signature_key: str, pairs: Sequence[tuple[str, str]]) -> None:
-        self.memory.put(signature_key, pairs)
+    def memory_put(
+        self,
+        signature_key: str,
+        pairs: Sequence[tuple[str, str]],
+        *,
+        scores: Sequence[float | None] | None = None,
+    ) -> None:
+        self.memory.put(signature_key, pairs, scores=scores)
+
+    def memory_scores(self, signature_key: str, sources: Sequence[str]) -> dict[str, float]:
+        return self.memory.scores(signature_key, sources)
 
     def memory_size(self) -> int:
         return self.memory.size()

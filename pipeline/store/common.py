@@ -100,6 +100,7 @@ def version_from_row(row: sqlite3.Row) -> Version:
         signature=signature,
         flags=tuple(json.loads(row["flags"])),
         created=row["created"],
+        score=row["score"],
     )
 
 
@@ -111,8 +112,8 @@ def insert_versions(conn: sqlite3.Connection, versions: Sequence[Version], creat
         sig = v.signature
         cursor = conn.execute(
             "INSERT OR IGNORE INTO versions (segment_id, lang, text, origin, state, model_id,"
-            " model_revision, decoding, route, engine, signature_key, flags, created)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " model_revision, decoding, route, engine, signature_key, flags, created, score)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 v.segment_id,
                 v.lang,
@@ -127,6 +128,8 @@ def insert_versions(conn: sqlite3.Connection, versions: Sequence[Version], creat
                 sig.key if sig else ("" if v.origin == "machine" else None),
                 json.dumps(list(v.flags)),
                 v.created or created,
+                # only a model's output has a model's score
+                v.score if v.origin == "machine" else None,
             ),
         )
         inserted += cursor.rowcount

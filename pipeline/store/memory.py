@@ -37,14 +37,41 @@ class Memory:
                 found[row["source"]] = row["target"]
         return found
 
-    def put(self, signature_key: str, pairs: Sequence[tuple[str, str]]) -> None:
+    def put(
+        self,
+        signature_key: str,
+        pairs: Sequence[tuple[str, str]],
+        *,
+        scores: Sequence[float | None] | None = None,
+    ) -> None:
+        """Store (source, target) pairs; ``scores`` (aligned with pairs, None: unknown) are the
+        model's scores of the targets (pipeline.translate.scores)."""
         created = self.store.clock()
+        known = list(scores) if scores is not None else [None] * len(pairs)
         with self.store.transaction() as conn:
             conn.executemany(
-                "INSERT OR REPLACE INTO memory (signature_key, source, target, created)"
-                " VALUES (?, ?, ?, ?)",
-                [(signature_key, s, t, created) for s, t in pairs],
+                "INSERT OR REPLACE INTO memory (signature_key, source, target, created, score)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [
+                    (signature_key, s, t, created, score)
+                    for (s, t), score in zip(pairs, known, strict=True)
+                ],
             )
+
+    def scores(self, signature_key: str, sources: Sequence[str]) -> dict[str, float]:
+        """source → stored score, for the given sources that have one."""
+        found: dict[str, float] = {}
+        unique = list(dict.fromkeys(sources))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.store.conn.execute(
+                "SELECT source, score FROM memory"
+                f" WHERE signature_key = ? AND source IN ({marks}) AND score IS NOT NULL",
+                [signature_key, *chunk],
+            ):
+                found[row["source"]] = float(row["score"])
+        return found
 
     def size(self) -> int:
         return int(self.store.conn.execute("SELECT COUNT(*) FROM memory").fetchone()[0])

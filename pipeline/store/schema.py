@@ -141,6 +141,15 @@ def add_stale_state(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX versions_by_segment ON versions (segment_id, lang)")
 
 
+def add_scores(conn: sqlite3.Connection) -> None:
+    """The model's own score (pipeline.translate.scores) of a machine version and of a memory
+    entry: NULL for every other version and for rows stored before scores were."""
+    for table in ("versions", "memory"):
+        columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if "score" not in columns:  # a branch's database may have it already
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN score REAL")
+
+
 def article_id_for(key: str) -> str:
     """The article id a story key gives (12 hex digits of its SHA-1), as ingestion makes it."""
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
@@ -218,6 +227,7 @@ MIGRATIONS: tuple[Step, ...] = (
     Step("3-stale-state", add_stale_state),
     Step("4-story-identity", rekey_articles),
     Step("5-alignment-units", ALIGNMENT_UNITS),
+    Step("6-version-scores", add_scores),
     # who wrote a human version, and which version they read before writing it (the review desk's
     # history and its optimistic concurrency); NULL for versions written before this step
     Step(

@@ -98,12 +98,12 @@ class Versions:
         self.store.conn.executemany(
             "INSERT INTO versions (segment_id, lang, text, origin, state, model_id,"
             " model_revision, decoding, route, engine, signature_key, flags, created,"
-            " carried_from, author)"
+            " carried_from, author, score)"
             " SELECT ?, lang, text, origin, ?, model_id, model_revision, decoding, route, engine,"
             # stale machine text must not block the new machine version (one per signature)
             " CASE WHEN ?2 = 'stale' THEN NULL ELSE signature_key END, flags, created, id,"
-            " author"
-            " FROM versions WHERE id = ?",
+            # the same text from the same model for the same sentence: the same score
+            " author, score FROM versions WHERE id = ?",
             rows,
         )
         return len(rows), len(stale)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -18,6 +18,7 @@ __all__ = [
     "Translation",
     "Translator",
     "canonical_json",
+    "least_sure",
     "passthrough",
 ]
 
@@ -33,6 +34,10 @@ class Translation:
     flags: e.g. "split:2", "loop", "wrong-language", "untranslated", "retried-other-profile",
     "passthrough:no-letters", "passthrough:other-language".
     splits: how many pieces an over-long source was cut into (0: not split).
+    score: the model's own confidence, the mean log-probability of the output tokens (natural
+    log, per token, the closing ``</s>`` counted, padding not; 0 is certain, lower is less
+    sure): see pipeline.translate.scores. None where no
+    model made the text (identity, passthrough) or a memory entry stored before scores were.
     """
 
     text: str
@@ -40,6 +45,7 @@ class Translation:
     flags: tuple[str, ...] = ()
     splits: int = 0
     from_memory: bool = False
+    score: float | None = None
 
 
 @runtime_checkable
@@ -57,11 +63,20 @@ class SignedTranslator(Translator, Protocol):
 
 
 class MemoryBackend(Protocol):
-    """Translation memory: normalised source → translation, per signature key."""
+    """Translation memory: normalised source → translation, per signature key, with the score
+    the model gave the translation when it was made (None for entries stored without one)."""
 
     def memory_get(self, signature_key: str, sources: Sequence[str]) -> dict[str, str]: ...
 
-    def memory_put(self, signature_key: str, pairs: Sequence[tuple[str, str]]) -> None: ...
+    def memory_put(
+        self,
+        signature_key: str,
+        pairs: Sequence[tuple[str, str]],
+        *,
+        scores: Sequence[float | None] | None = None,
+    ) -> None: ...
+
+    def memory_scores(self, signature_key: str, sources: Sequence[str]) -> dict[str, float]: ...
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -81,6 +96,8 @@ class EngineOptions:
     low_memory: one model loaded at a time, one batch decoded at a time and a small token
     budget (pipeline.translate.loader.LOW_MEMORY_BATCH_TOKENS), unless streams or batch_tokens
     are given: peak memory near the model's weights, at about half the default speed on CPU.
+    scores: give every model output its score (pipeline.translate.scores); False decodes
+    without them (the same text: tests/test_risk.py), for benchmarks/score_overhead.py.
     """
 
     profile: str | None = None
@@ -93,6 +110,7 @@ class EngineOptions:
     quantize: str | None = None
     engine: str = "transformers"
     low_memory: bool = False
+    scores: bool = True
 
     @property
     def loaded_models(self) -> int:
@@ -128,6 +146,14 @@ def canonical_json(data: dict[str, Any]) -> str:
         separators=(",", ":"),
         ensure_ascii=False,
     )
+
+
+def least_sure(scores: Iterable[float | None]) -> float | None:
+    """The score of a text put together from separately translated parts (verbatim spans kept
+    out, a sentence in two languages): its least sure part's, so one bad part is not averaged
+    away. None when no part has a score."""
+    known = [s for s in scores if s is not None]
+    return min(known) if known else None
 
 
 def passthrough(text: str, reason: str) -> Translation:

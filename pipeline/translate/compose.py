@@ -14,6 +14,7 @@ from pipeline.translate.base import (
 )
 from pipeline.translate.batching import dedupe
 from pipeline.translate.normalize import has_letters, normalize
+from pipeline.translate.scores import pivot_score
 
 __all__ = ["Cached", "Identity", "Pivot"]
 
@@ -64,6 +65,7 @@ class Pivot:
                     flags=flags,
                     splits=m.splits,
                     from_memory=m.from_memory and f.from_memory,
+                    score=pivot_score(m.score, f.score) if f.signature else m.score,
                 )
             )
         return results
@@ -74,6 +76,8 @@ class Cached:
 
     use_memory=False skips lookups (fresh translations still refresh the memory). Outputs with
     a quality flag (loop, wrong language, untranslated) are never stored: the next run retries.
+    A translation is stored with its score and a hit gives that score back (None for entries
+    stored before scores were), so a reused sentence is as risky as when it was made.
     """
 
     def __init__(
@@ -92,6 +96,7 @@ class Cached:
         norms = [normalize(t) for t in texts]
         keyed = sorted({n for n in norms if has_letters(n)})
         found = self.memory.memory_get(signature.key, keyed) if self.use_memory and keyed else {}
+        scores = self.memory.memory_scores(signature.key, list(found)) if found else {}
         missing = [i for i, n in enumerate(norms) if n not in found]
         fresh: dict[int, Translation] = {}
         if missing:
@@ -101,15 +106,21 @@ class Cached:
             for i, u in zip(missing, where, strict=True):
                 fresh[i] = made[u]
             keep = [
-                (norm, t.text)
+                (norm, t)
                 for norm, t in zip(uniques, made, strict=True)
                 if t.signature is not None and t.text and not QUALITY_FLAGS.intersection(t.flags)
             ]
             if keep:
-                self.memory.memory_put(signature.key, keep)
+                self.memory.memory_put(
+                    signature.key,
+                    [(norm, t.text) for norm, t in keep],
+                    scores=[t.score for _, t in keep],
+                )
         return [
             fresh[i]
             if i in fresh
-            else Translation(text=found[norm], signature=signature, from_memory=True)
+            else Translation(
+                text=found[norm], signature=signature, from_memory=True, score=scores.get(norm)
+            )
             for i, norm in enumerate(norms)
         ]

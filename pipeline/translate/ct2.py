@@ -36,6 +36,7 @@ from pipeline.translate.loader import (
 from pipeline.translate.marian import MarianTranslator, _Piece
 from pipeline.translate.normalize import strip_target_tokens
 from pipeline.translate.pieces import MarianPieces
+from pipeline.translate.scores import TokenScore
 
 __all__ = [
     "CACHE_ENV",
@@ -45,6 +46,7 @@ __all__ = [
     "CTranslate2Translator",
     "cache_root",
     "convert",
+    "hypothesis_score",
     "import_ctranslate2",
 ]
 
@@ -260,6 +262,7 @@ class CTranslate2Translator(MarianTranslator):
         *,
         batch_tokens: int = CPU_BATCH_TOKENS,
         stats: EngineStats | None = None,
+        scores: bool = True,
     ) -> None:
         super().__init__(
             route,
@@ -267,6 +270,7 @@ class CTranslate2Translator(MarianTranslator):
             batch_tokens=batch_tokens,
             engine="ctranslate2",
             stats=stats,
+            scores=scores,
         )
         self.ct2_loader = loader
         self._tokens: dict[str, list[str]] = {}
@@ -300,7 +304,8 @@ class CTranslate2Translator(MarianTranslator):
             "repetition_penalty": float(kwargs.get("repetition_penalty", 1.0)),
             "no_repeat_ngram_size": int(kwargs.get("no_repeat_ngram_size", 0)),
             "max_input_length": 0,  # never truncate: over-long sources were split already
-            "return_scores": False,
+            # the hypothesis score (pipeline.translate.scores); the tokens are the same
+            "return_scores": self.scores,
         }
         # Forced output lengths (benchmarks): a route may ask for a minimum proportional to the
         # input, as the transformers engine does with min_new_tokens.
@@ -329,15 +334,41 @@ class CTranslate2Translator(MarianTranslator):
                 # The converter drops <pad> from the vocabulary (CTranslate2 starts the decoder
                 # from a zero embedding instead), so <pad> cannot be generated.
                 results = loaded.model.translate_batch(sources, asynchronous=parallel, **options)
-                submitted.append((members, results))
-            for members, results in submitted:
+                submitted.append((members, results, options))
+            for members, results, options in submitted:
                 self.generate_calls += 1
                 self.stats.generate_calls += 1
                 for piece, result in zip(members, results, strict=True):
                     done = result.result() if parallel else result
                     piece.output = strip_target_tokens(tokenizer.join(done.hypotheses[0]))
+                    if self.scores:
+                        piece.score = hypothesis_score(
+                            float(done.scores[0]),
+                            len(done.hypotheses[0]),
+                            max_length=int(options["max_decoding_length"]),
+                            length_penalty=float(options["length_penalty"]),
+                        )
         finally:
             self._tokens.clear()
+
+
+def hypothesis_score(
+    score: float, produced: int, *, max_length: int, length_penalty: float
+) -> TokenScore:
+    """CTranslate2's hypothesis score as a sum and count of token log-probabilities
+    (pipeline.translate.scores).
+
+    CTranslate2 divides the cumulated log-probability by length ** length_penalty (its
+    decoding.cc, finalize_hypothesis_score; measured equal to its own score_batch on the demo
+    models at length_penalty 1 and 2). The length counts the ``</s>`` it ended with, which the
+    returned tokens leave out: a hypothesis shorter than max_length ended with one; one at
+    max_length was cut there (no ``</s>``, where the transformers engine forces one that
+    counts as certain). A length_penalty of 0 is taken as a plain mean."""
+    length = produced + 1 if produced < max_length else produced
+    if length == 0:
+        return TokenScore(0.0, 0)
+    exponent = length_penalty if length_penalty else 1.0
+    return TokenScore(score * length**exponent, length)
 
 
 class CTranslate2Backend:
@@ -372,6 +403,7 @@ class CTranslate2Backend:
                 self.options.batch_tokens, self.loader.device, low_memory=self.options.low_memory
             ),
             stats=self.stats,
+            scores=self.options.scores,
         )
 
     def close(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Protocol
 
 from pipeline import checks
@@ -72,7 +73,9 @@ class TransformersBackend:
         )
 
     def translator(self, route: Route) -> SignedTranslator:
-        translator = MarianTranslator(route, self.loader, engine=self.name, stats=self.stats)
+        translator = MarianTranslator(
+            route, self.loader, engine=self.name, stats=self.stats, scores=self.options.scores
+        )
         translator.batch_tokens = batch_token_budget(
             self.options.batch_tokens,
             self.loader.device,
@@ -263,14 +266,7 @@ class Engine:
 
 
 def _with_flags(translation: Translation, *flags: str) -> Translation:
-    merged = tuple(dict.fromkeys(translation.flags + flags))
-    return Translation(
-        text=translation.text,
-        signature=translation.signature,
-        flags=merged,
-        splits=translation.splits,
-        from_memory=translation.from_memory,
-    )
+    return replace(translation, flags=tuple(dict.fromkeys(translation.flags + flags)))
 
 
 def build_engine(

@@ -67,9 +67,19 @@ def _takes_cache(decoder: Any) -> bool:
 
 
 def greedy_decode(
-    model: Any, input_ids: Any, attention_mask: Any, *, max_new_tokens: int, min_new_tokens: int
+    model: Any,
+    input_ids: Any,
+    attention_mask: Any,
+    *,
+    max_new_tokens: int,
+    min_new_tokens: int,
+    logprobs: list[Any] | None = None,
 ) -> Any:
-    """Token ids (start token first, rows padded after ``</s>``) as ``generate`` returns them."""
+    """Token ids (start token first, rows padded after ``</s>``) as ``generate`` returns them.
+
+    ``logprobs``, when given, receives one (rows,) tensor a step: the chosen token's
+    log-probability after the masking above (a forced ``</s>`` scores 0), for
+    pipeline.translate.scores; the tokens are the same either way."""
     import torch
 
     config = model.generation_config
@@ -92,7 +102,7 @@ def greedy_decode(
         for step in range(max_new_tokens):
             hidden = hidden_after(current, step)
             if choose is not None:
-                chosen = choose(hidden, early=step < min_new_tokens)
+                chosen, logprob = choose(hidden, early=step < min_new_tokens)
             else:
                 logits = model.lm_head(hidden)
                 if bias is not None:
@@ -101,12 +111,17 @@ def greedy_decode(
                     logits[:, banned] = float("-inf")
                 if step < min_new_tokens:
                     logits[:, eos] = float("-inf")
-                chosen = logits.argmax(-1)
+                best = logits.max(-1)
+                chosen = best.indices
+                logprob = best.values - torch.logsumexp(logits, -1)
                 # Freed before the next step allocates its own: two live rows x 61k buffers
                 # were about a tenth of a batch's decoding peak.
-                del logits
+                del logits, best
             if forced_eos is not None and step == max_new_tokens - 1:
                 chosen.fill_(int(forced_eos))
+                logprob = torch.zeros_like(logprob)
+            if logprobs is not None:
+                logprobs.append(logprob)
             chosen = torch.where(finished, pad, chosen)
             finished |= torch.isin(chosen, eos)
             current = chosen
@@ -152,7 +167,8 @@ VOCAB_SLICE = 2048
 
 
 def _sliced_argmax(model: Any, bias: Any, banned: list[int], eos_ids: list[int]) -> Any:
-    """A function (hidden states, early) -> each row's best token, scoring the vocabulary in
+    """A function (hidden states, early) -> (each row's best token, its log-probability),
+    scoring the vocabulary in
     slices of VOCAB_SLICE columns; ``early`` bars ``</s>``. None off the CPU, where the output
     layer is not a plain float Linear (int8 packs its weights) or where the vocabulary fits in
     one slice. Ties go to the lowest id, as with argmax over the whole row."""
@@ -175,24 +191,30 @@ def _sliced_argmax(model: Any, bias: Any, banned: list[int], eos_ids: list[int])
     early_offsets[eos_ids] = float("-inf")
     starts = range(0, vocab, VOCAB_SLICE)
 
-    def choose(hidden: Any, *, early: bool) -> Any:
+    def choose(hidden: Any, *, early: bool) -> tuple[Any, Any]:
+        """(each row's best token, its log-probability): the log-sum-exp is gathered slice by
+        slice like the maximum, so the full score row is never held."""
         added = early_offsets if early else offsets
-        best_score, best_token = _slice_best(hidden, weight[:VOCAB_SLICE], added[:VOCAB_SLICE])
+        best_score, best_token, total = _slice_best(
+            hidden, weight[:VOCAB_SLICE], added[:VOCAB_SLICE]
+        )
         for start in starts[1:]:
             end = min(start + VOCAB_SLICE, vocab)
-            score, token = _slice_best(hidden, weight[start:end], added[start:end])
+            score, token, mass = _slice_best(hidden, weight[start:end], added[start:end])
             better = score > best_score
             best_score = torch.where(better, score, best_score)
             best_token = torch.where(better, token + start, best_token)
-        return best_token
+            total = torch.logaddexp(total, mass)
+        return best_token, best_score - total
 
     return choose
 
 
-def _slice_best(hidden: Any, weight: Any, added: Any) -> tuple[Any, Any]:
+def _slice_best(hidden: Any, weight: Any, added: Any) -> tuple[Any, Any, Any]:
+    """(best score, its column, log-sum-exp) of one slice of the output layer's columns."""
     import torch
 
     scores = torch.nn.functional.linear(hidden, weight)
     scores += added
     best = scores.max(-1)
-    return best.values, best.indices
+    return best.values, best.indices, torch.logsumexp(scores, -1)

@@ -16,6 +16,7 @@ from pipeline.translate.greedy import greedy_decode, plain_greedy
 from pipeline.translate.loader import CPU_BATCH_TOKENS, LoadedModel, ModelLoader
 from pipeline.translate.normalize import has_letters, normalize, strip_target_tokens
 from pipeline.translate.residency import release_free_memory
+from pipeline.translate.scores import TokenScore, row_scores
 
 __all__ = ["LOOP_RETRY", "MarianTranslator"]
 
@@ -31,6 +32,7 @@ class _Piece:
     output: str = ""
     looped: bool = False
     retried: bool = False
+    score: TokenScore | None = None  # of output (pipeline.translate.scores)
 
 
 class MarianTranslator:
@@ -46,8 +48,10 @@ class MarianTranslator:
         batch_tokens: int = CPU_BATCH_TOKENS,
         engine: str = "transformers",
         stats: EngineStats | None = None,
+        scores: bool = True,
     ) -> None:
         self.route = route
+        self.scores = scores
         self.loader = loader
         self.batch_tokens = batch_tokens
         self.engine = engine
@@ -187,12 +191,15 @@ class MarianTranslator:
                 flags.append(f"split:{len(plan)}")
             if any(p.looped for p in parts):
                 flags.append("loop")
+            scored = [p.score for p in parts if p.score is not None]
+            total = sum(scored[1:], scored[0]) if len(scored) == len(parts) else None
             results.append(
                 Translation(
                     text=" ".join(p.output for p in parts if p.output),
                     signature=retried if any(p.retried for p in parts) else base,
                     flags=tuple(flags),
                     splits=len(plan) if len(plan) > 1 else 0,
+                    score=total.mean if total is not None else None,
                 )
             )
         return results
@@ -229,21 +236,26 @@ class MarianTranslator:
         ]
         streams = int(getattr(self.loader, "streams", 1))
 
-        def decode(encoded: Any) -> Any:
+        def decode(encoded: Any) -> tuple[Any, Sequence[TokenScore | None]]:
             output = self._decode(loaded, encoded, kwargs)
             release_free_memory()
             return output
 
         outputs = in_streams(decode, work, streams)
-        for batch, output in zip(batches, outputs, strict=True):
+        for batch, (output, scores) in zip(batches, outputs, strict=True):
             self.generate_calls += 1
             self.stats.generate_calls += 1
             decoded = loaded.tokenizer.batch_decode(output, skip_special_tokens=True)
-            for i, text in zip(batch, decoded, strict=True):
+            for i, text, score in zip(batch, decoded, scores, strict=True):
                 pieces[i].output = strip_target_tokens(text)
+                pieces[i].score = score
 
-    def _decode(self, loaded: LoadedModel, encoded: Any, kwargs: dict[str, Any]) -> Any:
-        """Output token ids for one tokenised batch."""
+    def _decode(
+        self, loaded: LoadedModel, encoded: Any, kwargs: dict[str, Any]
+    ) -> tuple[Any, Sequence[TokenScore | None]]:
+        """Output token ids for one tokenised batch and each row's score
+        (pipeline.translate.scores; None without ``scores``): computed as decoding goes, the
+        tokens unchanged."""
         import torch
 
         longest = int(encoded["input_ids"].shape[1])
@@ -251,22 +263,44 @@ class MarianTranslator:
         min_new = min(self.route.min_new_tokens(longest), max_new)
         input_ids = encoded["input_ids"].to(loaded.device)
         attention_mask = encoded["attention_mask"].to(loaded.device)
+        config = loaded.model.generation_config
+        eos = config.eos_token_id
+        eos_ids = [int(e) for e in eos] if isinstance(eos, list) else [int(eos)]
         if self._plain_greedy(loaded, kwargs):
-            return greedy_decode(
+            steps: list[Any] = []
+            ids = greedy_decode(
                 loaded.model,
                 input_ids,
                 attention_mask,
                 max_new_tokens=max_new,
                 min_new_tokens=min_new,
+                logprobs=steps if self.scores else None,
             )
+            if not self.scores:
+                return ids, [None] * int(ids.shape[0])
+            return ids, row_scores(ids[:, 1:], torch.stack(steps, dim=1), eos_ids)
         with torch.inference_mode():
-            return loaded.model.generate(
+            out = loaded.model.generate(
                 input_ids=input_ids,
                 attention_mask=attention_mask,
                 max_new_tokens=max_new,
                 **({"min_new_tokens": min_new} if min_new else {}),
                 **kwargs,
+                # Costs memory, not time: generate keeps every step's (rows x beams, vocab)
+                # scores until the batch ends, steps x rows x beams x vocab x 4 bytes (about
+                # 1 GB for 64 beam rows, 74 steps and a 61k vocabulary; not measured with
+                # real models). A rescoring pass over the output would hold one step's worth.
+                output_scores=self.scores,
+                return_dict_in_generate=True,
             )
+            if not self.scores:
+                return out.sequences, [None] * int(out.sequences.shape[0])
+            beams = getattr(out, "beam_indices", None)
+            # beam search hands back log-softmaxed scores; greedy hands back processed logits
+            transition = loaded.model.compute_transition_scores(
+                out.sequences, out.scores, beams, normalize_logits=beams is None
+            )
+        return out.sequences, row_scores(out.sequences[:, 1:], transition, eos_ids)
 
 
 def _split(text: str, fits: Callable[[str], bool]) -> list[str]:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from pipeline.translate.base import Translation
+from pipeline.translate.base import Translation, least_sure
 from pipeline.verbatim import split_spans
 
 __all__ = ["translate_protected"]
@@ -120,14 +120,9 @@ def _rebuild(masked: _Masked, pieces: list[Translation], first: Translation) -> 
         flags=flags,
         splits=max((p.splits for p in pieces), default=0),
         from_memory=all(p.from_memory for p in signed) if signed else first.from_memory,
+        score=least_sure(p.score for p in signed) if signed else first.score,
     )
 
 
 def _replace_text(made: Translation, text: str) -> Translation:
-    return Translation(
-        text=text,
-        signature=made.signature,
-        flags=made.flags,
-        splits=made.splits,
-        from_memory=made.from_memory,
-    )
+    return replace(made, text=text)

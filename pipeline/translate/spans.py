@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from pipeline.translate.base import Translation, Translator
+from pipeline.translate.base import Translation, Translator, least_sure
 
 __all__ = ["SpanRoute", "translate_with_spans"]
 
@@ -74,4 +74,5 @@ def _join(text: str, spans: Sequence[SpanRoute], parts: Sequence[Translation]) -
         flags=flags,
         splits=sum(p.splits for p in parts),
         from_memory=bool(machine) and all(p.from_memory for p in machine),
+        score=least_sure(p.score for p in machine),
     )
