@@ -36,7 +36,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from benchdata import ROOT, build_model, models_yaml, write_corpus
@@ -50,8 +50,21 @@ def translate(corpus: Path, models: Path, db: Path, *args: str) -> tuple[int, fl
     """(sentences translated, seconds) of one run, from its summary line."""
     if db.exists():
         db.unlink()
-    command = [sys.executable, "-m", "pipeline", "translate", str(corpus), "--to", "uk",
-               "--models", str(models), "--db", str(db), "-q", *args]
+    command = [
+        sys.executable,
+        "-m",
+        "pipeline",
+        "translate",
+        str(corpus),
+        "--to",
+        "uk",
+        "--models",
+        str(models),
+        "--db",
+        str(db),
+        "-q",
+        *args,
+    ]
     done = subprocess.run(command, capture_output=True, text=True, env=ENV, timeout=3600)
     found = SUMMARY.search(done.stdout)
     if done.returncode != 0 or found is None:
@@ -67,8 +80,8 @@ def free_port() -> int:
 
 def cluster_cpus(address: str) -> float:
     probe = (
-        "import ray; ray.init(address=%r, log_to_driver=False);"
-        " print(ray.cluster_resources().get('CPU', 0))" % address
+        f"import ray; ray.init(address={address!r}, log_to_driver=False);"
+        " print(ray.cluster_resources().get('CPU', 0))"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=ENV)
     return float(done.stdout.strip().splitlines()[-1]) if done.returncode == 0 else 0.0
@@ -89,13 +102,30 @@ def ray_nodes(cpus: list[int], work: Path) -> Iterator[str]:
             temp = Path(tempfile.mkdtemp(prefix=f"rb{i}-", dir="/tmp"))
             temps.append(temp)
             where = ["--head", "--port", str(port)] if i == 0 else ["--address", address]
-            command = [str(BIN / "ray"), "start", *where, "--num-cpus", str(count),
-                       "--num-gpus", "0", "--temp-dir", str(temp), "--block",
-                       "--include-dashboard", "false", "--disable-usage-stats"]
-            started.append(subprocess.Popen(
-                command, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                start_new_session=True,
-            ))
+            command = [
+                str(BIN / "ray"),
+                "start",
+                *where,
+                "--num-cpus",
+                str(count),
+                "--num-gpus",
+                "0",
+                "--temp-dir",
+                str(temp),
+                "--block",
+                "--include-dashboard",
+                "false",
+                "--disable-usage-stats",
+            ]
+            started.append(
+                subprocess.Popen(
+                    command,
+                    env=ENV,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                    start_new_session=True,
+                )
+            )
             time.sleep(3)
         deadline = time.monotonic() + 120
         while cluster_cpus(address) < sum(cpus):
@@ -106,22 +136,18 @@ def ray_nodes(cpus: list[int], work: Path) -> Iterator[str]:
     finally:
         family = []
         for process in reversed(started):
-            try:
-                family += [process.pid, *(c.pid for c in psutil.Process(process.pid).children(
-                    recursive=True))]
-            except psutil.NoSuchProcess:
-                pass
+            with suppress(psutil.NoSuchProcess):
+                family += [
+                    process.pid,
+                    *(c.pid for c in psutil.Process(process.pid).children(recursive=True)),
+                ]
             process.send_signal(signal.SIGTERM)
         for process in started:
-            try:
+            with suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                pass
         for pid in family:  # what outlived its `ray start --block`
-            try:
+            with suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         for temp in temps:
             shutil.rmtree(temp, ignore_errors=True)
 
@@ -142,7 +168,8 @@ def main() -> None:
         from pipeline.testmodels import build_demo_models
 
         demo = work / "demo"
-        models = demo / "models.yaml" if (demo / "models.yaml").exists() else build_demo_models(demo)
+        table = demo / "models.yaml"
+        models = table if table.exists() else build_demo_models(demo)
         route = ["--profile", "fast"]
     else:
         models = models_yaml(work / "base.yaml", build_model("base", work / "base"), "base", 1)
@@ -154,25 +181,56 @@ def main() -> None:
     def measure(label: str, *extra: str) -> float:
         count, seconds = translate(corpus, models, db, *route, *extra)
         rows.append((label, count, seconds))
-        print(f"{label}: {count} sentences in {seconds:.1f} s = {count / seconds:.2f}/s",
-              flush=True)
+        print(
+            f"{label}: {count} sentences in {seconds:.1f} s = {count / seconds:.2f}/s", flush=True
+        )
         return count / seconds
 
     local = measure(f"local, {threads} threads", "--threads", threads)
-    own = measure(f"ray (own start), {threads} x 1-thread actors", "--executor", "ray",
-                  "--threads", "1", "--workers", threads)
+    own = measure(
+        f"ray (own start), {threads} x 1-thread actors",
+        "--executor",
+        "ray",
+        "--threads",
+        "1",
+        "--workers",
+        threads,
+    )
     with ray_nodes([args.threads], work) as address:
-        node = measure(f"ray (1 node, {threads} CPUs), {threads} actors", "--executor", "ray",
-                       "--ray-address", address, "--threads", "1")
-    ratios = [f"ray (own start) / local: {own / local:.2f}",
-              f"ray (standing node) / local: {node / local:.2f} (target >= 0.9)"]
+        node = measure(
+            f"ray (1 node, {threads} CPUs), {threads} actors",
+            "--executor",
+            "ray",
+            "--ray-address",
+            address,
+            "--threads",
+            "1",
+        )
+    ratios = [
+        f"ray (own start) / local: {own / local:.2f}",
+        f"ray (standing node) / local: {node / local:.2f} (target >= 0.9)",
+    ]
     if not args.no_cluster:
         with ray_nodes([1], work) as address:
-            one = measure("ray 1 node x 1 CPU", "--executor", "ray", "--ray-address", address,
-                          "--threads", "1")
+            one = measure(
+                "ray 1 node x 1 CPU",
+                "--executor",
+                "ray",
+                "--ray-address",
+                address,
+                "--threads",
+                "1",
+            )
         with ray_nodes([1, 1], work) as address:
-            two = measure("ray 2 nodes x 1 CPU", "--executor", "ray", "--ray-address", address,
-                          "--threads", "1")
+            two = measure(
+                "ray 2 nodes x 1 CPU",
+                "--executor",
+                "ray",
+                "--ray-address",
+                address,
+                "--threads",
+                "1",
+            )
         ratios.append(f"2 nodes / 1 node: {two / one:.2f} (target >= 1.8)")
     print(f"\nmodel {args.model}, {args.sentences} sentences, {os.cpu_count()} CPUs on this host\n")
     print("| configuration | sentences | seconds | sentences/s |\n|---|---|---|---|")

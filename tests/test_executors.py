@@ -6,10 +6,10 @@ Ray runs on this machine (one module-scoped ray.init), with the tiny offline dem
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,16 +20,26 @@ from click.testing import CliRunner
 from pipeline.cli import main
 from pipeline.domain import PipelineError
 from pipeline.executors import Batch, ExecutorSettings, executor_class, open_executor
-from pipeline.executors.driver import split
+from pipeline.executors.driver import MIN_BATCH, split
 from pipeline.jobs import Progress, TranslateOptions, translate_paths
 from pipeline.routing import load_table
 from pipeline.store import Store
 from pipeline.translate import EngineOptions
 
-ROOT = Path(__file__).resolve().parent.parent
-# Three stories, one per language, so every direction and both pivots run.
-STORIES = ("uk-kyiv-heating.txt", "ru-odesa-ports.txt", "en-odesa-senators.txt")
+# A short Ukrainian story quoting a Russian sentence: four directions, two sources.
+STORY = """Київ завершує опалювальний сезон
+
+Опалювальний сезон у Києві завершиться 20 березня, якщо тепло триматиметься три дні поспіль.
+Про це в четвер повідомили в департаменті житлово-комунальної інфраструктури.
+До осені в місті обіцяють замінити 42 кілометри тепломереж.
+
+Представник компанії сказал: «Мы начнём ремонт труб сразу после окончания сезона».
+
+Мешканців просять повідомляти про аварії через міський контакт-центр 1551.
+"""
 ENGINE = EngineOptions(profile="fast", threads=1)
+# Small slices, so a run makes many rounds of batches and a kill lands between and inside them.
+SLICE = 2
 
 # (article, paragraph, sentence, language) -> (text, origin, signature key, flags)
 Output = dict[tuple[str, int, int, str], tuple[str, str, str | None, str]]
@@ -47,8 +57,7 @@ def ray_cluster() -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def stories(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("stories")
-    for name in STORIES:
-        shutil.copy(ROOT / "samples" / name, folder / name)
+    (folder / "heating.txt").write_text(STORY, "utf-8")
     return folder
 
 
@@ -56,7 +65,12 @@ def run(
     db: Path, stories: Path, models: Path, name: str, progress: Progress | None = None
 ) -> Output:
     options = TranslateOptions(
-        engine=ENGINE, models_file=models, executor=ExecutorSettings(name=name)
+        targets=("en", "ru"),
+        engine=ENGINE,
+        models_file=models,
+        executor=ExecutorSettings(name=name),
+        slice_segments=SLICE,
+        commit_seconds=0.0,
     )
     with Store(db) as store:
         report = translate_paths([stories], store, options, progress)
@@ -88,14 +102,18 @@ def local_output(
 
 @pytest.mark.parametrize("name", ["local", "ray"])
 def test_output_equals_a_local_run_segment_for_segment(
-    name: str, ray_cluster: Any, stories: Path, tiny_models: Path, local_output: Output,
+    name: str,
+    ray_cluster: Any,
+    stories: Path,
+    tiny_models: Path,
+    local_output: Output,
     tmp_path: Path,
 ) -> None:
     output = run(tmp_path / f"{name}.db", stories, tiny_models, name)
-    assert len(output) == len(local_output) > 100
+    assert len(output) == len(local_output) > 10
     assert output == local_output
     machine = {key for _, origin, key, _ in output.values() if origin == "machine"}
-    assert len(machine) >= 6  # direct routes and pivots, each with its own signature
+    assert len(machine) >= 2  # one signature per route (uk>en, uk>ru, ...)
 
 
 @pytest.mark.parametrize("name", ["local", "ray"])
@@ -106,7 +124,7 @@ def test_run_answers_every_batch_once_with_the_same_translations(
     texts = ("Привіт.", "Місто готується до зими.", "Уряд ухвалив бюджет на наступний рік.")
     batches = [Batch(route, (i,), (text,)) for i, text in enumerate(texts)]
     reference = open_executor(ExecutorSettings(name="local"), ENGINE)
-    executor = open_executor(ExecutorSettings(name=name), ENGINE)
+    executor = open_executor(ExecutorSettings(name=name, workers=1), ENGINE)
     try:
         expected = {batch.keys: made for batch, made in reference.run(batches)}
         answered = [(batch.keys, made) for batch, made in executor.run(batches)]
@@ -118,14 +136,19 @@ def test_run_answers_every_batch_once_with_the_same_translations(
         reference.close()
 
 
-@pytest.mark.parametrize("count", [0, 1, 7, 8, 9, 100])
+@pytest.mark.parametrize("count", [0, 1, 7, 8, 9, 16, 17, 33, 100])
 def test_split_sends_every_text_once_shortest_together(count: int, tiny_models: Path) -> None:
     route = load_table(tiny_models).plan("uk", "en", "fast")[0]
     texts = [f"речення {'x' * ((i * 37) % 23)}" for i in range(count)]
     batches = split(route, texts, parallelism=2)
     keys = [key for batch in batches for key in batch.keys]
     assert sorted(keys) == list(range(count))
-    assert len(batches) <= 4 and all(len(b.texts) >= min(8, count) for b in batches[:-1])
+    sizes = [len(batch.texts) for batch in batches]
+    assert len(batches) == min(4, max(1, count // MIN_BATCH)) if count else batches == []
+    assert (
+        min(sizes, default=0) >= min(MIN_BATCH, count)
+        and max(sizes, default=0) - min(sizes, default=0) <= 1
+    )
     for batch in batches:
         assert list(batch.texts) == [texts[k] for k in batch.keys]
         assert [len(t) for t in batch.texts] == sorted(len(t) for t in batch.texts)
@@ -139,13 +162,36 @@ def test_without_the_ray_extra_one_line_says_what_to_install(
         executor_class("ray")
     result = CliRunner().invoke(
         main,
-        ["translate", str(stories), "--models", str(tiny_models), "--db", str(tmp_path / "x.db"),
-         "--executor", "ray"],
+        [
+            "translate",
+            str(stories),
+            "--models",
+            str(tiny_models),
+            "--db",
+            str(tmp_path / "x.db"),
+            "--executor",
+            "ray",
+        ],
     )
     assert result.exit_code == 1
     errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
     assert len(errors) == 1 and "pip install 'pipeline[ray]'" in errors[0]
     assert not (tmp_path / "x.db").exists() or stored_output(tmp_path / "x.db") == {}
+
+
+def process_gone(pid: int, seconds: float = 10.0) -> bool:
+    """Whether pid is dead (or a zombie waiting for its parent) within seconds."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        status = Path(f"/proc/{pid}/status")
+        if status.exists() and "State:\tZ" in status.read_text():
+            return True
+        time.sleep(0.1)
+    return False
 
 
 class KillOnce(Progress):
@@ -172,7 +218,11 @@ class KillOnce(Progress):
 
 
 def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(
-    ray_cluster: Any, stories: Path, tiny_models: Path, local_output: Output, tmp_path: Path,
+    ray_cluster: Any,
+    stories: Path,
+    tiny_models: Path,
+    local_output: Output,
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from pipeline.executors import ray as ray_executor
@@ -197,6 +247,5 @@ def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(
     assert progress.timer is not None
     progress.timer.join()
     assert progress.killed_mid_run
-    with pytest.raises(ProcessLookupError):
-        os.kill(progress.pid, 0)
+    assert process_gone(progress.pid)
     assert output == local_output  # nothing lost, nothing twice, the same text and signatures

@@ -9,7 +9,6 @@ wrong-language check and its retry with the other profile.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -57,17 +56,19 @@ class ExecutedTranslator:
 
 
 def split(route: Route, texts: Sequence[str], parallelism: int) -> list[Batch]:
-    """Length-sorted batches of texts for parallelism workers: two per worker (so one that
-    finishes early takes another), each of at least MIN_BATCH texts. Longest first, so the
-    batch that decides when a call ends starts first."""
+    """Length-sorted batches of texts for parallelism workers: up to two per worker (so one
+    that finishes early takes another), of at least MIN_BATCH texts where there are enough,
+    their sizes within one of each other. Longest first, so the batch that decides when a
+    call ends starts first."""
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    count = max(1, min(2 * parallelism, math.ceil(len(order) / MIN_BATCH)))
-    size = math.ceil(len(order) / count) if order else 0
-    batches = [
-        Batch(route, tuple(keys), tuple(texts[i] for i in keys))
-        for start in range(0, len(order), size or 1)
-        if (keys := order[start : start + size])
-    ]
+    count = max(1, min(2 * parallelism, len(order) // MIN_BATCH))
+    base, extra = divmod(len(order), count)
+    batches, start = [], 0
+    for i in range(count):
+        keys = order[start : start + base + (1 if i < extra else 0)]
+        start += len(keys)
+        if keys:
+            batches.append(Batch(route, tuple(keys), tuple(texts[k] for k in keys)))
     return batches[::-1]
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, replace
+from dataclasses import fields, replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -51,7 +51,7 @@ def import_ray() -> Any:
 def route_state(route: Route) -> dict[str, Any]:
     """A route as plain data (its generation settings are a read-only mapping proxy, which
     does not pickle)."""
-    state = asdict(route)
+    state = {f.name: getattr(route, f.name) for f in fields(route)}
     state["generation"] = dict(route.generation)
     return state
 
