@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -249,3 +250,13 @@ def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(
     assert progress.killed_mid_run
     assert process_gone(progress.pid)
     assert output == local_output  # nothing lost, nothing twice, the same text and signatures
+
+
+def test_ray_is_imported_only_when_chosen() -> None:
+    code = (
+        "import sys, pipeline.cli, pipeline.jobs, pipeline.executors;"
+        " from pipeline.executors import executor_class; executor_class('local');"
+        " print('ray' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
