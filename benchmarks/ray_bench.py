@@ -87,12 +87,25 @@ def cluster_cpus(address: str) -> float:
     return float(done.stdout.strip().splitlines()[-1]) if done.returncode == 0 else 0.0
 
 
+def descendants(pid: int) -> list[int]:
+    """Every process below pid (from /proc: Linux only)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        below = children.get(todo.pop(), [])
+        found += below
+        todo += below
+    return found
+
+
 @contextmanager
 def ray_nodes(cpus: list[int], work: Path) -> Iterator[str]:
     """Ray nodes on this machine, one per entry of cpus (the first is the head), each with its
     own temporary folder; yields the head's address. Stops exactly the processes it started."""
-    import psutil
-
     port = free_port()
     address = f"127.0.0.1:{port}"
     started: list[subprocess.Popen[bytes]] = []
@@ -136,11 +149,7 @@ def ray_nodes(cpus: list[int], work: Path) -> Iterator[str]:
     finally:
         family = []
         for process in reversed(started):
-            with suppress(psutil.NoSuchProcess):
-                family += [
-                    process.pid,
-                    *(c.pid for c in psutil.Process(process.pid).children(recursive=True)),
-                ]
+            family += [process.pid, *descendants(process.pid)]
             process.send_signal(signal.SIGTERM)
         for process in started:
             with suppress(subprocess.TimeoutExpired):
