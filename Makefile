@@ -18,8 +18,9 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 	$(BIN)/pip install -q -e .
 	touch $@
 
+# The ray extra too: tests/test_executors.py runs the Ray executor on a local Ray.
 $(VENV)/.installed-dev: $(VENV)/.installed
-	$(BIN)/pip install -q -e '.[dev,fast]'
+	$(BIN)/pip install -q -e '.[dev,fast,ray]'
 	touch $@
 
 setup: $(VENV)/.installed

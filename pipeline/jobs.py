@@ -23,6 +23,7 @@ from pipeline.store import ArticleNotFound, EditionLink, SaveResult, Store, Stor
 from pipeline.verbatim import VERBATIM_KINDS
 
 if TYPE_CHECKING:
+    from pipeline.executors import ExecutorSettings
     from pipeline.routing import RoutingTable
     from pipeline.translate import Engine, EngineOptions, Translation
 
@@ -152,6 +153,8 @@ class TranslateOptions:
     # more than with real ones).
     commit_seconds: float = 3.0
     slice_segments: int = 64
+    # Where decoding runs (pipeline.executors); None: in this process.
+    executor: ExecutorSettings | None = None
 
 
 @dataclass
@@ -257,7 +260,7 @@ def _translate_run(
     progress: Progress,
     table: RoutingTable,
 ) -> RunReport:
-    from pipeline.translate import build_engine
+    from pipeline.executors import ExecutorSettings, open_executor
 
     report = RunReport()
     started = time.monotonic()
@@ -288,7 +291,8 @@ def _translate_run(
     pending = [p for p in pending if p.work]
     progress.start(len(pending), sum(len(p.work) for p in pending))
     if pending:
-        engine = build_engine(table, options.engine, memory=store)
+        executor = open_executor(options.executor or ExecutorSettings(), options.engine)
+        engine = executor.engine(table, options.engine, memory=store)
         pacer = _Pacer(
             options.commit_seconds,
             first=options.slice_segments,
@@ -300,6 +304,7 @@ def _translate_run(
                 _translate_chunk(chunk, engine, store, report, progress, pacer)
         finally:
             engine.close()
+            executor.close()
     if options.out_dir is not None:
         from pipeline.output import write_article_files
 
@@ -314,7 +319,9 @@ def preflight(options: TranslateOptions) -> RoutingTable:
     table, the profile, the engine and every model the table routes into the targets (from
     each language; a direction the table cannot route is left to fail only if a segment
     needs it). Returns the loaded table; raises the same one-line PipelineErrors a run would
-    raise later (RoutingError, ModelUnavailableError, unknown or missing engine)."""
+    raise later (RoutingError, ModelUnavailableError, unknown or missing engine or
+    executor, such as ray without the [ray] extra)."""
+    from pipeline.executors import executor_class
     from pipeline.modelstore import check_available
     from pipeline.routing import RoutingError, load_table
     from pipeline.translate.engine import engine_factory
@@ -322,6 +329,8 @@ def preflight(options: TranslateOptions) -> RoutingTable:
     table = load_table(options.models_file)
     profile = table.profile_name(options.engine.profile)
     engine_factory(options.engine.engine)
+    if options.executor is not None:
+        executor_class(options.executor.name)
     if options.engine.engine == "ctranslate2":
         from pipeline.translate.ct2 import import_ctranslate2
 

@@ -82,6 +82,26 @@ profile_option = click.option(
     help="Machine text also where a human edition gave the text (for diff --a human --b machine).",
 )
 @click.option(
+    "--executor",
+    "executor_name",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="Where sentences are decoded: here, or on a Ray cluster (pip install 'pipeline[ray]').",
+)
+@click.option(
+    "--ray-address",
+    default=None,
+    help="Ray cluster to join (e.g. auto, ray://head:10001); default: RAY_ADDRESS, else start "
+    "Ray on this machine.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Ray decoding actors (default: one per GPU, else cluster CPUs / --threads).",
+)
+@click.option(
     "--out",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -107,6 +127,9 @@ def translate(
     low_memory: bool,
     no_memory: bool,
     compare: bool,
+    executor_name: str,
+    ray_address: str | None,
+    workers: int | None,
     out_dir: Path | None,
     max_bytes: int,
     quiet: bool,
@@ -123,7 +146,11 @@ def translate(
         pipeline translate archive/ --to en --profile fast --device cuda
         pipeline translate archive/ --low-memory
         pipeline translate samples/set-city-budget/ --compare
+        pipeline translate archive/ --executor ray --ray-address auto --threads 2
+
+    With --executor ray, --threads is per decoding actor.
     """
+    from pipeline.executors import ExecutorSettings
     from pipeline.jobs import TranslateOptions, translate_paths
     from pipeline.progress import make_progress
     from pipeline.translate import EngineOptions
@@ -147,6 +174,7 @@ def translate(
         compare=compare,
         out_dir=out_dir,
         ingest=IngestOptions(max_bytes=max_bytes),
+        executor=ExecutorSettings(name=executor_name, address=ray_address, workers=workers),
     )
     with open_store(db_path) as store:
         report = translate_paths(paths, store, options, make_progress(quiet=quiet))
