@@ -22,6 +22,7 @@ from tests.eval_data import (
     add_machine,
     bridge_store,
     merged_units,
+    store_units,
 )
 
 # The GOOD run says exactly what the edition says, once its two opening sentences are joined.
@@ -84,6 +85,15 @@ def test_a_perfect_run_scores_100_with_sacrebleu_signatures(
     assert signatures["chrF"].startswith("nrefs:1|case:mixed|eff:yes|nc:6|nw:0|space:no|")
 
 
+def test_without_stored_units_the_story_is_aligned_on_the_spot(
+    story: tuple[Path, StoredArticle],
+) -> None:
+    with Store(story[0]) as store:
+        store_units(store, story[1], [])
+    good = line(eval_json(story[0]), "stored Helsinki-NLP/opus-mt-tc-big-zle-en")
+    assert good["score"] == {"chrf": pytest.approx(100), "bleu": pytest.approx(100), "units": 3}
+
+
 def test_scores_are_sacrebleu_corpus_scores_over_joined_units(
     story: tuple[Path, StoredArticle],
 ) -> None:
@@ -125,10 +135,9 @@ def one_sided(
     ]
 
 
-def test_one_sided_units_are_counted_not_scored(
-    story: tuple[Path, StoredArticle], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr("pipeline.evaluate.units.align_editions", one_sided)
+def test_one_sided_units_are_counted_not_scored(story: tuple[Path, StoredArticle]) -> None:
+    with Store(story[0]) as store:
+        store_units(store, story[1], one_sided([]))
     code, output = run("eval", "--db", str(story[0]), "--json")
     assert code == 0, output
     good = line(json.loads(output), "stored Helsinki-NLP/opus-mt-tc-big-zle-en")

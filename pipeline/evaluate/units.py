@@ -1,8 +1,7 @@
 """The units of a story: which sentences of the original and of its human editions say the same.
 
-This module is the one place that looks units up. Today it aligns the stored segments with
-``pipeline.align.align_editions`` on every call; once alignment units are stored
-(``pipeline/store/units.py``), only ``story_units`` changes.
+This module is the one place that looks units up: the stored alignment units
+(``pipeline/store/units.py``) where they are current, else an alignment made on the spot.
 """
 
 from __future__ import annotations
@@ -85,13 +84,18 @@ def story_units(store: Store, article_id: str) -> list[StoryUnit]:
     """The units of the story whose original is ``article_id``, in reading order, covering every
     segment of the original's and the editions' newest revisions exactly once.
 
-    Source: the stored segments, aligned now by ``pipeline.align.align_editions`` (no bridge, so
-    no model is loaded). The one function to switch to stored units. Raises ArticleNotFound.
+    Source: the units `pipeline align` (or ingest/translate) stored for the story, when they
+    cover exactly the newest revisions' segments; otherwise (never aligned, or a revision came
+    since) the stored segments aligned now by ``pipeline.align.align_editions`` (no bridge, so no
+    model is loaded). Raises ArticleNotFound.
     """
     original = store.article(article_id)
     articles = [original, *_editions(store, original).values()]
-    editions = [Edition(article.lang, _paragraphs(article.segments)) for article in articles]
     flat = {article.lang: article.segments for article in articles}
+    stored = _stored_units(store, original.id, flat)
+    if stored is not None:
+        return stored
+    editions = [Edition(article.lang, _paragraphs(article.segments)) for article in articles]
     units = align_editions(editions, options=AlignOptions())
     return [
         StoryUnit(
@@ -99,6 +103,30 @@ def story_units(store: Store, article_id: str) -> list[StoryUnit]:
             segments={
                 lang: tuple(flat[lang][i] for i in unit.sentences.get(lang, ())) for lang in flat
             },
+            confidence=unit.confidence,
+        )
+        for number, unit in enumerate(units)
+    ]
+
+
+def _stored_units(
+    store: Store, story_id: str, flat: Mapping[str, Sequence[Segment]]
+) -> list[StoryUnit] | None:
+    """The stored units as StoryUnits, or None when they do not cover exactly ``flat``."""
+    by_id = {
+        segment.id: segment
+        for segments in flat.values()
+        for segment in segments
+        if segment.id is not None
+    }
+    units = store.units.of_story(story_id)
+    members = [i for unit in units for ids in unit.segments.values() for i in ids]
+    if not units or sorted(members) != sorted(by_id) or set(units[0].langs) != set(flat):
+        return None
+    return [
+        StoryUnit(
+            index=number,
+            segments={lang: tuple(by_id[i] for i in unit.segments.get(lang, ())) for lang in flat},
             confidence=unit.confidence,
         )
         for number, unit in enumerate(units)
