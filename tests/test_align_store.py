@@ -104,7 +104,7 @@ def test_an_older_database_gains_the_unit_tables_and_keeps_its_articles(
     conn.close()
     with Store(db) as store:
         assert store.schema_version == len(MIGRATIONS)
-        assert MIGRATIONS[-1].name == "5-alignment-units"
+        assert "5-alignment-units" in [step.name for step in MIGRATIONS]
         tables = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master")}
         assert {"alignment_units", "alignment_members"} <= tables
         assert store.conn.execute("SELECT slug FROM articles").fetchone()[0] == "slug"
