@@ -4,9 +4,11 @@ Builds the offline demo models, writes --ready articles (translated before the l
 editors to work on) and --articles more (translated during it), all Markdown made of words from
 samples/ (seeded). Starts `pipeline serve` on loopback in a subprocess over that store, then
 --clients threads, each with its own keep-alive connection, loop until the translate run ends
-(or --seconds pass): a read is GET /api/articles/{id} (one in ten: the queue, GET
-/api/articles); a write (--writes of the requests) reads an article's units and PATCHes one
-sentence's current English version with the revision it read. A 409 is a conflict the editor
+(or --seconds pass), each pausing --think seconds between requests (default 0: as fast as the
+server answers, which measures saturation, not an editor's wait): a read is
+GET /api/articles/{id} (one in ten: the queue, GET /api/articles); a write (--writes of the
+requests) reads an article's units and PATCHes one sentence's current English version with the
+revision it read. A 409 is a conflict the editor
 would see, not an error.
 
 Reported: p50/p95/max latency of article reads, queue reads and writes (ms, client side, on
@@ -17,7 +19,7 @@ Targets: article reads p95 <= 50 ms, writes p95 <= 150 ms, 0 lost writes, 0 serv
 
 Usage:
     nice -n 10 python benchmarks/serve_load.py [--articles 50] [--ready 10] [--clients 20]
-        [--writes 0.3] [--seconds 120] [--work DIR] [--seed 1]
+        [--writes 0.3] [--seconds 120] [--think 0] [--work DIR] [--seed 1]
 
 Needs only the repository (samples/ and the demo models it builds); prints a Markdown table.
 """
@@ -119,10 +121,13 @@ def editor(
     stop: threading.Event,
     tally: Tally,
     lock: threading.Lock,
+    think: float = 0.0,
 ) -> None:
     rng = random.Random(number)
     client = Client(port)
     while not stop.is_set():
+        if think:  # a person reads before the next click: 0.5 to 1.5 times --think
+            stop.wait(think * rng.uniform(0.5, 1.5))
         article = rng.choice(articles)
         if rng.random() < writes:
             status, rows, _ = client.call("GET", f"/api/articles/{article}/units")
@@ -203,6 +208,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--writes", type=float, default=0.3)
     parser.add_argument("--seconds", type=float, default=120.0)
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="seconds each editor pauses between requests"
+    )
     parser.add_argument("--work", type=Path, default=None)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
@@ -261,7 +269,9 @@ def main() -> None:
         )
         threads = [
             threading.Thread(
-                target=editor, args=(n, port, ready, args.writes, stop, tally, lock), daemon=True
+                target=editor,
+                args=(n, port, ready, args.writes, stop, tally, lock, args.think),
+                daemon=True,
             )
             for n in range(args.clients)
         ]
@@ -285,7 +295,8 @@ def main() -> None:
         stored = len(store.article_ids())
     lost = lost_writes(db, tally.written)
     print(
-        f"work: {work}; clients {args.clients}; writes {args.writes:.0%} of requests;"
+        f"work: {work}; clients {args.clients}, think {args.think} s;"
+        f" writes {args.writes:.0%} of requests;"
         f" translate of {args.articles} articles: "
         f"{'exit ' + str(translated) if translated is not None else 'cut at --seconds'}"
         f" after {translate_s:.1f} s; articles stored {stored}\n"

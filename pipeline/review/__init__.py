@@ -1,5 +1,8 @@
-"""Review rules, in one place for every front-end: pure functions over versions.
+"""Review rules, in one place for every front-end (the CLI and the web desk call these).
 
-`state`: the version a reader sees, when a segment's reviewed text has gone stale, and what a
-new revision carries over from the old one.
+`state`: pure rules: the version a reader sees, when reviewed text has gone stale, what a new
+revision carries over. `language`: an article's language versions and their review states.
+`actions`: approve, take approval back, edit with optimistic concurrency, history. `queue`: the
+articles that need a person, worst first. `view`: one article as the desk shows it. `risk`: how
+likely a machine version is wrong.
 """
