@@ -106,8 +106,10 @@ def descendants(pid: int) -> list[int]:
 def ray_nodes(cpus: list[int], work: Path) -> Iterator[str]:
     """Ray nodes on this machine, one per entry of cpus (the first is the head), each with its
     own temporary folder; yields the head's address. Stops exactly the processes it started."""
+    from ray.util import get_node_ip_address
+
     port = free_port()
-    address = f"127.0.0.1:{port}"
+    address = f"{get_node_ip_address()}:{port}"  # where ray start binds (not 127.0.0.1)
     started: list[subprocess.Popen[bytes]] = []
     temps: list[Path] = []
     try:
