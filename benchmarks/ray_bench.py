@@ -42,7 +42,14 @@ from pathlib import Path
 from benchdata import ROOT, build_model, models_yaml, write_corpus
 
 BIN = Path(sys.executable).parent
-ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "RAY_ADDRESS": ""}
+# Nodes on this machine only: no token (Ray 2.5x's `ray start` asks for one by default).
+ENV = {
+    **os.environ,
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "RAY_ADDRESS": "",
+    "RAY_AUTH_MODE": "disabled",
+}
 SUMMARY = re.compile(r"translated (\d+),.*\(([\d.]+) s\)")
 
 
