@@ -42,7 +42,14 @@ from pathlib import Path
 from benchdata import ROOT, build_model, models_yaml, write_corpus
 
 BIN = Path(sys.executable).parent
-ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "RAY_ADDRESS": ""}
+# Nodes on this machine only: no token (Ray 2.5x's `ray start` asks for one by default).
+ENV = {
+    **os.environ,
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "RAY_ADDRESS": "",
+    "RAY_AUTH_MODE": "disabled",
+}
 SUMMARY = re.compile(r"translated (\d+),.*\(([\d.]+) s\)")
 
 
@@ -106,8 +113,10 @@ def descendants(pid: int) -> list[int]:
 def ray_nodes(cpus: list[int], work: Path) -> Iterator[str]:
     """Ray nodes on this machine, one per entry of cpus (the first is the head), each with its
     own temporary folder; yields the head's address. Stops exactly the processes it started."""
+    from ray.util import get_node_ip_address
+
     port = free_port()
-    address = f"127.0.0.1:{port}"
+    address = f"{get_node_ip_address()}:{port}"  # where ray start binds (not 127.0.0.1)
     started: list[subprocess.Popen[bytes]] = []
     temps: list[Path] = []
     try:
