@@ -1,8 +1,9 @@
 """Trilingual newsroom translation pipeline: ingest, detect, segment, translate, store.
 
 The public Python API (the calls the CLI and the web app share) is at the package root:
-``translate_text``, ``translate_folder``, ``articles``, ``review_states``, ``approve``,
-``unapprove``, ``edit``, ``publish_folder``, ``export_xliff``, ``import_xliff``
+``translate_text``, ``translate_folder``, ``align_folder``, ``evaluate_editions``,
+``articles``, ``review_queue``, ``review_states``, ``approve``, ``unapprove``, ``edit``,
+``edit_version``, ``publish_folder``, ``export_xliff``, ``import_xliff``
 (pipeline.api), ``assess`` (pipeline.review.risk), the ``Store`` and the errors. Names load on
 first use: ``import pipeline`` imports no model library. A root name never equals a
 subpackage's (``publish``, ``review``, ``align``): importing the subpackage would replace it.
@@ -18,6 +19,10 @@ __version__ = "0.1.0"
 # name → the module that defines it, imported when the name is first read
 _LAZY: dict[str, str] = {
     "TextTranslation": "pipeline.api",
+    "align_folder": "pipeline.api",
+    "edit_version": "pipeline.api",
+    "evaluate_editions": "pipeline.api",
+    "review_queue": "pipeline.api",
     "approve": "pipeline.api",
     "articles": "pipeline.api",
     "edit": "pipeline.api",
@@ -47,6 +52,10 @@ __all__ = [
     "TextTranslation",
     "Unavailable",
     "__version__",
+    "align_folder",
+    "edit_version",
+    "evaluate_editions",
+    "review_queue",
     "approve",
     "articles",
     "assess",
@@ -63,12 +72,16 @@ __all__ = [
 if TYPE_CHECKING:
     from pipeline.api import (
         TextTranslation,
+        align_folder,
         approve,
         articles,
         edit,
+        edit_version,
+        evaluate_editions,
         export_xliff,
         import_xliff,
         publish_folder,
+        review_queue,
         review_states,
         translate_folder,
         translate_text,

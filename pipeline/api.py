@@ -21,21 +21,28 @@ from typing import TYPE_CHECKING
 from pipeline.domain import LANGS, PipelineError, Signature
 
 if TYPE_CHECKING:
-    from pipeline.domain import ArticleSummary
+    from pipeline.alignjob import AlignRun
+    from pipeline.domain import ArticleSummary, Version
+    from pipeline.evaluate import EvalReport
     from pipeline.jobs import Progress, RunReport
     from pipeline.publish import LangState, PublishReport
     from pipeline.publish.review import ImportResult
+    from pipeline.review.queue import QueueItem
     from pipeline.store import Store
     from pipeline.translate import Translation
 
 __all__ = [
     "TextTranslation",
+    "align_folder",
     "approve",
     "articles",
     "edit",
+    "edit_version",
+    "evaluate_editions",
     "export_xliff",
     "import_xliff",
     "publish_folder",
+    "review_queue",
     "review_states",
     "translate_folder",
     "translate_text",
@@ -142,12 +149,14 @@ def translate_folder(
     engine: str = "transformers",
     device: str = "auto",
     use_memory: bool = True,
+    compare: bool = False,
     progress: Progress | None = None,
 ) -> RunReport:
     """Ingest files and folders into the store and translate every segment into ``targets``:
     what `pipeline translate PATH... --db DB` does. Resumable; a re-run translates only what is
     missing, and never replaces a person's edited or approved version (a machine version is
-    added beside it).
+    added beside it). Human editions among the inputs are aligned and give the human text;
+    ``compare`` makes machine text there too (for `evaluate_editions` and the diff view).
 
     Returns the run's `pipeline.jobs.RunReport` (articles, segments, translated, reused,
     flagged, failures: inputs that could not be read, which do not stop the run; summary()).
@@ -170,6 +179,7 @@ def translate_folder(
         models_file=Path(models) if models is not None else None,
         out_dir=Path(out) if out is not None else None,
         ingest=IngestOptions(),
+        compare=compare,
     )
     with _opened(db) as store:
         return translate_paths([Path(p) for p in paths], store, options, progress)
@@ -270,3 +280,53 @@ def import_xliff(db: str | Path | Store, path: str | Path) -> ImportResult:
 
     with _opened(db) as store:
         return run_import(store, Path(path))
+
+
+def align_folder(db: str | Path | Store, paths: Sequence[str | Path] = ()) -> AlignRun:
+    """Ingest ``paths`` (files or folders; none: only what is stored), pair the human editions
+    of each story and align them into units, as `pipeline align` does. Returns the run: its
+    ``report`` (pairs linked with their confidence, uncertain pairs left unlinked, units by
+    kind, sentences only one edition has) and ``failures`` (one line per unreadable input;
+    not raised). Raises StoreError when ``db`` is not a pipeline database."""
+    from pipeline.alignjob import align_paths
+
+    with _opened(db) as store:
+        return align_paths([Path(path) for path in paths], store)
+
+
+def evaluate_editions(
+    db: str | Path | Store, articles: Sequence[str] = (), *, profiles: Sequence[str] = ()
+) -> EvalReport:
+    """Score the machine against the human editions (sacrebleu chrF and BLEU with their
+    signatures), per direction, system and article, as `pipeline eval` does: the stored machine
+    text, and each of ``profiles`` translated now (nothing stored). Raises NoEditions
+    (NotFound) when no named story has a human edition, ArticleNotFound for an unknown one,
+    Unavailable when a profile's model is missing."""
+    from pipeline.evaluate import EvalOptions, evaluate
+
+    with _opened(db) as store:
+        return evaluate(store, list(articles), EvalOptions(profiles=tuple(profiles)))
+
+
+def review_queue(
+    db: str | Path | Store, *, lang: str | None = None, state: str | None = None
+) -> list[QueueItem]:
+    """The review queue of the web desk: stored originals, worst first (stale, unreviewed
+    machine text, then risk, then date), optionally only those with ``lang`` in ``state``."""
+    from pipeline.review.queue import queue
+
+    with _opened(db) as store:
+        return queue(store, lang=lang, state=state)
+
+
+def edit_version(
+    db: str | Path | Store, version_id: int, text: str, *, revision: int, author: str | None = None
+) -> Version:
+    """A person's new text for the sentence and language of ``version_id``, as the web desk's
+    PATCH: ``revision`` is the id of the version the caller read. Returns the new version.
+    Raises StaleWrite (Conflict, carrying the current version) when the sentence changed since
+    ``revision`` was read, NotFound for an unknown version, ReviewError for an empty text."""
+    from pipeline.review.actions import edit as edit_with_revision
+
+    with _opened(db) as store:
+        return edit_with_revision(store, version_id, text, revision=revision, author=author)

@@ -32,6 +32,7 @@ def newsroom(tmp_path: Path, tiny_models: Path, monkeypatch: pytest.MonkeyPatch)
     """A working folder as the README assumes it: samples/ and demo-models/."""
     (tmp_path / "samples").mkdir()
     shutil.copy(ROOT / "samples" / "uk-kyiv-heating.txt", tmp_path / "samples")
+    shutil.copytree(ROOT / "samples" / "set-city-budget", tmp_path / "samples" / "set-city-budget")
     (tmp_path / "demo-models").symlink_to(tiny_models.parent, target_is_directory=True)
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("PIPELINE_MODELS", raising=False)
@@ -40,7 +41,7 @@ def newsroom(tmp_path: Path, tiny_models: Path, monkeypatch: pytest.MonkeyPatch)
 
 def test_readme_examples_run_and_do_what_they_say(newsroom: Path) -> None:
     blocks = readme_examples()
-    assert len(blocks) == 3
+    assert len(blocks) == 4
     namespace: dict[str, object] = {}
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
@@ -68,6 +69,14 @@ def test_readme_examples_run_and_do_what_they_say(newsroom: Path) -> None:
     assert [(v.text, v.state, v.score) for v in human] == [
         ("Kyiv turns the heating on.", "approved", None)
     ]
+    kinds = ns["run"].report.kinds  # type: ignore[attr-defined]
+    assert sum(kinds.values()) > 10 and any(kind != "1-1-1" for kind in kinds)
+    scored = [line for line in ns["scores"].lines if line.score is not None]  # type: ignore[attr-defined]
+    assert {line.direction for line in scored} == {"uk>en"}
+    assert all(0 <= line.score.chrf <= 100 for line in scored)
+    mine = ns["mine"]
+    assert mine.text == "An editor's text." and mine.origin == "human"  # type: ignore[attr-defined]
+    assert printed.getvalue().rstrip().endswith("An editor's text.")
 
 
 def test_errors_name_what_went_wrong(newsroom: Path, tiny_models: Path) -> None:
