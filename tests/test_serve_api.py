@@ -450,3 +450,22 @@ def test_queue_follows_every_change_after_it_was_read(client: TestClient) -> Non
     edited = row(client, "p2-s1")["current"]["ru"]["id"]
     client.patch(f"/api/versions/{edited}", json={"state": "approved", "revision": edited})
     assert state("ru") == "approved"
+
+
+def test_rows_carry_their_alignment_unit_with_the_human_editions(tmp_path: Path) -> None:
+    from pipeline.ingest import IngestOptions
+    from pipeline.jobs import ingest_paths
+
+    db = tmp_path / "editions.db"
+    samples = Path(__file__).resolve().parent.parent / "samples" / "set-city-budget"
+    with Store(db) as store:
+        list(ingest_paths([samples], store, IngestOptions()))
+        original = next(a for a in map(store.article, store.article_ids()) if a.lang == "uk")
+        stored_units = store.units.of_story(original.id)
+    with TestClient(create_app(settings_for(db)), headers=BEARER) as client:
+        found = rows(client, original.id)
+    assert all(r["unit"] for r in found)
+    opened = [r for r in found if r["unit_first"]]
+    assert len(opened) == sum(1 for unit in stored_units if unit.segments.get("uk"))
+    merged = [r for r in found if not r["unit_first"]]  # a unit holding two uk sentences
+    assert merged and all(r["unit_kind"].startswith("2-") for r in merged)

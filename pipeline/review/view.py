@@ -72,6 +72,11 @@ class Row:
     current: dict[str, Cell | None]
     machine: dict[str, Cell | None]
     human: dict[str, Cell | None]
+    # The alignment unit with the human editions this segment belongs to ("u3", kind "2-1-1" in
+    # uk-ru-en order), and whether the row opens it: a unit's rows are shown as one block.
+    unit: str | None = None
+    unit_kind: str | None = None
+    unit_first: bool = True
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,7 @@ def article_view(store: Store, ref: str) -> ArticleView:
         if version.state != STALE and version.origin in ("machine", "human"):
             newest[(version.segment_id, version.lang, version.origin)] = version
     langs = {lang: language_version(store, stored, lang, versions=versions) for lang in LANGS}
+    units = _units_of(store, stored.id, stored.lang)
     rows = []
     for index, segment in enumerate(stored.segments):
         current: dict[str, Cell | None] = {}
@@ -110,6 +116,7 @@ def article_view(store: Store, ref: str) -> ArticleView:
             for origin, found in (("machine", machine), ("human", human)):
                 latest = newest.get((segment.id or 0, lang, origin))
                 found[lang] = _cell(segment, latest, authors) if latest else None
+        unit = units.get(segment.id or 0, (None, None, True))
         rows.append(
             Row(
                 key=segment.key,
@@ -122,6 +129,9 @@ def article_view(store: Store, ref: str) -> ArticleView:
                 current=current,
                 machine=machine,
                 human=human,
+                unit=unit[0],
+                unit_kind=unit[1],
+                unit_first=unit[2],
             )
         )
     return ArticleView(
@@ -136,6 +146,18 @@ def article_view(store: Store, ref: str) -> ArticleView:
         states={lang: langs[lang].state for lang in LANGS},
         rows=rows,
     )
+
+
+def _units_of(
+    store: Store, article_id: str, lang: str
+) -> dict[int, tuple[str | None, str | None, bool]]:
+    """segment id -> (unit key "u3", kind, opens the unit) for an original's segments in the
+    alignment units stored with its human editions; empty when it has none."""
+    found: dict[int, tuple[str | None, str | None, bool]] = {}
+    for number, unit in enumerate(store.units.of_story(article_id), start=1):
+        for order, segment_id in enumerate(unit.segments.get(lang, ())):
+            found[segment_id] = (f"u{number}", unit.kind, order == 0)
+    return found
 
 
 def _current_cell(

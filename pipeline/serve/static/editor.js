@@ -67,7 +67,11 @@
       const cells = {};
       for (const lang of LANGS) cells[lang] = cellOf(row, lang);
       const flagged = LANGS.some((lang) => isFlagged(cells[lang].shown));
-      return { key: row.key, para: row.para, lang: row.lang, cells, flagged };
+      return {
+        key: row.key, para: row.para, lang: row.lang, cells, flagged,
+        alignment: row.unit || null, alignmentKind: row.unit_kind || null,
+        alignmentFirst: row.unit_first !== false,
+      };
     });
     return { ...data, units };
   }
@@ -138,7 +142,10 @@
     if (isFlagged(shown)) box.classList.add("flagged");
     if (cell.stale) box.classList.add("stale");
     box.appendChild(label(lang, shown));
-    box.appendChild(el("div", "text", shown ? shown.text : "no text yet"));
+    // an edition that merged this sentence into the one above gives it an empty human text
+    const merged = shown && shown.origin === "human" && shown.text === "";
+    box.appendChild(el("div", merged ? "text merged" : "text",
+      shown ? (merged ? "(merged into the sentence above by the edition)" : shown.text) : "no text yet"));
     const before = view.diff && shown ? previousText(cell) : null;
     if (before) {
       const line = el("div", "diff");
@@ -195,7 +202,13 @@
       if (unit.flagged) row.classList.add("flagged");
       if (para !== null && unit.para !== para) row.classList.add("new-para");
       para = unit.para;
+      if (unit.alignment && !unit.alignmentFirst) row.classList.add("unit-cont");
       const gutter = el("div", "gutter", unit.key);
+      if (unit.alignment && unit.alignmentFirst) {
+        const badge = el("span", "alignment", `${unit.alignment} ${unit.alignmentKind}`);
+        badge.title = "alignment unit with the human editions (sentences uk-ru-en)";
+        gutter.appendChild(badge);
+      }
       if (unit.flagged) gutter.appendChild(el("span", "flagmark", "⚑"));
       row.appendChild(gutter);
       for (const lang of LANGS) row.appendChild(drawCell(unit, lang));
