@@ -135,9 +135,8 @@ def ray_nodes(cpus: list[int], work: Path) -> Iterator[str]:
                 "--temp-dir",
                 str(temp),
                 "--block",
-                "--include-dashboard",
-                "false",
                 "--disable-usage-stats",
+                *(["--include-dashboard", "false"] if i == 0 else []),  # a head-only flag
             ]
             started.append(
                 subprocess.Popen(
@@ -177,6 +176,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--work", type=Path, default=Path.home() / ".cache/pipeline/bench-ray")
     parser.add_argument("--no-cluster", action="store_true", help="skip the two-node part")
+    parser.add_argument("--only-cluster", action="store_true", help="only the two-node part")
     args = parser.parse_args()
 
     work: Path = args.work
@@ -204,30 +204,32 @@ def main() -> None:
         )
         return count / seconds
 
-    local = measure(f"local, {threads} threads", "--threads", threads)
-    own = measure(
-        f"ray (own start), {threads} x 1-thread actors",
-        "--executor",
-        "ray",
-        "--threads",
-        "1",
-        "--workers",
-        threads,
-    )
-    with ray_nodes([args.threads], work) as address:
-        node = measure(
-            f"ray (1 node, {threads} CPUs), {threads} actors",
+    ratios: list[str] = []
+    if not args.only_cluster:
+        local = measure(f"local, {threads} threads", "--threads", threads)
+        own = measure(
+            f"ray (own start), {threads} x 1-thread actors",
             "--executor",
             "ray",
-            "--ray-address",
-            address,
             "--threads",
             "1",
+            "--workers",
+            threads,
         )
-    ratios = [
-        f"ray (own start) / local: {own / local:.2f}",
-        f"ray (standing node) / local: {node / local:.2f} (target >= 0.9)",
-    ]
+        with ray_nodes([args.threads], work) as address:
+            node = measure(
+                f"ray (1 node, {threads} CPUs), {threads} actors",
+                "--executor",
+                "ray",
+                "--ray-address",
+                address,
+                "--threads",
+                "1",
+            )
+        ratios += [
+            f"ray (own start) / local: {own / local:.2f}",
+            f"ray (standing node) / local: {node / local:.2f} (target >= 0.9)",
+        ]
     if not args.no_cluster:
         with ray_nodes([1], work) as address:
             one = measure(
