@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from pipeline.align.lexicon import Lexicon, learn
 from pipeline.align.threeway import Tuning, align_many
 
 # bridge(texts, source_lang, target_lang) -> translations, one per text (the project's MT).
@@ -49,10 +50,12 @@ class AlignedUnit:
 @dataclass(frozen=True, kw_only=True)
 class AlignOptions:
     """``bridge``: the project's MT, used when models are present; ``tuning``: the aligner's
-    knobs (defaults tuned on benchmarks/align_bench.py's tuning half)."""
+    knobs (defaults tuned on benchmarks/align_bench.py's tuning half); ``lexicon``: word pairs
+    learned from many stories (``learn_lexicon``), an extra similarity where it knows a word."""
 
     bridge: Bridge | None = None
     tuning: Tuning = field(default_factory=Tuning)
+    lexicon: Lexicon | None = None
 
 
 def align_editions(
@@ -79,5 +82,45 @@ def align_editions(
         [(edition.lang, edition.paragraphs) for edition in editions],
         bridge=options.bridge,
         tuning=options.tuning,
+        lexicon=options.lexicon,
     )
     return [AlignedUnit(sentences=sentences, confidence=conf) for sentences, conf in units]
+
+
+# A unit's confidence from which its 1-1 pairs teach the lexicon (tuned on the tune half).
+LEARN_CONFIDENCE = 0.5
+
+
+def learn_lexicon(
+    stories: Sequence[Sequence[Edition]],
+    *,
+    options: AlignOptions | None = None,
+    rounds: int = 1,
+) -> Lexicon:
+    """Word pairs learned from the editions of many stories, without gold or models.
+
+    Each story (its editions, two or three languages) is aligned with ``options``; every unit
+    with exactly one sentence in two languages and confidence >= ``LEARN_CONFIDENCE`` is taken as
+    a translation pair, and ``lexicon.learn`` keeps the stem pairs that co-occur in them clearly
+    more than chance. With ``rounds`` > 1 the stories are aligned again with the lexicon so far
+    and it is learned anew. Pass the result as ``AlignOptions(lexicon=...)``. A batch of a few
+    hundred sentences is enough to help (benchmarks/align_bench.py: about 540 per half).
+    """
+    options = options or AlignOptions()
+    lexicon = options.lexicon
+    for _ in range(rounds):
+        current = AlignOptions(bridge=options.bridge, tuning=options.tuning, lexicon=lexicon)
+        pairs = []
+        for editions in stories:
+            texts = {e.lang: e.sentences for e in editions}
+            for unit in align_editions(editions, options=current):
+                if unit.confidence < LEARN_CONFIDENCE:
+                    continue
+                single = [lang for lang in texts if len(unit.sentences.get(lang, ())) == 1]
+                for k, first in enumerate(single):
+                    for second in single[k + 1 :]:
+                        a = texts[first][unit.sentences[first][0]]
+                        b = texts[second][unit.sentences[second][0]]
+                        pairs.append((first, a, second, b))
+        lexicon = learn(pairs)
+    return lexicon or Lexicon()
