@@ -52,6 +52,11 @@ class Lexicon:
     """
 
     links: Mapping[tuple[str, str], Mapping[str, frozenset[str]]] = field(default_factory=dict)
+    # (source, target, stems) -> (stems with an entry, their translations): the programme asks
+    # about the same spans again and again.
+    _views: dict[tuple[str, str, frozenset[str]], tuple[int, frozenset[str]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def __len__(self) -> int:
         return sum(len(table) for table in self.links.values()) // 2
@@ -59,26 +64,34 @@ class Lexicon:
     def knows(self, source: str, target: str) -> bool:
         return bool(self.links.get((source, target)))
 
+    def _view(self, words: frozenset[str], source: str, target: str) -> tuple[int, frozenset[str]]:
+        key = (source, target, words)
+        found = self._views.get(key)
+        if found is None:
+            table = self.links.get((source, target), {})
+            image: set[str] = set()
+            known = 0
+            for stem in words:
+                options = table.get(stem)
+                if options is not None:
+                    known += 1
+                    image.update(options)
+            found = self._views[key] = (known, frozenset(image))
+        return found
+
     def score(
         self, first: frozenset[str], source: str, second: frozenset[str], target: str
     ) -> float | None:
         """Share in [0, 1] of the known stems of both sides translated on the other side, or
         None when neither side has a known stem (the lexicon says nothing)."""
-        forward = self.links.get((source, target), {})
-        backward = self.links.get((target, source), {})
-        known = 0
-        found = 0
-        for stem in first:
-            options = forward.get(stem)
-            if options is not None:
-                known += 1
-                found += not options.isdisjoint(second)
-        for stem in second:
-            options = backward.get(stem)
-            if options is not None:
-                known += 1
-                found += not options.isdisjoint(first)
-        return found / known if known else None
+        known_first, image_first = self._view(first, source, target)
+        known_second, image_second = self._view(second, target, source)
+        known = known_first + known_second
+        if not known:
+            return None
+        # A stem of ``first`` has a translation in ``second`` exactly when it is in the image of
+        # ``second`` (the two directions hold the same links).
+        return (len(first & image_second) + len(second & image_first)) / known
 
 
 def learn(
