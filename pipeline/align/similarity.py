@@ -106,9 +106,9 @@ def set_dice(first: frozenset[str], second: frozenset[str]) -> float:
 
 def dice(first: Counter[str], second: Counter[str]) -> float:
     """Dice coefficient of two multisets in [0, 1]; 0 when both are empty."""
+    if not first or not second:
+        return 0.0  # nothing shared (the common case: a number on one side only)
     total = sum(first.values()) + sum(second.values())
-    if not total:
-        return 0.0
     if len(first) > len(second):
         first, second = second, first
     shared = sum(min(count, second[key]) for key, count in first.items() if key in second)
