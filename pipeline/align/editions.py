@@ -61,7 +61,8 @@ class AlignOptions:
 def align_editions(
     editions: Sequence[Edition], *, options: AlignOptions | None = None
 ) -> list[AlignedUnit]:
-    """Align two or three editions of one story into units (1-1, 2-1, 1-2, 2-2, 1-0, 0-1 per pair).
+    """Align two or three editions of one story into units (per pair 1-1, 2-1, 1-2, 2-2, 3-1,
+    1-3, 1-0, 0-1).
 
     Paragraphs first (a moved paragraph is put back in place), then sentences by a dynamic
     programme over model-free similarity (transliterated character trigrams, numbers and names as
