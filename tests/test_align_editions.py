@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.align import AlignedUnit, AlignOptions, Edition, align_editions
+from pipeline.align import AlignedUnit, AlignOptions, Edition, align_editions, learn_lexicon
+from pipeline.align.lexicon import Lexicon, learn, stems
 from pipeline.align.score import (
     AlignmentFileError,
     read_units,
@@ -195,6 +196,57 @@ def test_numbers_anchor_which_sentence_was_kept(en: list[str], expected: set[Uni
         "У 2021 році продажі впали на 40 відсотків.",
     )
     assert units_of([Edition("uk", (uk,)), Edition("en", (tuple(en),))]) == expected
+
+
+# Translation pairs a first alignment might have found confident: "dog" and "barks" come with
+# "Собака" and "гавкає" twice, "yard" with "дворі" twice, "weather" with "Погода" twice.
+LEARNED = [
+    ("uk", "Собака гавкає у дворі біля хати.", "en", "The dog barks in the yard near the house."),
+    ("uk", "Собака гавкає.", "en", "The dog barks."),
+    ("uk", "У дворі тихо.", "en", "The yard is quiet."),
+    ("uk", "Погода погана.", "en", "The weather is bad."),
+    ("en", "What weather?", "uk", "Яка погода?"),
+]
+
+
+def test_learn_links_stems_seen_together_in_several_pairs() -> None:
+    lexicon = learn(LEARNED)
+    assert stems("Собака гавкає у дворі") == {"соба", "гавк", "двор"}
+    assert {"dog", "bark"} <= lexicon.links[("uk", "en")]["соба"]
+    assert lexicon.links[("en", "uk")]["weat"] == {"пого"}
+    assert "хати" not in lexicon.links[("uk", "en")]  # seen in one pair only
+    assert "dog" not in lexicon.links[("uk", "en")]["пого"]
+    assert lexicon.score(stems("Собака гавкає"), "uk", stems("The dog barks"), "en") == 1.0
+    assert lexicon.score(stems("Погода"), "uk", stems("The dog barks"), "en") == 0.0
+    assert lexicon.score(stems("Кіт спить"), "uk", stems("A cat sleeps"), "en") is None
+    assert len(Lexicon()) == 0
+
+
+def test_a_lexicon_decides_what_trigrams_cannot() -> None:
+    """No names or numbers: without a lexicon "weather" is merged with the dog; with one it is
+    the weather sentence's alone."""
+    uk = ("Кіт спить на теплому дивані.", "Собака гавкає у дворі.", "Погода сьогодні дуже погана.")
+    en = ("The dog barks in the yard.", "The weather is very bad today.")
+    editions = [Edition("uk", (uk,)), Edition("en", (en,))]
+    plain = align_editions(editions)
+    helped = align_editions(editions, options=AlignOptions(lexicon=learn(LEARNED)))
+    weather = {"uk": (2,), "en": (1,)}
+    assert weather not in [dict(u.sentences) for u in plain]
+    assert weather in [dict(u.sentences) for u in helped]
+
+
+def test_learn_lexicon_from_stories_keeps_the_alignment() -> None:
+    """Two stories (the same text twice, so each pair is seen twice) teach word pairs of aligned
+    sentences only; aligning with the lexicon gives the same 1-1 units."""
+    story = [Edition("uk", (tuple(UK),)), Edition("en", (tuple(EN),))]
+    lexicon = learn_lexicon([story, story])
+    links = lexicon.links[("uk", "en")]
+    assert "scho" in links["шкіл"]  # sentence 2: "12 шкіл" / "12 schools"
+    assert "budg" not in links["шкіл"]  # "budget" is sentence 3's
+    found = align_editions(story, options=AlignOptions(lexicon=lexicon))
+    assert {(u.sentences["uk"], u.sentences["en"]) for u in found} == {
+        ((i,), (i,)) for i in range(6)
+    }
 
 
 def test_one_and_no_editions() -> None:

@@ -4,7 +4,14 @@
 `editions`: the uk, ru and en editions of one story, into alignment units.
 """
 
-from pipeline.align.editions import AlignedUnit, AlignOptions, Edition, align_editions
+from pipeline.align.editions import (
+    AlignedUnit,
+    AlignOptions,
+    Edition,
+    align_editions,
+    learn_lexicon,
+)
+from pipeline.align.lexicon import Lexicon
 from pipeline.align.revisions import KINDS, Match, match_revisions
 
 __all__ = [
@@ -12,7 +19,9 @@ __all__ = [
     "AlignOptions",
     "AlignedUnit",
     "Edition",
+    "Lexicon",
     "Match",
     "align_editions",
+    "learn_lexicon",
     "match_revisions",
 ]

@@ -27,6 +27,8 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
+from pipeline.align.lexicon import stems as word_stems
+
 _NGRAM = 3
 _STEM = 4
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -104,9 +106,9 @@ def set_dice(first: frozenset[str], second: frozenset[str]) -> float:
 
 def dice(first: Counter[str], second: Counter[str]) -> float:
     """Dice coefficient of two multisets in [0, 1]; 0 when both are empty."""
+    if not first or not second:
+        return 0.0  # nothing shared (the common case: a number on one side only)
     total = sum(first.values()) + sum(second.values())
-    if not total:
-        return 0.0
     if len(first) > len(second):
         first, second = second, first
     shared = sum(min(count, second[key]) for key, count in first.items() if key in second)
@@ -115,30 +117,34 @@ def dice(first: Counter[str], second: Counter[str]) -> float:
 
 @dataclass(frozen=True)
 class Features:
-    """What the similarity needs of one text or span: n-grams, anchors and length in chars."""
+    """What the similarity needs of one text or span: n-grams, anchors, length in chars and the
+    word stems a learned lexicon looks up (``lexicon.stems``)."""
 
     grams: frozenset[str]
     numbers: Counter[str]
     names: Counter[str]
     length: int
+    words: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, text: str) -> Features:
-        return cls(ngrams(text), numbers(text), names(text), len(text))
+        return cls(ngrams(text), numbers(text), names(text), len(text), word_stems(text))
 
     @classmethod
     def join(cls, parts: Iterable[Features]) -> Features:
         """The features of consecutive texts read as one (a 2-1 or 1-2 unit's side)."""
         grams: set[str] = set()
+        words: set[str] = set()
         nums: Counter[str] = Counter()
         stems: Counter[str] = Counter()
         length = 0
         for part in parts:
             grams.update(part.grams)
+            words.update(part.words)
             nums.update(part.numbers)
             stems.update(part.names)
             length += part.length
-        return cls(frozenset(grams), nums, stems, length)
+        return cls(frozenset(grams), nums, stems, length, frozenset(words))
 
 
 def length_prior(first: int, second: int, ratio: float = 1.0) -> float:
