@@ -27,12 +27,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.align import AlignedUnit, AlignOptions, Edition, align_editions
-from pipeline.align.pairing import Candidate, Pair, pair_editions
+from pipeline.align.editions import learn_lexicon
+from pipeline.align.pairing import Candidate, Pair, Story, pair_editions
 from pipeline.domain import LANGS, Article, Segment, Version
 from pipeline.store import (
     ArticleNotFound,
@@ -115,6 +116,7 @@ def align_store(
     ]
     pairing = pair_editions(candidates, focus=wanted)
     report = AlignReport()
+    options = _with_lexicon(stored, pairing.stories, wanted, options)
     for pair in pairing.uncertain:
         if wanted is None or {pair.original, pair.edition} & wanted:
             report.uncertain.append(pair)
@@ -134,6 +136,34 @@ def align_store(
             options,
         )
     return report
+
+
+# Stories a lexicon is learned from: learning aligns each twice (about 0.3 s CPU for a
+# 40-sentence three-edition story), and a few hundred sentence pairs are enough to help
+# (pipeline.align.editions.learn_lexicon; benchmarks/align_bench.py).
+LEXICON_STORIES = 40
+
+
+def _with_lexicon(
+    stored: Mapping[str, StoredArticle],
+    stories: Sequence[Story],
+    wanted: set[str] | None,
+    options: AlignOptions | None,
+) -> AlignOptions | None:
+    """``options`` with a word lexicon learned from the stories being aligned, then other
+    stored stories, up to LEXICON_STORIES (none: fewer than two stories to learn from)."""
+    if options is not None and options.lexicon is not None:
+        return options
+    first = [s for s in stories if wanted is None or set(s.ids) & wanted]
+    sample = [*first, *(s for s in stories if s not in first)][:LEXICON_STORIES]
+    if len(sample) < 2:
+        return options
+    editions = []
+    for story in sample:
+        articles = {a.lang: a for a in (stored[i] for i in story.ids)}
+        editions.append([_edition(articles[lang]) for lang in LANGS if lang in articles])
+    lexicon = learn_lexicon(editions, options=options)
+    return replace(options or AlignOptions(), lexicon=lexicon)
 
 
 def _candidate(store: Store, article: StoredArticle) -> Candidate:

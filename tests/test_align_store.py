@@ -443,3 +443,25 @@ def test_declared_and_url_pairs_are_sure_and_a_store_link_is_kept() -> None:
         ("r1", 1.0, False),
         ("e1", 1.0, True),
     ]
+
+
+def test_stories_aligned_together_share_a_lexicon_learned_from_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pipeline.alignjob as alignjob
+
+    seen: list[object] = []
+    real = alignjob.align_editions
+
+    def spy(editions, *, options=None):  # type: ignore[no-untyped-def]
+        seen.append(options.lexicon if options else None)
+        return real(editions, options=options)
+
+    monkeypatch.setattr(alignjob, "align_editions", spy)
+    with Store(tmp_path / "two.db") as store:
+        align_paths([BUDGET, FERRY], store)
+    assert len(seen) == 2 and all(lexicon is not None for lexicon in seen)
+    with Store(tmp_path / "one.db") as store:
+        seen.clear()
+        align_paths([BUDGET], store)
+    assert seen == [None]  # one story alone is too little to learn words from
