@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 # https://download.pytorch.org/whl/cpu for a CPU-only build).
 TORCH_SPEC ?= torch==2.13.0
 TORCH_INDEX ?=
+# Test processes (pytest-xdist): one per CPU core; TEST_WORKERS=0 runs the suite in one process.
+TEST_WORKERS ?= auto
 
 .PHONY: setup setup-dev translate demo test lint browser clean
 
@@ -47,7 +49,7 @@ lint: setup-dev
 test: setup-dev
 	$(BIN)/ruff check pipeline tests benchmarks
 	$(BIN)/mypy
-	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(BIN)/pytest -q
+	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(BIN)/pytest -q -n $(TEST_WORKERS)
 
 clean:
 	rm -rf $(VENV) out out-demo demo-models demo.db pipeline.db pipeline.db-*

@@ -466,14 +466,17 @@ class AlignRun:
     failures: list[str] = field(default_factory=list)  # inputs that could not be read
 
 
-def align_paths(paths: Sequence[Path], store: Store) -> AlignRun:
+def align_paths(
+    paths: Sequence[Path], store: Store, options: AlignOptions | None = None
+) -> AlignRun:
     """Ingest paths (none: nothing), then align the stories their articles belong to; with
-    no paths, every story in the store. Failures are collected, not raised."""
+    no paths, every story in the store. ``options``: the aligner's (a bridge, a lexicon).
+    Failures are collected, not raised."""
     from pipeline.ingest import IngestOptions
     from pipeline.jobs import Failure, parse_paths
 
     if not paths:
-        return AlignRun(align_store(store))
+        return AlignRun(align_store(store, options=options))
     failures: list[str] = []
     article_ids: list[str] = []
     for item in parse_paths(paths, IngestOptions()):
@@ -481,7 +484,7 @@ def align_paths(paths: Sequence[Path], store: Store) -> AlignRun:
             failures.append(str(item))
         elif isinstance(item, Article):
             article_ids.append(store.save_article(item).article_id)
-    return AlignRun(align_store(store, only=article_ids), failures)
+    return AlignRun(align_store(store, only=article_ids, options=options), failures)
 
 
 def summary_lines(report: AlignReport) -> list[str]:

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from pipeline.align import AlignedUnit, Edition
+from pipeline.align import AlignedUnit, AlignOptions, Edition
 from pipeline.align.pairing import Candidate, neutral_url, pair_editions
 from pipeline.alignjob import align_paths, align_store, human_texts, one_edition_only
 from pipeline.cli import main
@@ -52,12 +52,14 @@ def gold_aligner(monkeypatch: pytest.MonkeyPatch) -> None:
 
     real = pipeline.alignjob.align_editions
 
-    def aligned(editions: list[Edition], *, options: object = None) -> list[AlignedUnit]:
+    def aligned(
+        editions: list[Edition], *, options: AlignOptions | None = None
+    ) -> list[AlignedUnit]:
         langs = tuple(e.lang for e in editions)
         counts = [sum(int(k.split("-")[i]) for k in BUDGET_KINDS) for i in range(3)]
         if langs == ("uk", "ru", "en") and [len(e.sentences) for e in editions] == counts:
             return units_of_kinds(BUDGET_KINDS, langs)
-        return real(editions)
+        return real(editions, options=options)
 
     monkeypatch.setattr(pipeline.alignjob, "align_editions", aligned)
 
@@ -465,3 +467,37 @@ def test_stories_aligned_together_share_a_lexicon_learned_from_them(
         seen.clear()
         align_paths([BUDGET], store)
     assert seen == [None]  # one story alone is too little to learn words from
+
+
+def test_align_uses_the_projects_mt_as_a_bridge_when_asked(
+    tmp_path: Path, tiny_models: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pipeline.align.threeway as threeway
+
+    calls: list[str] = []
+    real = threeway._add_edition
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        bridge = args[3]
+        if bridge is not None:
+            calls.append(args[2].lang)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(threeway, "_add_edition", spy)
+    db = str(tmp_path / "b.db")
+    models = str(tiny_models)
+    code, output = run("align", str(FERRY), "--db", db, "--bridge", "on", "--models", models)
+    assert code == 0, output
+    assert calls, "the demo models' engine was given to the aligner"
+    assert "1-1-1" in output  # units still come out with the MT beside the similarity
+
+
+def test_align_bridge_on_without_models_fails_with_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.delenv("PIPELINE_MODELS", raising=False)
+    code, output = run("align", str(BUDGET), "--db", str(tmp_path / "n.db"), "--bridge", "on")
+    assert code == 1 and "Error:" in output and len(output.strip().splitlines()) <= 2
+    code, output = run("align", str(BUDGET), "--db", str(tmp_path / "a.db"))  # auto: none here
+    assert code == 0, output

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import click
 
+from pipeline.align_bridge import BRIDGE_MODES
 from pipeline.cli.options import EXIT_PARTIAL, db_option, domain_errors, open_store
+from pipeline.cli.translate import models_option, profile_option
 
 
 @click.command()
@@ -29,8 +31,24 @@ from pipeline.cli.options import EXIT_PARTIAL, db_option, domain_errors, open_st
     default=None,
     help="Also write the aligned human pairs as TMX (the newsroom's parallel corpus).",
 )
+@click.option(
+    "--bridge",
+    type=click.Choice(BRIDGE_MODES),
+    default="auto",
+    show_default=True,
+    help="Use the project's MT to compare editions: auto (when the models are here), on, off.",
+)
+@models_option
+@profile_option
 def align(
-    paths: tuple[Path, ...], db_path: Path, as_json: bool, gold: Path | None, tmx_path: Path | None
+    paths: tuple[Path, ...],
+    db_path: Path,
+    as_json: bool,
+    gold: Path | None,
+    tmx_path: Path | None,
+    bridge: str,
+    models_file: Path | None,
+    profile: str | None,
 ) -> None:
     """Pair editions of one story (uk, ru, en) and align their sentences into units.
 
@@ -45,11 +63,18 @@ def align(
         pipeline align samples/set-city-budget/
         pipeline align samples/ --json > units.jsonl
         pipeline align --eval gold.jsonl --tmx corpus.tmx
+        pipeline align archive/ --bridge on --profile fast
     """
     from pipeline import alignjob
+    from pipeline.align import AlignOptions
+    from pipeline.align_bridge import engine_bridge
 
-    with open_store(db_path) as store, domain_errors():
-        result = alignjob.align_paths(paths, store)
+    with (
+        open_store(db_path) as store,
+        domain_errors(),
+        engine_bridge(bridge, models_file=models_file, profile=profile) as mt,
+    ):
+        result = alignjob.align_paths(paths, store, AlignOptions(bridge=mt))
         report = result.report
         for failure in result.failures:
             click.echo(f"error: {failure}", err=True)
