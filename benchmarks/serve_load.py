@@ -213,6 +213,13 @@ def main() -> None:
     )
     parser.add_argument("--work", type=Path, default=None)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--translate-threads",
+        type=int,
+        default=1,
+        help="torch threads of the translate run (1 leaves the other core of a 2-core machine to"
+        " the server, as a newsroom would set a batch job beside a desk)",
+    )
     args = parser.parse_args()
 
     work = args.work or Path(tempfile.mkdtemp(prefix="serve-load-"))
@@ -231,7 +238,10 @@ def main() -> None:
     if not (models / "models.yaml").exists():
         subprocess.run(pipeline("models", "demo", str(models)), env=env, cwd=ROOT, check=True)
     db = work / "desk.db"
-    translate = ("--models", str(models / "models.yaml"), "--db", str(db), "--to", "ru,en", "-q")
+    translate = (
+        *("--models", str(models / "models.yaml"), "--db", str(db), "--to", "ru,en", "-q"),
+        *("--threads", str(args.translate_threads)),
+    )
     subprocess.run(
         pipeline("translate", str(work / "ready"), *translate), env=env, cwd=ROOT, check=True
     )
