@@ -33,10 +33,12 @@ setup-dev: $(VENV)/.installed-dev
 translate: setup
 	$(BIN)/pipeline translate samples/ --out out/
 
-## The main job offline, with tiny demo models that output random words.
+## The main job offline, with tiny demo models that output random words, into pipeline.db
+## (the store `pipeline serve` opens by default).
 demo: setup
 	$(BIN)/pipeline models demo demo-models/
-	$(BIN)/pipeline translate samples/ --models demo-models/models.yaml --db demo.db --out out-demo/
+	$(BIN)/pipeline translate samples/ --models demo-models/models.yaml --out out-demo/
+	@echo "next: $(BIN)/pipeline serve    (the review desk on these stories)"
 
 ## Debian's chromium drives the browser tests (skipped with a message where it is missing).
 browser:
@@ -52,4 +54,4 @@ test: setup-dev
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(BIN)/pytest -q -n $(TEST_WORKERS)
 
 clean:
-	rm -rf $(VENV) out out-demo demo-models demo.db pipeline.db pipeline.db-*
+	rm -rf $(VENV) out out-demo demo-models pipeline.db pipeline.db-*
