@@ -268,8 +268,24 @@ def test_diff_human_needs_a_language_when_there_are_several_editions_or_none(
     assert code == 1 and "no human edition in ru" in output and "--lang (en)" in output
 
 
-def test_a_story_with_no_machine_versions_says_what_to_do(tmp_path: Path) -> None:
+def test_without_stored_machine_text_the_default_profile_translates_now(
+    tmp_path: Path, tiny_models: Path
+) -> None:
+    store, original = bridge_store(tmp_path / "bare.db")
+    store.close()
+    code, output = run("eval", "--db", str(tmp_path / "bare.db"), "--models", str(tiny_models))
+    assert code == 0, output
+    assert "profile quality" in output and "chrF signature" in output
+    with Store(tmp_path / "bare.db") as store:  # eval stores nothing
+        versions = store.article_versions(store.article(original.id))
+    assert not [v for v in versions if v.origin == "machine"]
+
+
+def test_without_models_for_the_default_profile_eval_says_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PIPELINE_MODELS", raising=False)
     store, _ = bridge_store(tmp_path / "bare.db")
     store.close()
     code, output = run("eval", "--db", str(tmp_path / "bare.db"))
-    assert code == 0 and "nothing to score in 1 stories" in output and "--profile" in output
+    assert code == 1 and "Error:" in output

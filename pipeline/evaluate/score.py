@@ -143,6 +143,9 @@ def evaluate(store: Store, refs: Sequence[str], options: EvalOptions) -> EvalRep
     """Score the machine against the human editions of the stories ``refs`` name (an original
     or any of its editions; none: every story with editions).
 
+    With no stored machine text beside the editions and no ``profiles``, the default profile
+    translates the units now (nothing stored).
+
     Raises ArticleNotFound for an unknown reference, NoEditions when a named article (or, with
     no refs, the whole store) has no human edition, RoutingError/ModelUnavailableError for a
     profile that cannot translate a direction needed (checked before anything is translated).
@@ -161,7 +164,15 @@ def evaluate(store: Store, refs: Sequence[str], options: EvalOptions) -> EvalRep
     if options.stored:
         for story in stories.values():
             _stored(store, story, tallies)
-    for profile in options.profiles:
+    profiles = list(options.profiles)
+    if options.stored and not profiles and not any(t.items for t in tallies.values()):
+        # Machine text is made only where no person wrote (`translate --compare` makes it
+        # beside the editions too): without it, the editions are scored against a translation
+        # made now with the default profile, which is what a newsroom asks of `eval`.
+        from pipeline.routing import load_table
+
+        profiles = [load_table(options.models_file).profile_name(None)]
+    for profile in profiles:
         tallies[f"profile {profile}"] = _profile(list(stories.values()), profile, options)
     return _report(tuple(stories), tallies)
 
