@@ -15,21 +15,7 @@ _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 def render_tmx(articles: Sequence[ArticleVersions]) -> bytes:
     """Articles with at least two published languages; a unit holds each one's text."""
-    root = ET.Element("tmx", {"version": "1.4"})
-    ET.SubElement(
-        root,
-        "header",
-        {
-            "creationtool": "pipeline",
-            "creationtoolversion": __version__,
-            "segtype": "sentence",
-            "o-tmf": "pipeline",
-            "adminlang": "en",
-            "srclang": "*all*",
-            "datatype": "plaintext",
-        },
-    )
-    body = ET.SubElement(root, "body")
+    root, body = _document()
     for article in articles:
         langs = [lang for lang in LANGS if lang in article.published]
         if len(langs) < 2:
@@ -61,6 +47,29 @@ def render_tmx(articles: Sequence[ArticleVersions]) -> bytes:
                 if item.origin == "machine" and item.model_id:
                     ET.SubElement(tuv, "prop", {"type": "x-model"}).text = item.model_id
                 ET.SubElement(tuv, "seg").text = clean(item.text)
+    return _serialised(root)
+
+
+def _document() -> tuple[ET.Element, ET.Element]:
+    """A TMX 1.4 root with the project's header, and its empty body."""
+    root = ET.Element("tmx", {"version": "1.4"})
+    ET.SubElement(
+        root,
+        "header",
+        {
+            "creationtool": "pipeline",
+            "creationtoolversion": __version__,
+            "segtype": "sentence",
+            "o-tmf": "pipeline",
+            "adminlang": "en",
+            "srclang": "*all*",
+            "datatype": "plaintext",
+        },
+    )
+    return root, ET.SubElement(root, "body")
+
+
+def _serialised(root: ET.Element) -> bytes:
     ET.indent(root, space=" ")
     text = ET.tostring(root, encoding="unicode")
     return (
@@ -80,21 +89,7 @@ def render_unit_tmx(
     """TMX 1.4b of alignment units (story id, kind, confidence, language -> sentences): one
     `tu` a unit, a `tuv` per language with sentences (joined by spaces); the newsroom's own
     parallel corpus from its human editions (`pipeline align --tmx`)."""
-    root = ET.Element("tmx", {"version": "1.4"})
-    ET.SubElement(
-        root,
-        "header",
-        {
-            "creationtool": "pipeline",
-            "creationtoolversion": __version__,
-            "segtype": "sentence",
-            "o-tmf": "pipeline",
-            "adminlang": "en",
-            "srclang": "*all*",
-            "datatype": "plaintext",
-        },
-    )
-    body = ET.SubElement(root, "body")
+    root, body = _document()
     for number, (story, kind, confidence, texts) in enumerate(units, start=1):
         tu = ET.SubElement(body, "tu", {"tuid": f"{story}-u{number}"})
         ET.SubElement(tu, "prop", {"type": "x-article"}).text = story
@@ -107,8 +102,4 @@ def render_unit_tmx(
             tuv = ET.SubElement(tu, "tuv", {_XML_LANG: lang})
             ET.SubElement(tuv, "prop", {"type": "x-origin"}).text = "human"
             ET.SubElement(tuv, "seg").text = clean(" ".join(sentences))
-    ET.indent(root, space=" ")
-    text = ET.tostring(root, encoding="unicode")
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n' + text + "\n"
-    ).encode("utf-8")
+    return _serialised(root)
