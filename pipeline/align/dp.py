@@ -5,8 +5,9 @@ similarity less the similarity its members have with everything else on the othe
 (Vecalign's normalisation, blended with the mean of its nearest rivals: a sentence full of
 common n-grams resembles every sentence a little, which says nothing), less a margin; skipping
 a sentence (1-0 / 0-1) is worth 0. A 2-1 unit therefore beats a 1-1 plus a 1-0 only when the
-joined pair is more alike than the single pair, which is what a merge looks like. Two passes keep it fast: a 1-1/1-0/0-1 pass over the whole
-similarity matrix finds the rough path, then the full set of unit kinds runs in a band around it.
+joined pair is more alike than the single pair, which is what a merge looks like. Two passes
+keep it fast: a 1-1/1-0/0-1 pass over the whole similarity matrix finds the rough path, then the
+full set of unit kinds runs in a band around it.
 
 The similarity is a callback, so the same programme aligns sentences of two editions and the
 English edition against the uk-ru units (see ``threeway``).
