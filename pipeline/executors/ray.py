@@ -18,9 +18,11 @@ local run. Its memory finds nothing and records what the engine would store; the
 it. The driver writes versions and memory entries as results return, in slices
 (TranslateOptions.commit_seconds), as a local run does.
 
-A worker that dies (kill -9, a lost node) is restarted by Ray and its batch retried
-(max_restarts, max_task_retries); the driver writes a version once, when all of its requests
-are back. A driver killed mid-run keeps what it wrote; the next run translates what is missing.
+A worker that dies (kill -9, a lost node) is restarted by Ray and its batch retried: Ray
+Data's actor pools default to max_restarts=-1 and max_task_retries=-1 (its
+actor_pool_map_operator; Ray 2.60 deprecates passing them); the driver writes a version once,
+when all of its requests are back. A driver killed mid-run keeps what it wrote; the next run
+translates what is missing.
 """
 
 from __future__ import annotations
@@ -220,8 +222,6 @@ class RayExecutor:
             compute=ray.data.ActorPoolStrategy(size=min(self.actors, max(1, len(rows) // size))),
             batch_size=size,
             batch_format="numpy",
-            max_restarts=-1,
-            max_task_retries=-1,
             runtime_env={"env_vars": env} if env else None,
             **resources,
         )
