@@ -266,7 +266,11 @@ def _translate_run(
     report = RunReport()
     started = time.monotonic()
     # A remote executor starts first (Ray: connected), so its start-up overlaps reading.
-    remote = open_executor(options.executor, options.engine) if options.executor else None
+    remote = (
+        open_executor(options.executor, options.engine, options.models_file)
+        if options.executor
+        else None
+    )
     try:
         _translate_all(paths, store, options, progress, table, report, remote)
     finally:
@@ -355,7 +359,6 @@ def _translate_remote(
         progress=progress,
         make_version=lambda segment, target, result: _version(segment, target, result, report),
         spans=_mixed_spans([segment for p in pending for segment, _ in p.work]),
-        models_file=options.models_file,
         commit_seconds=options.commit_seconds,
     )
 

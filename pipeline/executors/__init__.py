@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 from pipeline.domain import PipelineError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from pipeline.executors.ray import RayExecutor
     from pipeline.translate import EngineOptions
 
@@ -63,10 +65,13 @@ def executor_class(name: str) -> type | None:
     return cls
 
 
-def open_executor(settings: ExecutorSettings, options: EngineOptions) -> RayExecutor | None:
-    """A started remote executor for settings (Ray: connected), or None for local."""
+def open_executor(
+    settings: ExecutorSettings, options: EngineOptions, models_file: Path | None
+) -> RayExecutor | None:
+    """A started remote executor for settings (Ray: connected), or None for local.
+    models_file: the routing table the workers load (None: the packaged one)."""
     cls = executor_class(settings.name)
     if cls is None:
         return None
-    executor: RayExecutor = cls(settings, options)
+    executor: RayExecutor = cls(settings, options, models_file)
     return executor

@@ -17,7 +17,6 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from pipeline.verbatim import VERBATIM_KINDS
@@ -27,7 +26,7 @@ if TYPE_CHECKING:
     from pipeline.executors.ray import MemoryPut, RayExecutor, Request
     from pipeline.routing import Route, RoutingTable
     from pipeline.store import Store, StoredArticle
-    from pipeline.translate import Engine, EngineOptions, SignedTranslator, Translation
+    from pipeline.translate import Engine, EngineOptions, Translation
     from pipeline.translate.spans import SpanRoute
 
 # A flag only the lookup engine sets: no model has made this text yet.
@@ -65,35 +64,29 @@ class _Deferred:
     """A translator that decodes nothing: every text comes back deferred, signed as the
     workers will sign it."""
 
-    def __init__(self, inner: SignedTranslator) -> None:
-        self.inner = inner
-
-    @property
-    def signature(self) -> Signature:
-        return self.inner.signature
+    def __init__(self, signature: Signature) -> None:
+        self.signature = signature
 
     def translate(self, texts: Sequence[str], source: str, target: str) -> list[Translation]:
         from pipeline.translate import Translation
 
-        sig = self.inner.signature
-        return [Translation(text=t, signature=sig, flags=(DEFERRED,)) for t in texts]
+        return [Translation(text=t, signature=self.signature, flags=(DEFERRED,)) for t in texts]
 
 
 class _LookupBackend:
-    def __init__(self, options: EngineOptions) -> None:
-        from pipeline.translate import EngineStats
-        from pipeline.translate.engine import engine_factory
-
-        self.real = engine_factory(options.engine)(options, EngineStats())
+    def __init__(self, signatures: dict[str, Signature]) -> None:
+        self.signatures = signatures
 
     def translator(self, route: Route) -> _Deferred:
-        return _Deferred(self.real.translator(route))
+        return _Deferred(self.signatures[route.name])
 
     def close(self) -> None:
-        self.real.close()
+        return None
 
 
-def _lookup_engine(table: RoutingTable, options: EngineOptions, store: Store) -> Engine:
+def _lookup_engine(
+    table: RoutingTable, options: EngineOptions, signatures: dict[str, Signature], store: Store
+) -> Engine:
     """The project's Engine with deferring translators over the store's memory. Its language
     check is off: a deferred text is no model output, and the check (with its retry through
     the other profile) runs on the workers, on what the model made."""
@@ -111,7 +104,7 @@ def _lookup_engine(table: RoutingTable, options: EngineOptions, store: Store) ->
             return made
 
     return LookupEngine(
-        table, options, _LookupBackend(options), EngineStats(), _ReadOnlyMemory(store)
+        table, options, _LookupBackend(signatures), EngineStats(), _ReadOnlyMemory(store)
     )
 
 
@@ -158,7 +151,6 @@ def translate_remote(
     progress: JobCallbacks,
     make_version: Callable[[Segment, str, Translation], Version],
     spans: dict[int | None, list[SpanRoute]],
-    models_file: Path | None,
     commit_seconds: float,
 ) -> None:
     """Translate every (segment, target) of items on executor and store one version each,
@@ -212,7 +204,7 @@ def translate_remote(
             if not verbatim:
                 for source, _, text in requests_of(segment, target, each.spans):
                     by_pair[(source, target)].append(text)
-    lookup = _lookup_engine(table, executor.options, store)
+    lookup = _lookup_engine(table, executor.options, executor.signatures(), store)
     deferred: list[Request] = []
     try:
         for (source, target), texts in by_pair.items():
@@ -238,7 +230,7 @@ def translate_remote(
             done(each)
     save()
     last = time.monotonic()
-    for key, translation, recorded in executor.translate(deferred, models_file):
+    for key, translation, recorded in executor.translate(deferred):
         request = deferred[key]
         answers.known[request] = translation
         puts.extend(recorded)

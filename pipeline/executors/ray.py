@@ -117,6 +117,18 @@ class RecordingMemory:
         self.puts.append((signature_key, list(pairs), list(scores) if scores else None))
 
 
+def route_signatures(options: EngineOptions, models_file: str | None) -> dict[str, Signature]:
+    """Route name -> the signature a Worker with options signs that route's output with (its
+    dtype and model revision are the worker's, which the driver may not share)."""
+    from pipeline.routing import load_table
+    from pipeline.translate import EngineStats
+    from pipeline.translate.engine import engine_factory
+
+    table = load_table(Path(models_file) if models_file else None)
+    backend = engine_factory(options.engine)(options, EngineStats())
+    return {route.name: backend.translator(route).signature for route in table.all_routes()}
+
+
 class Worker:
     """The Ray Data actor: the project's engine, built once, models loaded on first use."""
 
@@ -160,7 +172,9 @@ class RayExecutor:
     def check_available() -> None:
         import_ray()
 
-    def __init__(self, settings: ExecutorSettings, options: EngineOptions) -> None:
+    def __init__(
+        self, settings: ExecutorSettings, options: EngineOptions, models_file: Path | None
+    ) -> None:
         ray = import_ray()
         self.ray = ray
         self.settings = settings
@@ -187,6 +201,25 @@ class RayExecutor:
             cpus = int(resources.get("CPU", 1))
             self.actors = settings.workers or max(1, cpus // self.threads)
             self.options = replace(options, device="cpu", threads=self.threads)
+        self.models_file = str(models_file) if models_file else None
+        self.env = {name: os.environ[name] for name in FORWARDED_ENV if name in os.environ}
+        self.resources: dict[str, Any] = {"num_cpus": self.threads}
+        if self.use_gpu:
+            self.resources["num_gpus"] = 1
+        # Asked now, on a worker like the decoding actors, so it overlaps reading the input.
+        self._signatures = (
+            ray.remote(route_signatures)
+            .options(**self.resources, runtime_env=self.runtime_env())
+            .remote(self.options, self.models_file)
+        )
+
+    def runtime_env(self) -> dict[str, Any] | None:
+        return {"env_vars": self.env} if self.env else None
+
+    def signatures(self) -> dict[str, Signature]:
+        """Route name -> signature, as the workers sign (route_signatures)."""
+        found: dict[str, Signature] = self.ray.get(self._signatures)
+        return found
 
     def batch_rows(self, rows: int) -> int:
         """Rows per batch for a run of rows requests (MAX_BATCH_ROWS and its neighbours)."""
@@ -196,7 +229,7 @@ class RayExecutor:
         return max(MIN_BATCH_ROWS, min(MAX_BATCH_ROWS, share))
 
     def translate(
-        self, requests: Sequence[Request], models_file: Path | None
+        self, requests: Sequence[Request]
     ) -> Iterator[tuple[int, Translation, list[MemoryPut]]]:
         """(position in requests, its Translation, memory entries to store) as results
         stream back, in any order. Raises PipelineError when a batch fails for a reason other
@@ -206,24 +239,15 @@ class RayExecutor:
             {"key": k, "source": s, "target": t, "text": x} for k, (s, t, x) in enumerate(requests)
         ]
         size = self.batch_rows(len(rows))
-        env = {name: os.environ[name] for name in FORWARDED_ENV if name in os.environ}
-        resources: dict[str, Any] = (
-            {"num_gpus": 1, "num_cpus": self.threads}
-            if self.use_gpu
-            else {"num_cpus": self.threads}
-        )
         dataset = ray.data.from_items(rows, override_num_blocks=max(1, -(-len(rows) // size)))
         results = dataset.map_batches(
             Worker,
-            fn_constructor_kwargs={
-                "options": self.options,
-                "models_file": str(models_file) if models_file else None,
-            },
+            fn_constructor_kwargs={"options": self.options, "models_file": self.models_file},
             compute=ray.data.ActorPoolStrategy(size=min(self.actors, max(1, len(rows) // size))),
             batch_size=size,
             batch_format="numpy",
-            runtime_env={"env_vars": env} if env else None,
-            **resources,
+            runtime_env=self.runtime_env(),
+            **self.resources,
         )
         try:
             for row in results.iter_rows():
