@@ -234,6 +234,8 @@ class RayExecutor:
         """(position in requests, its Translation, memory entries to store) as results
         stream back, in any order. Raises PipelineError when a batch fails for a reason other
         than a dead worker (Ray retries those)."""
+        if not requests:  # everything came from the memory
+            return
         ray = self.ray
         rows = [
             {"key": k, "source": s, "target": t, "text": x} for k, (s, t, x) in enumerate(requests)
