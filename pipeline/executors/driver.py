@@ -208,7 +208,7 @@ def translate_remote(
     deferred: list[Request] = []
     try:
         for (source, target), texts in by_pair.items():
-            unique = sorted(set(texts), key=len)
+            unique = sorted(dict.fromkeys(texts), key=len)  # the same batches every run
             for text, made in zip(unique, lookup.translate(unique, source, target), strict=True):
                 if DEFERRED in made.flags:
                     deferred.append((source, target, text))
