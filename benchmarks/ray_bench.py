@@ -7,7 +7,8 @@ Every configuration is one `pipeline translate CORPUS --to uk -q` run in its own
 fresh database (so the translation memory cannot answer), and its speed is the summary line's
 "translated" count over its seconds (ingest, routing, model loads and every store write
 included). The same threads in all: the local executor with --threads T (T decoding streams of
-one thread), Ray with T one-thread actors.
+one thread), Ray with T one-thread actors (pipeline.executors.ray: a Ray Data map_batches
+pipeline over an actor pool, fed the whole run's sentences at once and streaming results back).
 
 - local: --executor local --threads T
 - ray (own start): --executor ray, no address: Ray starts on this machine inside the run

@@ -24,6 +24,7 @@ from pipeline.verbatim import VERBATIM_KINDS
 
 if TYPE_CHECKING:
     from pipeline.executors import ExecutorSettings
+    from pipeline.executors.ray import RayExecutor
     from pipeline.routing import RoutingTable
     from pipeline.translate import Engine, EngineOptions, Translation
 
@@ -153,7 +154,7 @@ class TranslateOptions:
     # more than with real ones).
     commit_seconds: float = 3.0
     slice_segments: int = 64
-    # Where decoding runs (pipeline.executors); None: in this process.
+    # Where decoding runs (pipeline.executors); None or "local": in this process.
     executor: ExecutorSettings | None = None
 
 
@@ -260,10 +261,34 @@ def _translate_run(
     progress: Progress,
     table: RoutingTable,
 ) -> RunReport:
-    from pipeline.executors import ExecutorSettings, open_executor
+    from pipeline.executors import open_executor
 
     report = RunReport()
     started = time.monotonic()
+    # A remote executor starts first (Ray: connected), so its start-up overlaps reading.
+    remote = (
+        open_executor(options.executor, options.engine, options.models_file)
+        if options.executor
+        else None
+    )
+    try:
+        _translate_all(paths, store, options, progress, table, report, remote)
+    finally:
+        if remote is not None:
+            remote.close()
+    report.elapsed = time.monotonic() - started
+    return report
+
+
+def _translate_all(
+    paths: Sequence[Path],
+    store: Store,
+    options: TranslateOptions,
+    progress: Progress,
+    table: RoutingTable,
+    report: RunReport,
+    remote: RayExecutor | None,
+) -> None:
     stored_articles = _ingest_originals(paths, store, options.ingest, report, progress)
     pending = [
         _Pending(
@@ -290,9 +315,12 @@ def _translate_run(
     report.segments = sum(len(s.segments) for s in stored_articles)
     pending = [p for p in pending if p.work]
     progress.start(len(pending), sum(len(p.work) for p in pending))
-    if pending:
-        executor = open_executor(options.executor or ExecutorSettings(), options.engine)
-        engine = executor.engine(table, options.engine, memory=store)
+    if pending and remote is not None:
+        _translate_remote(pending, store, options, progress, table, report, remote)
+    elif pending:
+        from pipeline.translate import build_engine
+
+        engine = build_engine(table, options.engine, memory=store)
         pacer = _Pacer(
             options.commit_seconds,
             first=options.slice_segments,
@@ -304,14 +332,35 @@ def _translate_run(
                 _translate_chunk(chunk, engine, store, report, progress, pacer)
         finally:
             engine.close()
-            executor.close()
     if options.out_dir is not None:
         from pipeline.output import write_article_files
 
         for stored in stored_articles:
             write_article_files(store, stored, options.out_dir)
-    report.elapsed = time.monotonic() - started
-    return report
+
+
+def _translate_remote(
+    pending: list[_Pending],
+    store: Store,
+    options: TranslateOptions,
+    progress: Progress,
+    table: RoutingTable,
+    report: RunReport,
+    remote: RayExecutor,
+) -> None:
+    """The whole run's work at once on a remote executor (pipeline.executors.driver)."""
+    from pipeline.executors.driver import RemoteWork, translate_remote
+
+    translate_remote(
+        [RemoteWork(p.stored, p.work) for p in pending],
+        table=table,
+        executor=remote,
+        store=store,
+        progress=progress,
+        make_version=lambda segment, target, result: _version(segment, target, result, report),
+        spans=_mixed_spans([segment for p in pending for segment, _ in p.work]),
+        commit_seconds=options.commit_seconds,
+    )
 
 
 def preflight(options: TranslateOptions) -> RoutingTable:

@@ -1,42 +1,28 @@
-"""Executors decide where batches of sentences are decoded, not how (style.md item 4).
+"""Executors decide where sentences are decoded, not how (style.md item 4).
 
-The driver (pipeline.jobs) keeps all state: reading, analysis, routing, the translation memory,
-dedup and every store write. An executor only decodes: ``run`` takes length-sorted batches of
-one route and yields each batch with its translations as they come back, in any order.
-
-``local`` decodes in this process (today's path); ``ray`` on a Ray cluster's actors
-(``pip install 'pipeline[ray]'``), imported only when chosen, like the lazy engines of
-pipeline.translate.engine.
+``local`` (the default) decodes in this process, through pipeline.jobs' own engine, as translate
+always has. ``ray`` decodes on a Ray cluster (``pip install 'pipeline[ray]'``): a Ray Data
+pipeline of actors, each holding the project's engine (pipeline.executors.ray), fed and drained
+by the driver (pipeline.executors.driver), which keeps every piece of state: reading, analysis,
+the translation memory, dedup and every store write. ray is imported only when chosen, like the
+lazy engines of pipeline.translate.engine.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from pipeline.domain import PipelineError
 
 if TYPE_CHECKING:
-    from pipeline.domain import Signature
-    from pipeline.routing import Route, RoutingTable
-    from pipeline.translate import Engine, EngineOptions, MemoryBackend, Translation
+    from pathlib import Path
 
-__all__ = ["EXECUTORS", "Batch", "Executor", "ExecutorSettings", "executor_class", "open_executor"]
+    from pipeline.executors.ray import RayExecutor
+    from pipeline.translate import EngineOptions
 
-
-@dataclass(frozen=True)
-class Batch:
-    """One unit of decoding work: texts of one route, shortest first.
-
-    keys: the driver's own references for writing results back (positions in its request);
-    workers never read them.
-    """
-
-    route: Route
-    keys: tuple[int, ...]
-    texts: tuple[str, ...]
+__all__ = ["EXECUTORS", "ExecutorSettings", "executor_class", "open_executor"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -44,50 +30,33 @@ class ExecutorSettings:
     """Where decoding runs. address: a Ray cluster ("auto", "ray://host:10001", "host:6379");
     None starts Ray on this machine (or joins the cluster RAY_ADDRESS names). workers: decoding
     actors (None: one per GPU where the cluster has GPUs, else the cluster's CPUs divided by
-    the threads of one actor)."""
+    the threads of one actor). batch_rows: sentences per Ray batch (None: sized to the run,
+    pipeline.executors.ray.RayExecutor.batch_rows)."""
 
     name: str = "local"
     address: str | None = None
     workers: int | None = None
+    batch_rows: int | None = None
 
 
-class Executor(Protocol):
-    """Decodes batches somewhere; holds no state of the run."""
-
-    name: str
-
-    def engine(
-        self, table: RoutingTable, options: EngineOptions, memory: MemoryBackend | None
-    ) -> Engine:
-        """The driver's engine (routing, memory, pivots, checks) whose models decode here."""
-        ...
-
-    def run(self, batches: Iterable[Batch]) -> Iterator[tuple[Batch, list[Translation]]]:
-        """Each batch with one Translation per text, as batches finish (any order)."""
-        ...
-
-    def signature(self, route: Route) -> Signature:
-        """The signature every translation of route decoded here carries."""
-        ...
-
-    def close(self) -> None: ...
-
-
-# name -> (module, class): the module is imported only when the executor is chosen.
-EXECUTORS: dict[str, tuple[str, str]] = {
-    "local": ("pipeline.executors.local", "LocalExecutor"),
+# name -> (module, class) of a remote executor, imported only when chosen; "local" has none.
+EXECUTORS: dict[str, tuple[str, str] | None] = {
+    "local": None,
     "ray": ("pipeline.executors.ray", "RayExecutor"),
 }
 
 
-def executor_class(name: str) -> type:
-    """The executor class registered under name. Raises PipelineError for an unknown name, and
-    for ray without the [ray] extra (one line saying what to install)."""
-    found = EXECUTORS.get(name)
-    if found is None:
+def executor_class(name: str) -> type | None:
+    """The remote executor class registered under name (None for local). Raises
+    PipelineError for an unknown name, and for ray without the [ray] extra (one line saying
+    what to install)."""
+    if name not in EXECUTORS:
         raise PipelineError(
             f"unknown executor {name!r}", hint=f"use one of {', '.join(sorted(EXECUTORS))}"
         )
+    found = EXECUTORS[name]
+    if found is None:
+        return None
     module, attribute = found
     cls: type = getattr(importlib.import_module(module), attribute)
     check = getattr(cls, "check_available", None)
@@ -96,7 +65,13 @@ def executor_class(name: str) -> type:
     return cls
 
 
-def open_executor(settings: ExecutorSettings, options: EngineOptions) -> Executor:
-    """A started executor for settings (Ray: connected, its actors created)."""
-    executor: Executor = executor_class(settings.name)(settings, options)
+def open_executor(
+    settings: ExecutorSettings, options: EngineOptions, models_file: Path | None
+) -> RayExecutor | None:
+    """A started remote executor for settings (Ray: connected), or None for local.
+    models_file: the routing table the workers load (None: the packaged one)."""
+    cls = executor_class(settings.name)
+    if cls is None:
+        return None
+    executor: RayExecutor = cls(settings, options, models_file)
     return executor

@@ -1,90 +1,170 @@
-"""The Ray executor: decoding on a pool of Ray actors, each holding its models once.
+"""The Ray executor: a streaming Ray Data pipeline whose actors decode; the driver keeps state.
 
-Imported only when ``--executor ray`` is chosen. Each actor builds the project's own engine
-backend (either engine, any profile) with its threads set, and decodes the batches the driver
-sends; on a cluster with GPUs each actor holds one GPU. An actor that dies (kill -9, a lost
-node) is restarted by Ray and its batches are retried (max_restarts, max_task_retries), so the
-driver, the only writer to the store, still gets every sentence exactly once.
+Design (issue 18). The driver (pipeline.jobs with pipeline.executors.driver) reads and analyses
+the articles and is the only writer to the store. It gathers the whole run's work up front:
+every missing version per (article, target), split into requests per language pair (a sentence
+in two languages asks once per span), less what the translation memory already holds (looked
+up exactly where a local engine looks it up) and less duplicates. The rows left, (key, text,
+source, target), shortest first per pair, become ``ray.data.from_items`` and flow through
+``map_batches(Worker, compute=ActorPoolStrategy(size=n))``. Ray Data streams the batches: an
+actor takes the next batch as soon as it finishes one, so no actor waits for another, and
+results come back while others are still decoding.
 
-Why actors and not a Ray Data ``map_batches`` pipeline: Ray Data's actor pool lives for one
-dataset's execution, and the engine asks for decoding in many small dependent calls (a slice at
-a time, the second leg of a pivot after the first, retries after the language check), so every
-call would restart the actors and reload their models.
+Each Worker actor builds the project's own engine once (pipeline.translate.build_engine: either
+engine, any profile, its threads set; one GPU per actor where the cluster has GPUs) and
+translates each batch by language pair through Engine.translate, so the protection of verbatim
+spans, passthrough, pivots, the wrong-language check and its retry run there exactly as in a
+local run. Its memory finds nothing and records what the engine would store; the driver stores
+it. The driver writes versions and memory entries as results return, in slices
+(TranslateOptions.commit_seconds), as a local run does.
+
+A worker that dies (kill -9, a lost node) is restarted by Ray and its batch retried: Ray
+Data's actor pools default to max_restarts=-1 and max_task_retries=-1 (its
+actor_pool_map_operator; Ray 2.60 deprecates passing them); the driver writes a version once,
+when all of its requests are back. A driver killed mid-run keeps what it wrote; the next run
+translates what is missing.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import os
-from collections.abc import Iterable, Iterator
-from dataclasses import fields, replace
-from types import MappingProxyType
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline.domain import PipelineError
-from pipeline.executors import Batch, ExecutorSettings
-from pipeline.routing import Route
+from pipeline.domain import PipelineError, Signature
+from pipeline.executors import ExecutorSettings
 
 if TYPE_CHECKING:
-    from pipeline.domain import Signature
-    from pipeline.routing import RoutingTable
-    from pipeline.translate import Engine, EngineOptions, MemoryBackend, Translation
+    from pipeline.translate import EngineOptions, Translation
 
 INSTALL_HINT = "pip install 'pipeline[ray]'"
-# Batches queued on one actor: the next is already there when one finishes.
-IN_FLIGHT_PER_ACTOR = 2
-# What the workers need from the driver's environment (offline model caches).
-FORWARDED_ENV = ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_HOME", "PIPELINE_CT2_CACHE")
+# What the workers need from the driver's environment (offline model caches; the tests' pid
+# folder).
+FORWARDED_ENV = (
+    "HF_HUB_OFFLINE",
+    "TRANSFORMERS_OFFLINE",
+    "HF_HOME",
+    "PIPELINE_CT2_CACHE",
+    "PIPELINE_RAY_PID_DIR",
+)
+# Rows per batch: large enough that a worker's engine packs full model batches (the packaged
+# profiles' batch_size is 64), small enough that each actor gets several batches (no tail where
+# one actor decodes alone) and a killed actor loses little.
+MAX_BATCH_ROWS = 64
+MIN_BATCH_ROWS = 8
+BATCHES_PER_ACTOR = 4
+
+# One request: (source language, target language, text).
+Request = tuple[str, str, str]
+# What one worker batch would have put into the memory: (signature key, pairs, scores).
+MemoryPut = tuple[str, list[tuple[str, str]], list[float | None] | None]
 
 
 def import_ray() -> Any:
-    """The ray module, or a PipelineError saying what to install."""
+    """The ray module (with Ray Data), or a one-line PipelineError saying what to install."""
     try:
         import ray
+        import ray.data  # noqa: F401
     except ImportError as exc:
         raise PipelineError(
-            f"the ray executor needs Ray ({exc}): run {INSTALL_HINT}",
+            f"the ray executor needs Ray Data ({exc}): run {INSTALL_HINT}",
             hint="or leave out --executor ray to translate on this machine",
         ) from exc
     return ray
 
 
-def route_state(route: Route) -> dict[str, Any]:
-    """A route as plain data (its generation settings are a read-only mapping proxy, which
-    does not pickle)."""
-    state = {f.name: getattr(route, f.name) for f in fields(route)}
-    state["generation"] = dict(route.generation)
-    return state
+def encode(translation: Translation) -> str:
+    """A Translation as JSON text (rows cross processes as plain columns)."""
+    data = asdict(translation)
+    return json.dumps(data, ensure_ascii=False)
 
 
-def route_from(state: dict[str, Any]) -> Route:
-    return Route(**{**state, "generation": MappingProxyType(dict(state["generation"]))})
+def decode(text: str) -> Translation:
+    from pipeline.translate import Translation
+
+    data = json.loads(text)
+    signature = data.pop("signature")
+    return Translation(
+        **{**data, "flags": tuple(data["flags"])},
+        signature=Signature(**signature) if signature else None,
+    )
 
 
-class Decoder:
-    """The actor: one engine backend, its models loaded on first use and kept."""
+class RecordingMemory:
+    """The worker's translation memory: finds nothing (the driver looked first) and keeps
+    every entry the engine would store, for the driver to store."""
 
-    def __init__(self, options: EngineOptions) -> None:
-        from pipeline.translate import EngineStats
-        from pipeline.translate.engine import engine_factory
-        from pipeline.translate.loader import release_mkl_buffers, tune_malloc
+    def __init__(self) -> None:
+        self.puts: list[MemoryPut] = []
 
-        tune_malloc()
-        release_mkl_buffers()
-        self.backend = engine_factory(options.engine)(options, EngineStats())
+    def memory_get(self, signature_key: str, sources: Sequence[str]) -> dict[str, str]:
+        return {}
 
-    def pid(self) -> int:
-        return os.getpid()
+    def memory_scores(self, signature_key: str, sources: Sequence[str]) -> dict[str, float]:
+        return {}
 
-    def signature(self, state: dict[str, Any]) -> Signature:
-        return self.backend.translator(route_from(state)).signature
+    def memory_put(
+        self,
+        signature_key: str,
+        pairs: Sequence[tuple[str, str]],
+        *,
+        scores: Sequence[float | None] | None = None,
+    ) -> None:
+        self.puts.append((signature_key, list(pairs), list(scores) if scores else None))
 
-    def decode(self, state: dict[str, Any], texts: tuple[str, ...]) -> list[Translation]:
-        route = route_from(state)
-        return self.backend.translator(route).translate(texts, route.source, route.target)
+
+def route_signatures(options: EngineOptions, models_file: str | None) -> dict[str, Signature]:
+    """Route name -> the signature a Worker with options signs that route's output with (its
+    dtype and model revision are the worker's, which the driver may not share)."""
+    from pipeline.routing import load_table
+    from pipeline.translate import EngineStats
+    from pipeline.translate.engine import engine_factory
+
+    table = load_table(Path(models_file) if models_file else None)
+    backend = engine_factory(options.engine)(options, EngineStats())
+    return {route.name: backend.translator(route).signature for route in table.all_routes()}
+
+
+class Worker:
+    """The Ray Data actor: the project's engine, built once, models loaded on first use."""
+
+    def __init__(self, options: EngineOptions, models_file: str | None) -> None:
+        from pipeline.routing import load_table
+        from pipeline.translate import build_engine
+
+        folder = os.environ.get("PIPELINE_RAY_PID_DIR")
+        if folder:  # tests kill a worker by this pid
+            Path(folder, f"{os.getpid()}.pid").write_text(str(os.getpid()))
+        self.memory = RecordingMemory()
+        table = load_table(Path(models_file) if models_file else None)
+        self.engine = build_engine(table, options, memory=self.memory)
+
+    def __call__(self, batch: dict[str, Any]) -> dict[str, list[Any]]:
+        """batch columns key, text, source, target -> key, result (encoded Translation), puts
+        (the batch's memory entries as JSON, on its first row)."""
+        texts = [str(t) for t in batch["text"]]
+        pairs = [(str(s), str(t)) for s, t in zip(batch["source"], batch["target"], strict=True)]
+        results: list[str] = [""] * len(texts)
+        for pair in dict.fromkeys(pairs):
+            where = [i for i, p in enumerate(pairs) if p == pair]
+            made = self.engine.translate([texts[i] for i in where], *pair)
+            for i, translation in zip(where, made, strict=True):
+                results[i] = encode(translation)
+        puts, self.memory.puts = self.memory.puts, []
+        return {
+            "key": [int(k) for k in batch["key"]],
+            "result": results,
+            "puts": [json.dumps(puts, ensure_ascii=False)] + [""] * (len(texts) - 1),
+        }
 
 
 class RayExecutor:
-    """Decodes batches on Ray actors; see the module docstring."""
+    """Connects to Ray (or starts it here) when made, so start-up overlaps reading the input;
+    ``translate`` runs one Ray Data pipeline over a run's requests."""
 
     name = "ray"
 
@@ -92,9 +172,12 @@ class RayExecutor:
     def check_available() -> None:
         import_ray()
 
-    def __init__(self, settings: ExecutorSettings, options: EngineOptions) -> None:
+    def __init__(
+        self, settings: ExecutorSettings, options: EngineOptions, models_file: Path | None
+    ) -> None:
         ray = import_ray()
         self.ray = ray
+        self.settings = settings
         self.started = not ray.is_initialized()
         if self.started:
             ray.init(
@@ -103,86 +186,78 @@ class RayExecutor:
                 configure_logging=False,
                 log_to_driver=False,
             )
+        context = ray.data.DataContext.get_current()
+        context.enable_progress_bars = False
+        context.print_on_execution_start = False
+        logging.getLogger("ray.data").setLevel(logging.WARNING)
         resources = ray.cluster_resources()
         gpus = int(resources.get("GPU", 0))
-        use_gpu = gpus > 0 and options.device in ("auto", "cuda")
-        threads = options.threads or 1
-        if use_gpu:
-            count = settings.workers or gpus
-            actor_resources = {"num_cpus": threads, "num_gpus": 1}
-            worker_options = replace(options, device="cuda", threads=threads)
+        self.threads = options.threads or 1
+        self.use_gpu = gpus > 0 and options.device in ("auto", "cuda")
+        if self.use_gpu:
+            self.actors = settings.workers or gpus
+            self.options = replace(options, device="cuda", threads=self.threads)
         else:
-            count = settings.workers or max(1, int(resources.get("CPU", 1)) // threads)
-            actor_resources = {"num_cpus": threads}
-            worker_options = replace(options, device="cpu", threads=threads)
-        env = {name: os.environ[name] for name in FORWARDED_ENV if name in os.environ}
-        actor = ray.remote(Decoder).options(
-            **actor_resources,
-            max_restarts=-1,
-            max_task_retries=-1,
-            runtime_env={"env_vars": env} if env else None,
+            cpus = int(resources.get("CPU", 1))
+            self.actors = settings.workers or max(1, cpus // self.threads)
+            self.options = replace(options, device="cpu", threads=self.threads)
+        self.models_file = str(models_file) if models_file else None
+        self.env = {name: os.environ[name] for name in FORWARDED_ENV if name in os.environ}
+        self.resources: dict[str, Any] = {"num_cpus": self.threads}
+        if self.use_gpu:
+            self.resources["num_gpus"] = 1
+        # Asked now, on a worker like the decoding actors, so it overlaps reading the input.
+        self._signatures = (
+            ray.remote(route_signatures)
+            .options(**self.resources, runtime_env=self.runtime_env())
+            .remote(self.options, self.models_file)
         )
-        self.actors = [actor.remote(worker_options) for _ in range(count)]
-        self.parallelism = count
-        self._signatures: dict[str, Signature] = {}
 
-    def engine(
-        self, table: RoutingTable, options: EngineOptions, memory: MemoryBackend | None
-    ) -> Engine:
-        from pipeline.executors.driver import ExecutorBackend
-        from pipeline.translate import Engine, EngineStats
+    def runtime_env(self) -> dict[str, Any] | None:
+        return {"env_vars": self.env} if self.env else None
 
-        backend = ExecutorBackend(self, self.parallelism)
-        return Engine(table, options, backend, EngineStats(), memory)
-
-    def pids(self) -> list[int]:
-        """The process id of every actor (tests kill one)."""
-        return list(self.ray.get([a.pid.remote() for a in self.actors]))
-
-    def signature(self, route: Route) -> Signature:
-        found = self._signatures.get(route.name)
-        if found is None:
-            found = self.ray.get(self.actors[0].signature.remote(route_state(route)))
-            self._signatures[route.name] = found
+    def signatures(self) -> dict[str, Signature]:
+        """Route name -> signature, as the workers sign (route_signatures)."""
+        found: dict[str, Signature] = self.ray.get(self._signatures)
         return found
 
-    def run(self, batches: Iterable[Batch]) -> Iterator[tuple[Batch, list[Translation]]]:
-        """Sends each batch to the actor with the fewest in flight; yields answers as they
-        come. Raises PipelineError when a batch fails for a reason other than a dead actor
-        (Ray retries those itself)."""
+    def batch_rows(self, rows: int) -> int:
+        """Rows per batch for a run of rows requests (MAX_BATCH_ROWS and its neighbours)."""
+        if self.settings.batch_rows:
+            return self.settings.batch_rows
+        share = -(-rows // (self.actors * BATCHES_PER_ACTOR))
+        return max(MIN_BATCH_ROWS, min(MAX_BATCH_ROWS, share))
+
+    def translate(
+        self, requests: Sequence[Request]
+    ) -> Iterator[tuple[int, Translation, list[MemoryPut]]]:
+        """(position in requests, its Translation, memory entries to store) as results
+        stream back, in any order. Raises PipelineError when a batch fails for a reason other
+        than a dead worker (Ray retries those)."""
+        if not requests:  # everything came from the memory
+            return
         ray = self.ray
-        todo = iter(batches)
-        busy: dict[Any, tuple[Batch, int]] = {}
-        load = [0] * len(self.actors)
-
-        def submit() -> bool:
-            batch = next(todo, None)
-            if batch is None:
-                return False
-            which = min(range(len(load)), key=load.__getitem__)
-            ref = self.actors[which].decode.remote(route_state(batch.route), batch.texts)
-            busy[ref] = (batch, which)
-            load[which] += 1
-            return True
-
-        while len(busy) < IN_FLIGHT_PER_ACTOR * len(self.actors) and submit():
-            pass
-        while busy:
-            (ready,), _ = ray.wait(list(busy), num_returns=1)
-            batch, which = busy.pop(ready)
-            load[which] -= 1
-            try:
-                made = ray.get(ready)
-            except ray.exceptions.RayError as exc:
-                raise PipelineError(
-                    f"a Ray worker failed on {batch.route.name}: {exc}".splitlines()[0]
-                ) from exc
-            submit()
-            yield batch, made
+        rows = [
+            {"key": k, "source": s, "target": t, "text": x} for k, (s, t, x) in enumerate(requests)
+        ]
+        size = self.batch_rows(len(rows))
+        dataset = ray.data.from_items(rows, override_num_blocks=max(1, -(-len(rows) // size)))
+        results = dataset.map_batches(
+            Worker,
+            fn_constructor_kwargs={"options": self.options, "models_file": self.models_file},
+            compute=ray.data.ActorPoolStrategy(size=min(self.actors, max(1, len(rows) // size))),
+            batch_size=size,
+            batch_format="numpy",
+            runtime_env=self.runtime_env(),
+            **self.resources,
+        )
+        try:
+            for row in results.iter_rows():
+                puts = json.loads(row["puts"]) if row["puts"] else []
+                yield int(row["key"]), decode(str(row["result"])), puts
+        except ray.exceptions.RayError as exc:
+            raise PipelineError(f"a Ray worker failed: {exc}".splitlines()[0]) from exc
 
     def close(self) -> None:
-        for actor in self.actors:
-            self.ray.kill(actor)
-        self.actors = []
         if self.started:
             self.ray.shutdown()
