@@ -142,6 +142,9 @@ def align_store(
 # 40-sentence three-edition story), and a few hundred sentence pairs are enough to help
 # (pipeline.align.editions.learn_lexicon; benchmarks/align_bench.py).
 LEXICON_STORIES = 40
+# Fewer sentences than this teach chance co-occurrences: two sample stories (23 sentences) gave a
+# lexicon that merged a dropped sentence into its neighbour. The benchmark's batches hold 540.
+LEXICON_MIN_SENTENCES = 300
 
 
 def _with_lexicon(
@@ -151,12 +154,16 @@ def _with_lexicon(
     options: AlignOptions | None,
 ) -> AlignOptions | None:
     """``options`` with a word lexicon learned from the stories being aligned, then other
-    stored stories, up to LEXICON_STORIES (none: fewer than two stories to learn from)."""
+    stored stories, up to LEXICON_STORIES (none: fewer than two stories or fewer than
+    LEXICON_MIN_SENTENCES original sentences to learn from)."""
     if options is not None and options.lexicon is not None:
         return options
     first = [s for s in stories if wanted is None or set(s.ids) & wanted]
     sample = [*first, *(s for s in stories if s not in first)][:LEXICON_STORIES]
-    if len(sample) < 2:
+    if (
+        len(sample) < 2
+        or sum(len(stored[s.original].segments) for s in sample) < LEXICON_MIN_SENTENCES
+    ):
         return options
     editions = []
     for story in sample:

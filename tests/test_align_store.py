@@ -460,6 +460,11 @@ def test_stories_aligned_together_share_a_lexicon_learned_from_them(
         return real(editions, options=options)
 
     monkeypatch.setattr(alignjob, "align_editions", spy)
+    with Store(tmp_path / "few.db") as store:  # 23 sentences: too few to learn from
+        align_paths([BUDGET, FERRY], store)
+    assert seen == [None, None]
+    seen.clear()
+    monkeypatch.setattr(alignjob, "LEXICON_MIN_SENTENCES", 20)
     with Store(tmp_path / "two.db") as store:
         align_paths([BUDGET, FERRY], store)
     assert len(seen) == 2 and all(lexicon is not None for lexicon in seen)
