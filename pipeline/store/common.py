@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from pipeline.domain import NotFound, PipelineError, Segment, Signature, Version
 
@@ -74,6 +75,18 @@ class HistoryEntry:
     version: Version
     author: str | None = None
     based_on: int | None = None
+
+
+T = TypeVar("T")
+# Bound variables per `IN (...)` query, under SQLite's default limit (999 before 3.32).
+IN_BATCH = 500
+
+
+def in_batches(items: Sequence[T]) -> Iterator[tuple[list[T], str]]:
+    """``items`` in slices of IN_BATCH, each with its "?,?,..." placeholders for `IN (...)`."""
+    for start in range(0, len(items), IN_BATCH):
+        chunk = list(items[start : start + IN_BATCH])
+        yield chunk, ",".join("?" * len(chunk))
 
 
 def now() -> str:

@@ -6,8 +6,11 @@ editions by `human_key` ("human:uk>ru"), so no model's entry is mistaken for a p
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
+
+from pipeline.store.common import in_batches
 
 if TYPE_CHECKING:
     from pipeline.store import Store
@@ -24,18 +27,7 @@ class Memory:
 
     def get(self, signature_key: str, sources: Sequence[str]) -> dict[str, str]:
         """source → stored target for the given sources under one signature key."""
-        found: dict[str, str] = {}
-        unique = list(dict.fromkeys(sources))
-        for start in range(0, len(unique), 500):
-            chunk = unique[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in self.store.conn.execute(
-                "SELECT source, target FROM memory"
-                f" WHERE signature_key = ? AND source IN ({marks})",
-                [signature_key, *chunk],
-            ):
-                found[row["source"]] = row["target"]
-        return found
+        return {row["source"]: row["target"] for row in self._rows(signature_key, sources)}
 
     def put(
         self,
@@ -60,18 +52,19 @@ class Memory:
 
     def scores(self, signature_key: str, sources: Sequence[str]) -> dict[str, float]:
         """source → stored score, for the given sources that have one."""
-        found: dict[str, float] = {}
-        unique = list(dict.fromkeys(sources))
-        for start in range(0, len(unique), 500):
-            chunk = unique[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in self.store.conn.execute(
-                "SELECT source, score FROM memory"
-                f" WHERE signature_key = ? AND source IN ({marks}) AND score IS NOT NULL",
+        return {
+            row["source"]: float(row["score"])
+            for row in self._rows(signature_key, sources)
+            if row["score"] is not None
+        }
+
+    def _rows(self, signature_key: str, sources: Sequence[str]) -> Iterator[sqlite3.Row]:
+        for chunk, marks in in_batches(list(dict.fromkeys(sources))):
+            yield from self.store.conn.execute(
+                "SELECT source, target, score FROM memory"
+                f" WHERE signature_key = ? AND source IN ({marks})",
                 [signature_key, *chunk],
-            ):
-                found[row["source"]] = float(row["score"])
-        return found
+            )
 
     def size(self) -> int:
         return int(self.store.conn.execute("SELECT COUNT(*) FROM memory").fetchone()[0])

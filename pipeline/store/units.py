@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pipeline.domain import Version, segment_key
-from pipeline.store.common import insert_versions, version_from_row
+from pipeline.store.common import in_batches, insert_versions, version_from_row
 
 if TYPE_CHECKING:
     from pipeline.store import Store
@@ -156,10 +156,7 @@ class Units:
     def segments(self, segment_ids: Sequence[int]) -> dict[int, tuple[str, str, str]]:
         """segment id -> (article id, key "p2-s1", text), for units' members."""
         found: dict[int, tuple[str, str, str]] = {}
-        ids = list(segment_ids)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_batches(segment_ids):
             for row in self.store.conn.execute(
                 "SELECT s.id, s.para_index, s.sent_index, s.text, r.article_id FROM segments s"
                 f" JOIN revisions r ON r.id = s.revision_id WHERE s.id IN ({marks})",
@@ -189,10 +186,7 @@ class Units:
         if not texts:
             return HumanWrite(0, 0, 0)
         newest: dict[int, Version] = {}
-        ids = list(texts)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_batches(list(texts)):
             for row in self.store.conn.execute(
                 f"SELECT * FROM versions WHERE segment_id IN ({marks}) AND lang = ?"
                 " AND origin = 'human' AND state != 'stale' ORDER BY id",
