@@ -71,6 +71,7 @@ class DPParams:
     merge_penalty: float = 0.1
     band: int = 2
     scale: float = 1.0
+    length_weight: float = 0.07
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ def align_pairs(
     params: DPParams | None = None,
     *,
     single: list[list[float]] | None = None,
+    span_length: SpanSim | None = None,
 ) -> list[Pair]:
     """Align ``n`` items against ``m`` items; every item is in exactly one returned ``Pair``.
 
@@ -129,7 +131,10 @@ def align_pairs(
         sim = single[i0][j0] if one else span_sim(i0, i1, j0, j1)
         base = (sum(base_a[i0:i1]) / (i1 - i0) + sum(base_b[j0:j1]) / (j1 - j0)) / 2.0
         extra = (i1 - i0) + (j1 - j0) - 2
-        return (sim - base) / spread - params.margin - params.merge_penalty * extra
+        worth = (sim - base) / spread - params.margin - params.merge_penalty * extra
+        if span_length is not None and params.length_weight:
+            worth += params.length_weight * span_length(i0, i1, j0, j1)
+        return worth
 
     rough = _run(n, m, lambda i, j: True, ((1, 1), (1, 0), (0, 1)), value)
     allowed = _band(rough, n, m, params.band)

@@ -161,6 +161,12 @@ def length_prior(first: int, second: int, ratio: float = 1.0) -> float:
     return math.erfc(abs(delta) / math.sqrt(2.0))
 
 
+def length_log_prob(first: int, second: int, ratio: float = 1.0) -> float:
+    """Natural log of ``length_prior``, floored at log(1e-6): Gale and Church's length cost as a
+    log-probability (0 for lengths in proportion, about -0.9 one standard deviation off)."""
+    return math.log(max(1e-6, length_prior(first, second, ratio)))
+
+
 @dataclass(frozen=True)
 class Weights:
     """How much each signal counts; they sum to 1 so the score stays in [0, 1].

@@ -20,10 +20,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from pipeline.align.consensus import Unit, combine
 from pipeline.align.dp import DPParams, Pair, align_pairs
 from pipeline.align.lexicon import Lexicon
 from pipeline.align.paragraphs import paragraph_order
-from pipeline.align.similarity import Features, similarity_and_containment
+from pipeline.align.similarity import Features, length_log_prob, similarity_and_containment
 
 # Preferred first pair: the two Cyrillic editions.
 CLOSEST = ("uk", "ru")
@@ -44,6 +45,8 @@ class Tuning:
     # three-way strict F1 from 0.785 to 0.801 (tune seed 1) and 0.810 to 0.823 (seed 3); 0.15
     # gave 0.801 / 0.817, 0.35 0.805 / 0.817, 0.5 0.803 / 0.814.
     lexicon_vote_weight: float = 0.25
+    # Three editions: keep the links two of three alignments make (``consensus``).
+    consensus: bool = True
 
 
 @dataclass
@@ -84,21 +87,34 @@ def align_many(
     first = prepared[order[0]]
     pivot = [_Item({first.lang: [i]}, 1.0) for i in range(len(first.sentences))]
     done = [first]
+    first_pair = pivot
     for index in order[1:]:
         pivot = _add_edition(pivot, done, prepared[index], bridge, tuning, lexicon)
         done.append(prepared[index])
+        if len(done) == 2:
+            first_pair = pivot
+    units: list[Unit] = [(item.sentences, item.confidence) for item in pivot]
+    if len(done) == 3 and tuning.consensus:
+        last = done[2]
+        pairwise = {(done[0].lang, done[1].lang): [(i.sentences, i.confidence) for i in first_pair]}
+        for alone in done[:2]:
+            single = [_Item({alone.lang: [i]}, 1.0) for i in range(len(alone.sentences))]
+            found = _add_edition(single, [alone], last, bridge, tuning, lexicon)
+            pairwise[(alone.lang, last.lang)] = [(i.sentences, i.confidence) for i in found]
+        sizes = {p.lang: len(p.sentences) for p in done}
+        units = combine(units, pairwise, [p.lang for p in done], sizes)
     langs = [p.lang for p in prepared]
     # Back to the first edition's reading order (a paragraph it moved was aligned where the
     # others have it); a unit without a sentence of it stays after the unit before it.
     keys: list[float] = []
-    for item in pivot:
-        own = item.sentences.get(first.lang)
+    for sentences, _ in units:
+        own = sentences.get(first.lang)
         keys.append(float(min(own)) if own else (keys[-1] if keys else -1.0))
-    ordered = sorted(range(len(pivot)), key=lambda k: (keys[k], k))
+    ordered = sorted(range(len(units)), key=lambda k: (keys[k], k))
     return [
         (
-            {lang: tuple(sorted(pivot[k].sentences.get(lang, []))) for lang in langs},
-            pivot[k].confidence,
+            {lang: tuple(sorted(units[k][0].get(lang, ()))) for lang in langs},
+            units[k][1],
         )
         for k in ordered
     ]
@@ -168,6 +184,15 @@ def _add_edition(
     def span_sim(i0: int, i1: int, j0: int, j1: int) -> float:
         return span_scores(i0, i1, j0, j1)[0]
 
+    def span_length(i0: int, i1: int, j0: int, j1: int) -> float:
+        target = new_side(j0, j1).length
+        logs = []
+        for lang in by_lang:
+            side = old_side(lang, i0, i1)
+            if side is not None:
+                logs.append(length_log_prob(side.length, target, ratios[lang]))
+        return sum(logs) / len(logs) if logs else 0.0
+
     def span_scores(i0: int, i1: int, j0: int, j1: int) -> tuple[float, float]:
         """Similarity and containment, each the mean over the pivot's languages."""
         target = new_side(j0, j1)
@@ -217,12 +242,16 @@ def _add_edition(
         joined_new.clear()
         joined_old.clear()
         single = [[both[i][j][0] for j in cols] for i in rows]
-        found = align_pairs(len(pivot), len(order), span_sim, tuning.dp, single=single)
+        found = align_pairs(
+            len(pivot), len(order), span_sim, tuning.dp, single=single, span_length=span_length
+        )
         total = sum(pair.worth for pair in found)
         if best is None or total > best[0]:
             best = (total, found, pivot, list(order))
     assert best is not None
     _, pairs, pivot, order = best
+    joined_new.clear()
+    joined_old.clear()
     merged: list[_Item] = []
     for pair in pairs:
         sentences: dict[str, list[int]] = {}
