@@ -16,7 +16,7 @@ English edition against the uk-ru units (see ``threeway``).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 # span_sim(i0, i1, j0, j1): similarity in [0, 1] of items a[i0:i1] and b[j0:j1], both non-empty.
@@ -97,6 +97,7 @@ def align_pairs(
     *,
     single: list[list[float]] | None = None,
     span_length: SpanSim | None = None,
+    single_length: list[list[float]] | None = None,
 ) -> list[Pair]:
     """Align ``n`` items against ``m`` items; every item is in exactly one returned ``Pair``.
 
@@ -126,19 +127,32 @@ def align_pairs(
     squares = sum((x - mean) ** 2 for row in single for x in row) + k * PRIOR_SPREAD**2
     spread = (squares / (n * m + k)) ** 0.5
 
+    known: dict[tuple[int, int, int, int], float] = {}
+
     def value(i0: int, i1: int, j0: int, j1: int) -> float:
+        key = (i0, i1, j0, j1)
+        if key not in known:
+            known[key] = unit_value(i0, i1, j0, j1)
+        return known[key]
+
+    def unit_value(i0: int, i1: int, j0: int, j1: int) -> float:
         one = i1 - i0 == 1 and j1 - j0 == 1
         sim = single[i0][j0] if one else span_sim(i0, i1, j0, j1)
         base = (sum(base_a[i0:i1]) / (i1 - i0) + sum(base_b[j0:j1]) / (j1 - j0)) / 2.0
         extra = (i1 - i0) + (j1 - j0) - 2
         worth = (sim - base) / spread - params.margin - params.merge_penalty * extra
         if span_length is not None and params.length_weight:
-            worth += params.length_weight * span_length(i0, i1, j0, j1)
+            if one and single_length is not None:
+                length = single_length[i0][j0]
+            else:
+                length = span_length(i0, i1, j0, j1)
+            worth += params.length_weight * length
         return worth
 
-    rough = _run(n, m, lambda i, j: True, ((1, 1), (1, 0), (0, 1)), value)
-    allowed = _band(rough, n, m, params.band)
-    path = _run(n, m, lambda i, j: j in allowed[i], KINDS, value)
+    everything = range(m + 1)
+    rough = _run(n, m, lambda i: everything, ((1, 1), (1, 0), (0, 1)), value)
+    allowed = [sorted(row) for row in _band(rough, n, m, params.band)]
+    path = _run(n, m, lambda i: allowed[i], KINDS, value)
     best_a = [(max(row) - base_a[i]) / spread for i, row in enumerate(single)]
     best_b = [(max(single[i][j] for i in range(n)) - base_b[j]) / spread for j in range(m)]
     pairs = []
@@ -158,16 +172,17 @@ Step = tuple[tuple[int, int], tuple[int, int], float]
 def _run(
     n: int,
     m: int,
-    inside: Callable[[int, int], bool],
+    columns: Callable[[int], Iterable[int]],
     kinds: Sequence[tuple[int, int]],
     value: Callable[[int, int, int, int], float],
 ) -> list[Step]:
-    """Best-scoring path from (0, 0) to (n, m); cells outside ``inside`` are not reached."""
+    """Best-scoring path from (0, 0) to (n, m) through the cells (i, j) with j in
+    ``columns(i)`` (ascending)."""
     best: dict[tuple[int, int], float] = {(0, 0): 0.0}
     back: dict[tuple[int, int], tuple[int, int, float]] = {}
     for i in range(n + 1):
-        for j in range(m + 1):
-            if (i, j) == (0, 0) or not inside(i, j):
+        for j in columns(i):
+            if i == 0 and j == 0:
                 continue
             top = -math.inf
             choice: tuple[int, int, float] | None = None

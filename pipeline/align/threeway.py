@@ -67,6 +67,19 @@ class _Item:
 
 Bridge = Callable[[Sequence[str], str, str], list[str]]
 Paragraphs = Sequence[Sequence[str]]
+_Scores = tuple[float, float, float]
+
+
+@dataclass
+class _Shared:
+    """What the programmes of one story share: per-language span scores keyed by (pivot language,
+    new language, pivot sentences, new sentences), the bridge's translations, the chrF scorer."""
+
+    scores: dict[tuple[str, str, tuple[int, ...], tuple[int, ...]], _Scores] = field(
+        default_factory=dict
+    )
+    translated: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    chrf: _ChrF | None = None
 
 
 def align_many(
@@ -83,13 +96,14 @@ def align_many(
     """
     tuning = tuning or Tuning()
     prepared = [_prepare(lang, paragraphs) for lang, paragraphs in editions]
+    shared = _Shared(chrf=_ChrF() if bridge is not None else None)
     order = _order([p.lang for p in prepared])
     first = prepared[order[0]]
     pivot = [_Item({first.lang: [i]}, 1.0) for i in range(len(first.sentences))]
     done = [first]
     first_pair = pivot
     for index in order[1:]:
-        pivot = _add_edition(pivot, done, prepared[index], bridge, tuning, lexicon)
+        pivot = _add_edition(pivot, done, prepared[index], bridge, tuning, lexicon, shared)
         done.append(prepared[index])
         if len(done) == 2:
             first_pair = pivot
@@ -99,7 +113,7 @@ def align_many(
         pairwise = {(done[0].lang, done[1].lang): [(i.sentences, i.confidence) for i in first_pair]}
         for alone in done[:2]:
             single = [_Item({alone.lang: [i]}, 1.0) for i in range(len(alone.sentences))]
-            found = _add_edition(single, [alone], last, bridge, tuning, lexicon)
+            found = _add_edition(single, [alone], last, bridge, tuning, lexicon, shared)
             pairwise[(alone.lang, last.lang)] = [(i.sentences, i.confidence) for i in found]
         sizes = {p.lang: len(p.sentences) for p in done}
         units = combine(units, pairwise, [p.lang for p in done], sizes)
@@ -153,18 +167,22 @@ def _add_edition(
     new: _Prepared,
     bridge: Bridge | None,
     tuning: Tuning,
-    lexicon: Lexicon | None = None,
+    lexicon: Lexicon | None,
+    shared: _Shared,
 ) -> list[_Item]:
     first = done[0]
     ratios = {p.lang: _ratio(p, new) for p in done}
     translated: dict[str, list[str]] = {}
     if bridge is not None:
         for p in done:
-            translated[p.lang] = list(bridge(list(p.sentences), p.lang, new.lang))
+            if (p.lang, new.lang) not in shared.translated:
+                found = list(bridge(list(p.sentences), p.lang, new.lang))
+                shared.translated[(p.lang, new.lang)] = found
+            translated[p.lang] = shared.translated[(p.lang, new.lang)]
     by_lang = {p.lang: p for p in done}
     joined_new: dict[tuple[int, int], Features] = {}
     joined_old: dict[tuple[str, int, int], Features | None] = {}
-    scorer = _ChrF() if bridge is not None else None
+    scorer = shared.chrf if bridge is not None else None
 
     def old_side(lang: str, i0: int, i1: int) -> Features | None:
         key = (lang, i0, i1)
@@ -181,51 +199,68 @@ def _add_edition(
             joined_new[(j0, j1)] = Features.join(new.features[order[j]] for j in range(j0, j1))
         return joined_new[(j0, j1)]
 
-    def span_sim(i0: int, i1: int, j0: int, j1: int) -> float:
-        return span_scores(i0, i1, j0, j1)[0]
-
-    def span_length(i0: int, i1: int, j0: int, j1: int) -> float:
-        target = new_side(j0, j1).length
-        logs = []
-        for lang in by_lang:
+    def pair_scores(lang: str, i0: int, i1: int, j0: int, j1: int) -> _Scores | None:
+        """Similarity, containment and length log-probability of one pivot language's side of
+        pivot items i0:i1 against columns j0:j1 (None when that side is empty), kept in
+        ``shared`` by sentence indexes, so the pairwise and joint programmes compute each once."""
+        flat = tuple(s for item in pivot[i0:i1] for s in item.sentences.get(lang, ()))
+        if not flat:
+            return None
+        cols = tuple(order[j] for j in range(j0, j1))
+        key = (lang, new.lang, flat, cols)
+        found = shared.scores.get(key)
+        if found is None:
             side = old_side(lang, i0, i1)
-            if side is not None:
-                logs.append(length_log_prob(side.length, target, ratios[lang]))
-        return sum(logs) / len(logs) if logs else 0.0
-
-    def span_scores(i0: int, i1: int, j0: int, j1: int) -> tuple[float, float]:
-        """Similarity and containment, each the mean over the pivot's languages."""
-        target = new_side(j0, j1)
-        scores = []
-        shares = []
-        for lang in by_lang:
-            side = old_side(lang, i0, i1)
-            if side is None:
-                continue
+            assert side is not None
+            target = new_side(j0, j1)
             sim, share = similarity_and_containment(side, target, ratio=ratios[lang])
-            shares.append(share)
             if lexicon is not None:
                 lexical = lexicon.score(side.words, lang, target.words, new.lang)
                 if lexical is not None:
                     w = tuning.lexicon_weight
                     sim = (1.0 - w) * sim + w * lexical
                     v = tuning.lexicon_vote_weight
-                    shares[-1] = (1.0 - v) * share + v * lexical
+                    share = (1.0 - v) * share + v * lexical
             if scorer is not None:
-                flat = [s for item in pivot[i0:i1] for s in item.sentences.get(lang, [])]
                 hypothesis = " ".join(translated[lang][s] for s in flat)
-                reference = " ".join(new.sentences[order[j]] for j in range(j0, j1))
+                reference = " ".join(new.sentences[j] for j in cols)
                 w = tuning.bridge_weight
                 sim = (1.0 - w) * sim + w * scorer(hypothesis, reference)
-            scores.append(sim)
-        if not scores:
-            return 0.0, 0.0
-        return sum(scores) / len(scores), sum(shares) / len(shares)
+            length = length_log_prob(side.length, target.length, ratios[lang])
+            found = shared.scores[key] = (sim, share, length)
+        return found
+
+    def span_all(i0: int, i1: int, j0: int, j1: int) -> _Scores:
+        """Similarity, containment and length log-probability, each the mean over the pivot's
+        languages."""
+        found = [f for lang in by_lang if (f := pair_scores(lang, i0, i1, j0, j1)) is not None]
+        count = len(found) or 1
+        return (
+            sum(f[0] for f in found) / count,
+            sum(f[1] for f in found) / count,
+            sum(f[2] for f in found) / count,
+        )
+
+    last: list[tuple[tuple[int, int, int, int], _Scores]] = []
+
+    def span_latest(i0: int, i1: int, j0: int, j1: int) -> _Scores:
+        """``span_all``, remembering the last span: the programme asks for a span's similarity
+        and then its length."""
+        key = (i0, i1, j0, j1)
+        if not last or last[0][0] != key:
+            last[:] = [(key, span_all(*key))]
+        return last[0][1]
+
+    def span_sim(i0: int, i1: int, j0: int, j1: int) -> float:
+        return span_latest(i0, i1, j0, j1)[0]
+
+    def span_length(i0: int, i1: int, j0: int, j1: int) -> float:
+        return span_latest(i0, i1, j0, j1)[2]
 
     # Paragraphs both ways: each edition's moved paragraph is whole only in that edition. The
     # moves stand only if the programme scores the reordered text higher than the text as is.
-    both = [[span_scores(i, i + 1, j, j + 1) for j in order] for i in range(len(pivot))]
-    votes = [[share for _, share in row] for row in both]
+    both = [[span_all(i, i + 1, j, j + 1) for j in order] for i in range(len(pivot))]
+    votes = [[scores[1] for scores in row] for row in both]
     moved = paragraph_order(votes, new.paragraphs)
     cols = [j for p in moved for j in new.paragraphs[p]]
     across = [[votes[i][j] for i in range(len(pivot))] for j in cols]
@@ -242,16 +277,21 @@ def _add_edition(
         joined_new.clear()
         joined_old.clear()
         single = [[both[i][j][0] for j in cols] for i in rows]
+        lengths = [[both[i][j][2] for j in cols] for i in rows]
         found = align_pairs(
-            len(pivot), len(order), span_sim, tuning.dp, single=single, span_length=span_length
+            len(pivot),
+            len(order),
+            span_sim,
+            tuning.dp,
+            single=single,
+            span_length=span_length,
+            single_length=lengths,
         )
         total = sum(pair.worth for pair in found)
         if best is None or total > best[0]:
             best = (total, found, pivot, list(order))
     assert best is not None
     _, pairs, pivot, order = best
-    joined_new.clear()
-    joined_old.clear()
     merged: list[_Item] = []
     for pair in pairs:
         sentences: dict[str, list[int]] = {}
