@@ -176,8 +176,8 @@ def _add_edition(
     if bridge is not None:
         for p in done:
             if (p.lang, new.lang) not in shared.translated:
-                found = list(bridge(list(p.sentences), p.lang, new.lang))
-                shared.translated[(p.lang, new.lang)] = found
+                texts = list(bridge(list(p.sentences), p.lang, new.lang))
+                shared.translated[(p.lang, new.lang)] = texts
             translated[p.lang] = shared.translated[(p.lang, new.lang)]
     by_lang = {p.lang: p for p in done}
     joined_new: dict[tuple[int, int], Features] = {}
