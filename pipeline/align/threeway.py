@@ -10,6 +10,9 @@ the new edition's after the pivot's, then the pivot's after the new edition's, s
 paragraph is a whole paragraph only in the edition that moved it. Units come back in the first
 edition's reading order.
 
+With three editions, English is also aligned with each Cyrillic edition alone, and the units
+keep each link between two editions that two of the three alignments make (``consensus``).
+
 With a ``bridge`` (the project's MT), each pivot language's sentences are also translated into
 the new edition's language and the chrF (sacrebleu) of translation against text is blended into
 the similarity.
