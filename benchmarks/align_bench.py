@@ -401,13 +401,16 @@ def main(argv: list[str] | None = None) -> int:
     count, seconds = speed(built, lexicon)
     out["speed"] = {"sentences": count, "seconds": seconds}
     print(f"\nspeed: a {count}-sentence three-edition story: {seconds:.3f} CPU s (median of 5)")
-    met = True
-    print("\ntargets (strict F1 without MT):")
+    print("\ntargets (strict F1 without MT): pairs aligned as pairs / within three editions")
     for name, floor in TARGETS.items():
-        ok = plain[name]["strict_f1"] >= floor
-        met &= ok
-        verdict = "met" if ok else "MISSED"
-        print(f"  {name:9} {plain[name]['strict_f1']:.3f} >= {floor:.2f}  {verdict}")
+        values = [plain.get(f"{name} (pair)"), plain[name]]
+        cells = [
+            f"{m['strict_f1']:.3f} {'met' if m['strict_f1'] >= floor else 'MISSED'}"
+            if m is not None
+            else "-"
+            for m in values
+        ]
+        print(f"  {name:9} >= {floor:.2f}   {cells[0]:>12}   {cells[1]:>12}")
     fast = seconds < SPEED_TARGET_S
     print(f"  speed     {seconds:.3f} s < {SPEED_TARGET_S} s  {'met' if fast else 'MISSED'}")
     if args.json_out:

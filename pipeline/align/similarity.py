@@ -161,10 +161,16 @@ def length_prior(first: int, second: int, ratio: float = 1.0) -> float:
     return math.erfc(abs(delta) / math.sqrt(2.0))
 
 
+# The least length agreement ``length_log_prob`` counts: one pair of wildly different lengths
+# costs at most log(1e-6) = -13.8, not minus infinity.
+LENGTH_FLOOR = 1e-6
+
+
 def length_log_prob(first: int, second: int, ratio: float = 1.0) -> float:
-    """Natural log of ``length_prior``, floored at log(1e-6): Gale and Church's length cost as a
-    log-probability (0 for lengths in proportion, about -0.9 one standard deviation off)."""
-    return math.log(max(1e-6, length_prior(first, second, ratio)))
+    """Natural log of ``length_prior``, floored at log(``LENGTH_FLOOR``): Gale and Church's length
+    cost as a log-probability (0 for lengths in proportion, about -1.2 one standard deviation
+    off)."""
+    return math.log(max(LENGTH_FLOOR, length_prior(first, second, ratio)))
 
 
 @dataclass(frozen=True)
@@ -200,6 +206,14 @@ def similarity_and_containment(
     first: Features, second: Features, *, ratio: float = 1.0, weights: Weights = DEFAULT_WEIGHTS
 ) -> tuple[float, float]:
     """``span_similarity`` and ``containment`` at the cost of one n-gram intersection."""
+    score, contained, _ = similarity_parts(first, second, ratio=ratio, weights=weights)
+    return score, contained
+
+
+def similarity_parts(
+    first: Features, second: Features, *, ratio: float = 1.0, weights: Weights = DEFAULT_WEIGHTS
+) -> tuple[float, float, float]:
+    """``span_similarity``, ``containment`` and ``length_prior``, each computed once."""
     shared = len(first.grams & second.grams)
     sizes = len(first.grams) + len(second.grams)
     overlap = 2.0 * shared / sizes if sizes else 0.0
@@ -216,8 +230,9 @@ def similarity_and_containment(
         else:
             spare += weight
     score += spare * overlap
-    score += weights.length * length_prior(first.length, second.length, ratio)
-    return score, contained
+    prior = length_prior(first.length, second.length, ratio)
+    score += weights.length * prior
+    return score, contained, prior
 
 
 def containment(first: Features, second: Features) -> float:

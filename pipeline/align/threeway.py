@@ -20,6 +20,7 @@ the similarity.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -27,7 +28,7 @@ from pipeline.align.consensus import Unit, combine
 from pipeline.align.dp import DPParams, Pair, align_pairs
 from pipeline.align.lexicon import Lexicon
 from pipeline.align.paragraphs import paragraph_order
-from pipeline.align.similarity import Features, length_log_prob, similarity_and_containment
+from pipeline.align.similarity import LENGTH_FLOOR, Features, similarity_parts
 
 # Preferred first pair: the two Cyrillic editions.
 CLOSEST = ("uk", "ru")
@@ -86,11 +87,13 @@ _Scores = tuple[float, float, float]
 @dataclass
 class _Shared:
     """What the programmes of one story share: per-language span scores keyed by (pivot language,
-    new language, pivot sentences, new sentences), the bridge's translations, the chrF scorer."""
+    new language, pivot sentences, new sentences), joined features of sentence runs, the bridge's
+    translations, the chrF scorer."""
 
     scores: dict[tuple[str, str, tuple[int, ...], tuple[int, ...]], _Scores] = field(
         default_factory=dict
     )
+    joined: dict[tuple[str, tuple[int, ...]], Features] = field(default_factory=dict)
     translated: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     chrf: _ChrF | None = None
 
@@ -193,24 +196,20 @@ def _add_edition(
                 shared.translated[(p.lang, new.lang)] = texts
             translated[p.lang] = shared.translated[(p.lang, new.lang)]
     by_lang = {p.lang: p for p in done}
-    joined_new: dict[tuple[int, int], Features] = {}
-    joined_old: dict[tuple[str, int, int], Features | None] = {}
+    features = {p.lang: p.features for p in [*done, new]}
     scorer = shared.chrf if bridge is not None else None
 
-    def old_side(lang: str, i0: int, i1: int) -> Features | None:
-        key = (lang, i0, i1)
-        if key not in joined_old:
-            flat = [s for item in pivot[i0:i1] for s in item.sentences.get(lang, [])]
-            feats = by_lang[lang].features
-            joined_old[key] = Features.join(feats[s] for s in flat) if flat else None
-        return joined_old[key]
+    def joined(lang: str, flat: tuple[int, ...]) -> Features:
+        """Features of an edition's sentences ``flat`` read as one text (one sentence: its own)."""
+        if len(flat) == 1:
+            return features[lang][flat[0]]
+        key = (lang, flat)
+        found = shared.joined.get(key)
+        if found is None:
+            found = shared.joined[key] = Features.join(features[lang][s] for s in flat)
+        return found
 
     order = list(range(len(new.sentences)))  # the DP's column j is sentence order[j]
-
-    def new_side(j0: int, j1: int) -> Features:
-        if (j0, j1) not in joined_new:
-            joined_new[(j0, j1)] = Features.join(new.features[order[j]] for j in range(j0, j1))
-        return joined_new[(j0, j1)]
 
     item_flat: dict[str, list[tuple[int, ...]]] = {}
 
@@ -233,10 +232,9 @@ def _add_edition(
         key = (lang, new.lang, flat, cols)
         found = shared.scores.get(key)
         if found is None:
-            side = old_side(lang, i0, i1)
-            assert side is not None
-            target = new_side(j0, j1)
-            sim, share = similarity_and_containment(side, target, ratio=ratios[lang])
+            side = joined(lang, flat)
+            target = joined(new.lang, cols)
+            sim, share, prior = similarity_parts(side, target, ratio=ratios[lang])
             if lexicon is not None:
                 lexical = lexicon.score(side.words, lang, target.words, new.lang)
                 if lexical is not None:
@@ -253,20 +251,25 @@ def _add_edition(
                 reference = " ".join(new.sentences[j] for j in cols)
                 w = tuning.bridge_weight
                 sim = (1.0 - w) * sim + w * scorer(hypothesis, reference)
-            length = length_log_prob(side.length, target.length, ratios[lang])
+            length = math.log(max(prior, LENGTH_FLOOR))
             found = shared.scores[key] = (sim, share, length)
         return found
 
     def span_all(i0: int, i1: int, j0: int, j1: int) -> _Scores:
         """Similarity, containment and length log-probability, each the mean over the pivot's
         languages."""
-        found = [f for lang in by_lang if (f := pair_scores(lang, i0, i1, j0, j1)) is not None]
-        count = len(found) or 1
-        return (
-            sum(f[0] for f in found) / count,
-            sum(f[1] for f in found) / count,
-            sum(f[2] for f in found) / count,
-        )
+        sim = share = length = 0.0
+        count = 0
+        for lang in by_lang:
+            found = pair_scores(lang, i0, i1, j0, j1)
+            if found is not None:
+                sim += found[0]
+                share += found[1]
+                length += found[2]
+                count += 1
+        if count > 1:
+            return sim / count, share / count, length / count
+        return sim, share, length
 
     def span(i0: int, i1: int, j0: int, j1: int) -> tuple[float, float]:
         found = span_all(i0, i1, j0, j1)
@@ -289,8 +292,6 @@ def _add_edition(
     for rows, cols in candidates:
         pivot = [original[i] for i in rows]
         order[:] = cols
-        joined_new.clear()
-        joined_old.clear()
         index_pivot()
         single = [[both[i][j][0] for j in cols] for i in rows]
         lengths = [[both[i][j][2] for j in cols] for i in rows]
