@@ -155,21 +155,20 @@ def translate(
     from pipeline.progress import make_progress
     from pipeline.translate import EngineOptions
 
-    engine_fields: dict[str, object] = {
-        "profile": profile,
-        "device": device,
-        "threads": threads,
-        "streams": streams,
-        "use_memory": not no_memory,
-        "quantize": quantize,
-        "engine": engine_name,
-        "low_memory": low_memory,
-    }
-    if batch_tokens is not None:
-        engine_fields["batch_tokens"] = batch_tokens
+    engine = EngineOptions(
+        profile=profile,
+        device=device,
+        threads=threads,
+        streams=streams,
+        batch_tokens=batch_tokens,
+        use_memory=not no_memory,
+        quantize=quantize,
+        engine=engine_name,
+        low_memory=low_memory,
+    )
     options = TranslateOptions(
         targets=to,
-        engine=EngineOptions(**engine_fields),  # type: ignore[arg-type]
+        engine=engine,
         models_file=models_file,
         compare=compare,
         out_dir=out_dir,

@@ -211,7 +211,10 @@ def build_view(store: Store, ref: str, options: DiffOptions) -> ArticleView:
             )
         )
     return ArticleView(
-        article=_info(stored), langs=options.langs, rows=tuple(rows), counts=_counts(rows)
+        article=article_info(stored),
+        langs=options.langs,
+        rows=tuple(rows),
+        counts=flag_counts(rows),
     )
 
 
@@ -244,13 +247,13 @@ def build_compare(store: Store, ref: str, options: DiffOptions) -> CompareView:
         )
     pairs = [(r.b.text, r.a.text) for r in rows if r.b.text is not None and r.a.text is not None]
     return CompareView(
-        article=_info(stored),
+        article=article_info(stored),
         lang=lang,
         a_spec=a_spec,
         b_spec=b_spec,
         rows=tuple(rows),
         scores=corpus_scores([h for h, _ in pairs], [r for _, r in pairs]),
-        counts=_counts(rows),
+        counts=flag_counts(rows),
     )
 
 
@@ -350,12 +353,14 @@ def _para_start(segments: Sequence[Segment], number: int) -> bool:
     return number == 0 or segments[number - 1].para_index != segments[number].para_index
 
 
-def _counts(rows: Sequence[Row | CompareRow]) -> dict[str, int]:
+def flag_counts(rows: Sequence[Row | CompareRow]) -> dict[str, int]:
+    """How many rows carry each flag, in the flags' display order."""
     counter: Counter[str] = Counter(flag for row in rows for flag in row.flags)
     return {name: counter[name] for name in ordered_flags(counter)}
 
 
-def _info(stored: StoredArticle) -> ArticleInfo:
+def article_info(stored: StoredArticle) -> ArticleInfo:
+    """The header a view shows for a stored article (id, slug, title, language, revision)."""
     return ArticleInfo(
         id=stored.id,
         slug=stored.slug,

@@ -9,14 +9,14 @@ b = the machine), so both renderers show it as they show any comparison.
 from __future__ import annotations
 
 from pipeline.checks import version_checks
-from pipeline.diff.align import (  # the view's private builders: one way to make a cell
+from pipeline.diff.align import (
     Cell,
     CompareRow,
     CompareView,
     DiffError,
     DiffOptions,
-    _counts,
-    _info,
+    article_info,
+    flag_counts,
     model_label,
     select_versions,
 )
@@ -51,14 +51,14 @@ def build_human(store: Store, ref: str, options: DiffOptions) -> CompareView:
     pairs = [(r.b.text, r.a.text) for r in rows if r.a.text is not None and r.b.text is not None]
     edition = story.editions[lang]
     return CompareView(
-        article=_info(original),
+        article=article_info(original),
         lang=lang,
         a_spec="human edition",
         b_spec=spec,
         rows=tuple(rows),
         scores=corpus_scores([h for h, _ in pairs], [r for _, r in pairs]),
-        counts=_counts(rows),
-        edition=_info(edition),
+        counts=flag_counts(rows),
+        edition=article_info(edition),
     )
 
 
