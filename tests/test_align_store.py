@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from lxml import etree
 
 from pipeline.align import AlignedUnit, AlignOptions, Edition
-from pipeline.align.pairing import Candidate, neutral_url, pair_editions
+from pipeline.align.pairing import Candidate, neutral_path, neutral_url, pair_editions
 from pipeline.alignjob import align_paths, align_store, human_texts, one_edition_only
 from pipeline.cli import main
 from pipeline.domain import Segment, Version
@@ -401,6 +401,69 @@ def test_the_aligner_finds_most_of_the_editors_changes(
 )
 def test_urls_lose_their_language_marker(url: str, neutral: str, lang: str | None) -> None:
     assert neutral_url(url) == (neutral, lang)
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("news/budget.uk.md", ("news/budget.md", "uk")),
+        ("news/budget.eng.html", ("news/budget.html", "en")),
+        ("/desk/2026/ru/budget.md", ("desk/2026/budget.md", "ru")),
+        ("budget_ua.txt", ("budget.txt", "uk")),
+        ("news/articles.json", None),
+        ("news/enroll.md", None),
+        ("uk.md", None),
+    ],
+)
+def test_file_paths_lose_their_language_marker(path: str, expected: tuple[str, str] | None) -> None:
+    assert neutral_path(path) == expected
+
+
+def _filed(id: str, lang: str, path: str, title: str) -> Candidate:
+    return Candidate(id, lang, title, ("Текст.",), source_path=path)
+
+
+def test_editions_in_files_named_alike_pair_by_file_name() -> None:
+    # Undated, no url, titles that say nothing: only the file names tie them together.
+    found = pair_editions(
+        [
+            _filed("u1", "uk", "/in/budget.uk.md", "Бюджет"),
+            _filed("r1", "ru", "/in/budget.ru.md", "Бюджет"),
+            _filed("e1", "en", "/in/budget.en.md", "Budget"),
+            _filed("u2", "uk", "/in/ferry.uk.md", "Пором"),
+            _filed("e2", "en", "/in/ferry.en.md", "Ferry"),
+        ]
+    )
+    assert sorted(story.ids for story in found.stories) == [("u1", "r1", "e1"), ("u2", "e2")]
+    assert all("file name" in pair.reasons for s in found.stories for pair in s.editions)
+
+
+def test_align_pairs_a_folder_of_editions_by_their_file_names(tmp_path: Path) -> None:
+    texts = {
+        "uk": ("Пором до Одеси", "Пором «Юлія» вийшов з Одеси до Стамбула. Він везе 120 пасажирів."),
+        "ru": ("Паром в Одессу", "Паром «Юлия» вышел из Одессы в Стамбул. Он везёт 120 пассажиров."),
+        "en": ("A ferry to Odesa", "The ferry Yulia left Odesa for Istanbul. It carries 120 passengers."),
+    }
+    for lang, (title, body) in texts.items():
+        (tmp_path / f"ferry.{lang}.md").write_text(
+            f"---\ntitle: {title}\nlang: {lang}\n---\n\n{body}\n", encoding="utf-8"
+        )
+    code, output = run("align", str(tmp_path), "--db", str(tmp_path / "p.db"), "--json")
+    assert code == 0, output
+    units = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    assert [u["kind"] for u in units] == ["1-1-1"] * 3
+    assert units[2]["en"] == ["It carries 120 passengers."]
+
+
+def test_a_file_of_many_articles_pairs_nothing_by_its_name() -> None:
+    found = pair_editions(
+        [
+            _filed("u1", "uk", "/in/news.uk.json", "Бюджет"),
+            _filed("u2", "uk", "/in/news.uk.json", "Пором"),
+            _filed("e1", "en", "/in/news.en.json", "Budget"),
+        ]
+    )
+    assert found.stories == []
 
 
 def test_editions_without_translation_of_pair_by_url(tmp_path: Path) -> None:

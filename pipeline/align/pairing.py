@@ -9,6 +9,9 @@ paired in two ways:
   - the url with its language marker taken out (``/uk/`` ``/rus/`` ``/en/`` path parts, a
     ``-ua``/``_en`` suffix on a path part, ``?lang=``/``?hl=``, a ``ru.``/``en.`` subdomain):
     the same language-neutral url is the strongest sign (``URL_SAME``);
+  - the same for the file an article was read from, where its name or folder carries a
+    language marker (``budget.uk.md`` / ``budget.en.md``, ``uk/budget.md`` / ``en/budget.md``,
+    ``budget_ru.txt``), counted as a url is, when that name holds one article per language;
   - the date (the same day, or the next: editions go out within hours);
   - numbers both texts hold (amounts, dates, counts survive translation as digits);
   - names: capitalised words, transliterated to Latin letters, that both texts hold;
@@ -82,6 +85,7 @@ class Candidate:
     translation_of: str | None = None
     edition_of: str | None = None
     edition_confidence: float | None = None  # of the stored link (None: declared or unknown)
+    source_path: str | None = None  # the file it was read from
 
 
 @dataclass(frozen=True)
@@ -149,6 +153,35 @@ def neutral_url(url: str | None) -> tuple[str, str | None] | None:
     return neutral.lstrip("/"), found
 
 
+# a file name with a language marker before its extension: "budget.uk.md", "budget-en.html"
+_FILE = re.compile(r"^(?P<stem>.+?)[-_.](?P<lang>[a-z]{2,3})(?P<ext>(?:\.[a-z0-9]{1,5})*)$")
+
+
+def neutral_path(path: str | None) -> tuple[str, str] | None:
+    """A file path with its language marker taken out, and the language it named, or None when
+    neither the file name nor a folder names a language: "news/budget.uk.md" ->
+    ("news/budget.md", "uk"), "en/budget.md" -> ("budget.md", "en") with the folder dropped."""
+    if not path:
+        return None
+    parts = [part for part in path.replace("\\", "/").lower().split("/") if part]
+    if not parts:
+        return None
+    found: str | None = None
+    marked = _FILE.match(parts[-1])
+    if marked and marked["lang"] in URL_LANGS:
+        found = URL_LANGS[marked["lang"]]
+        parts[-1] = marked["stem"] + marked["ext"]
+    else:
+        for index in range(len(parts) - 2, -1, -1):
+            if parts[index] in URL_LANGS:
+                found = URL_LANGS[parts[index]]
+                del parts[index]
+                break
+    if found is None:
+        return None
+    return "/".join(parts), found
+
+
 def numbers(text: str) -> set[str]:
     """Numbers written with digits, separators normalised ("3,2" and "3.2" are one)."""
     return {n.replace(",", ".") for n in _NUMBER.findall(text)}
@@ -191,21 +224,20 @@ def _day(value: str | None) -> Date | None:
 
 
 def title_similarity(a: str, b: str) -> float:
-    """Cross-language similarity of two titles in [0, 1] (align-core's measure)."""
-    try:
-        from pipeline.align.similarity import text_similarity
-    except ImportError:  # TEMPORARY until align-core's measure is merged
-        return (
-            _overlap(names(" " + a), names(" " + b)) * 0.5 + _overlap(numbers(a), numbers(b)) * 0.5
-        )
+    """Cross-language similarity of two titles in [0, 1] (``similarity.text_similarity``)."""
+    from pipeline.align.similarity import text_similarity
+
     return text_similarity(a, b)
 
 
-def pair_score(a: Candidate, b: Candidate) -> tuple[float, tuple[str, ...]]:
+def pair_score(
+    a: Candidate, b: Candidate, *, same_file: bool = False
+) -> tuple[float, tuple[str, ...]]:
     """How sure we are that two articles are editions of one story, in [0, 1], and why.
 
-    The same language-neutral url gives ``URL_SAME`` (+0.1 when the day agrees; down to 0.5
-    when the dates are more than a day apart: a url reused for a different story). Without it,
+    The same language-neutral url, or (``same_file``) the same language-neutral file name,
+    gives ``URL_SAME`` (+0.1 when the day agrees; down to 0.5 when the dates are more than a
+    day apart: a url reused for a different story). Without it,
     a weighted sum of title similarity (0.35), shared numbers (0.25), shared names (0.2) and
     the same day (0.2); a pair with no date in common stays under ``LINK``."""
     if a.lang == b.lang:
@@ -215,8 +247,9 @@ def pair_score(a: Candidate, b: Candidate) -> tuple[float, tuple[str, ...]]:
     days_apart = abs((day_a - day_b).days) if day_a and day_b else None
     same_day = days_apart is not None and days_apart <= 1
     url_a, url_b = neutral_url(a.url), neutral_url(b.url)
-    if url_a and url_b and url_a[0] == url_b[0] and url_a[1] != url_b[1]:
-        reasons.append("url")
+    same_url = bool(url_a and url_b and url_a[0] == url_b[0] and url_a[1] != url_b[1])
+    if same_url or same_file:
+        reasons.append("url" if same_url else "file name")
         if days_apart is not None and days_apart > 1:
             return 0.5, (*reasons, f"dates {days_apart} days apart")
         if same_day:
@@ -290,6 +323,7 @@ def pair_editions(
             else:
                 sure = 1.0 if c.edition_confidence is None else c.edition_confidence
                 pairs.append(Pair(target, c.id, sure, ("linked before",)))
+    files = _file_keys(candidates)
     scored: list[Pair] = []
     ordered = sorted(candidates, key=lambda c: (_lang_rank(c.lang), c.id))
     for i, a in enumerate(ordered):
@@ -298,9 +332,10 @@ def pair_editions(
                 continue
             if focused is not None and a.id not in focused and b.id not in focused:
                 continue
-            if not _worth_scoring(a, b):
+            same_file = a.id in files and files[a.id] == files.get(b.id)
+            if not same_file and not _worth_scoring(a, b):
                 continue
-            confidence, reasons = pair_score(a, b)
+            confidence, reasons = pair_score(a, b, same_file=same_file)
             if confidence >= report:
                 scored.append(Pair(a.id, b.id, confidence, reasons))
     scored.sort(key=lambda p: (-p.confidence, p.original, p.edition))
@@ -323,6 +358,20 @@ def pair_editions(
         stories.append(Story(original, tuple(editions)))
     stories.sort(key=lambda s: s.original)
     return Pairing(stories=stories, uncertain=uncertain)
+
+
+def _file_keys(candidates: Sequence[Candidate]) -> dict[str, str]:
+    """id -> language-neutral file name, for articles whose file names a language and is the
+    only article of its language under that name (a file of many articles says nothing about
+    which of them go together)."""
+    found: dict[str, tuple[str, str]] = {}
+    count: dict[tuple[str, str], int] = {}
+    for c in candidates:
+        neutral = neutral_path(c.source_path)
+        if neutral is not None:
+            found[c.id] = (neutral[0], c.lang)
+            count[found[c.id]] = count.get(found[c.id], 0) + 1
+    return {i: key for i, (key, lang) in found.items() if count[(key, lang)] == 1}
 
 
 def _lang_rank(lang: str) -> int:
