@@ -440,9 +440,9 @@ def test_editions_in_files_named_alike_pair_by_file_name() -> None:
 
 def test_align_pairs_a_folder_of_editions_by_their_file_names(tmp_path: Path) -> None:
     texts = {
-        "uk": ("Пором до Одеси", "Пором «Юлія» вийшов з Одеси до Стамбула. Він везе 120 пасажирів."),
-        "ru": ("Паром в Одессу", "Паром «Юлия» вышел из Одессы в Стамбул. Он везёт 120 пассажиров."),
-        "en": ("A ferry to Odesa", "The ferry Yulia left Odesa for Istanbul. It carries 120 passengers."),
+        "uk": ("Пором до Одеси", "Пором «Юлія» вийшов з Одеси до Стамбула. Везе 120 пасажирів."),
+        "ru": ("Паром в Одессу", "Паром «Юлия» вышел из Одессы в Стамбул. Везёт 120 пассажиров."),
+        "en": ("Ferry to Odesa", "The ferry Yulia left Odesa for Istanbul. It carries 120 people."),
     }
     for lang, (title, body) in texts.items():
         (tmp_path / f"ferry.{lang}.md").write_text(
@@ -452,7 +452,7 @@ def test_align_pairs_a_folder_of_editions_by_their_file_names(tmp_path: Path) ->
     assert code == 0, output
     units = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
     assert [u["kind"] for u in units] == ["1-1-1"] * 3
-    assert units[2]["en"] == ["It carries 120 passengers."]
+    assert units[2]["en"] == ["It carries 120 people."]
 
 
 def test_a_file_of_many_articles_pairs_nothing_by_its_name() -> None:
