@@ -170,7 +170,12 @@ def length_log_prob(first: int, second: int, ratio: float = 1.0) -> float:
     """Natural log of ``length_prior``, floored at log(``LENGTH_FLOOR``): Gale and Church's length
     cost as a log-probability (0 for lengths in proportion, about -1.2 one standard deviation
     off)."""
-    return math.log(max(LENGTH_FLOOR, length_prior(first, second, ratio)))
+    return log_length(length_prior(first, second, ratio))
+
+
+def log_length(prior: float) -> float:
+    """``length_log_prob`` of an agreement ``length_prior`` has already computed."""
+    return math.log(max(LENGTH_FLOOR, prior))
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,6 @@ the similarity.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -28,7 +27,7 @@ from pipeline.align.consensus import Unit, combine
 from pipeline.align.dp import DPParams, Pair, align_pairs
 from pipeline.align.lexicon import Lexicon
 from pipeline.align.paragraphs import paragraph_order
-from pipeline.align.similarity import LENGTH_FLOOR, Features, similarity_parts
+from pipeline.align.similarity import Features, log_length, similarity_parts
 
 # Preferred first pair: the two Cyrillic editions.
 CLOSEST = ("uk", "ru")
@@ -200,7 +199,7 @@ def _add_edition(
             translated[p.lang] = shared.translated[(p.lang, new.lang)]
     by_lang = {p.lang: p for p in done}
     features = {p.lang: p.features for p in [*done, new]}
-    scorer = shared.chrf if bridge is not None else None
+    scorer = shared.chrf
 
     def joined(lang: str, flat: tuple[int, ...]) -> Features:
         """Features of an edition's sentences ``flat`` read as one text (one sentence: its own)."""
@@ -254,7 +253,7 @@ def _add_edition(
                 reference = " ".join(new.sentences[j] for j in cols)
                 w = tuning.bridge_weight
                 sim = (1.0 - w) * sim + w * scorer(hypothesis, reference)
-            length = math.log(max(prior, LENGTH_FLOOR))
+            length = log_length(prior)
             found = shared.scores[key] = (sim, share, length)
         return found
 
