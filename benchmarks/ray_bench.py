@@ -205,6 +205,11 @@ def main() -> None:
         )
         return count / seconds
 
+    def on_nodes(label: str, cpus: list[int]) -> float:
+        """Throughput with 1-thread actors on standing local nodes of ``cpus`` CPUs each."""
+        with ray_nodes(cpus, work) as address:
+            return measure(label, "--executor", "ray", "--ray-address", address, "--threads", "1")
+
     ratios: list[str] = []
     if not args.only_cluster:
         local = measure(f"local, {threads} threads", "--threads", threads)
@@ -217,41 +222,14 @@ def main() -> None:
             "--workers",
             threads,
         )
-        with ray_nodes([args.threads], work) as address:
-            node = measure(
-                f"ray (1 node, {threads} CPUs), {threads} actors",
-                "--executor",
-                "ray",
-                "--ray-address",
-                address,
-                "--threads",
-                "1",
-            )
+        node = on_nodes(f"ray (1 node, {threads} CPUs), {threads} actors", [args.threads])
         ratios += [
             f"ray (own start) / local: {own / local:.2f}",
             f"ray (standing node) / local: {node / local:.2f} (target >= 0.9)",
         ]
     if not args.no_cluster:
-        with ray_nodes([1], work) as address:
-            one = measure(
-                "ray 1 node x 1 CPU",
-                "--executor",
-                "ray",
-                "--ray-address",
-                address,
-                "--threads",
-                "1",
-            )
-        with ray_nodes([1, 1], work) as address:
-            two = measure(
-                "ray 2 nodes x 1 CPU",
-                "--executor",
-                "ray",
-                "--ray-address",
-                address,
-                "--threads",
-                "1",
-            )
+        one = on_nodes("ray 1 node x 1 CPU", [1])
+        two = on_nodes("ray 2 nodes x 1 CPU", [1, 1])
         ratios.append(f"2 nodes / 1 node: {two / one:.2f} (target >= 1.8)")
     print(f"\nmodel {args.model}, {args.sentences} sentences, {os.cpu_count()} CPUs on this host\n")
     print("| configuration | sentences | seconds | sentences/s |\n|---|---|---|---|")
