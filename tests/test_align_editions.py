@@ -51,6 +51,11 @@ EN_MERGED_0_1 = (
 )
 RU_SPLIT_2 = ("Во время встречи они обсудили ремонт 12 школ.", "Также речь шла о двух больницах.")
 EN_ADDED = "Reporters were not allowed inside the building."
+RU_MERGED_0_1 = (
+    "Президент Владимир Зеленский прибыл во Львов во вторник и встретился с мэром "
+    "Андреем Садовым и 30 депутатами городского совета."
+)
+UK_ADDED = "Журналістів до будівлі не пустили."
 
 Unit = tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]
 
@@ -125,6 +130,13 @@ CASES = {
         {((0,), (0,), (0,)), ((1,), (1,), (1,)), ((2,), (4,), (2,)), ((3,), (5,), (3,))}
         | {((4,), (2,), (4,)), ((5,), (3,), (5,))},
     ),
+    "uk adds a sentence between two that ru merges": (
+        (UK[:1] + [UK_ADDED] + UK[1:], (3, 2, 2)),
+        ([RU_MERGED_0_1, *RU[2:]], (1, 2, 2)),
+        (EN, (2, 2, 2)),
+        {((0, 2), (0,), (0, 1)), ((1,), (), ())}
+        | {((i + 1,), (i - 1,), (i,)) for i in range(2, 6)},
+    ),
     "paragraphs regrouped": (
         (UK, (3, 3)),
         (RU, (1, 4, 1)),
@@ -181,6 +193,17 @@ def test_edition_order_does_not_change_units(order: tuple[str, ...]) -> None:
 def test_two_editions(pair: tuple[str, str], expected: set[Unit]) -> None:
     texts = {"uk": UK, "ru": RU, "en": EN}
     assert units_of([Edition(lang, (tuple(texts[lang]),)) for lang in pair]) == expected
+
+
+def test_a_unit_leaves_out_a_sentence_added_between_its_two() -> None:
+    """ru merged uk's first two sentences; uk added one between them: the unit is uk 0 and 2
+    (not contiguous) with ru 0, and the added sentence stands alone."""
+    uk = UK[:1] + [UK_ADDED] + UK[1:]
+    ru = [RU_MERGED_0_1, *RU[2:]]
+    assert units_of([Edition("uk", (tuple(uk),)), Edition("ru", (tuple(ru),))]) == {
+        ((0, 2), (0,), ()),
+        ((1,), (), ()),
+    } | {((i + 1,), (i - 1,), ()) for i in range(2, 6)}
 
 
 @pytest.mark.parametrize(

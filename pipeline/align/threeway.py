@@ -222,15 +222,18 @@ def _add_edition(
 
     index_pivot()
 
-    def pair_scores(lang: str, i0: int, i1: int, j0: int, j1: int) -> _Scores | None:
+    def pair_scores(lang: str, rows: Sequence[int], columns: Sequence[int]) -> _Scores | None:
         """Similarity, containment and length log-probability of one pivot language's side of
-        pivot items i0:i1 against columns j0:j1 (None when that side is empty), kept in
+        pivot items ``rows`` against ``columns`` (None when that side is empty), kept in
         ``shared`` by sentence indexes, so the pairwise and joint programmes compute each once."""
         items = item_flat[lang]
-        flat = items[i0] if i1 - i0 == 1 else tuple(s for f in items[i0:i1] for s in f)
+        flat = items[rows[0]] if len(rows) == 1 else tuple(s for i in rows for s in items[i])
         if not flat:
             return None
-        cols = (order[j0],) if j1 - j0 == 1 else tuple(order[j0:j1])
+        if isinstance(columns, range):
+            cols = tuple(order[columns.start : columns.stop])
+        else:
+            cols = tuple(order[j] for j in columns)
         key = (lang, new.lang, flat, cols)
         found = shared.scores.get(key)
         if found is None:
@@ -257,13 +260,13 @@ def _add_edition(
             found = shared.scores[key] = (sim, share, length)
         return found
 
-    def span_all(i0: int, i1: int, j0: int, j1: int) -> _Scores:
+    def span_all(rows: Sequence[int], columns: Sequence[int]) -> _Scores:
         """Similarity, containment and length log-probability, each the mean over the pivot's
         languages."""
         sim = share = length = 0.0
         count = 0
         for lang in by_lang:
-            found = pair_scores(lang, i0, i1, j0, j1)
+            found = pair_scores(lang, rows, columns)
             if found is not None:
                 sim += found[0]
                 share += found[1]
@@ -273,13 +276,13 @@ def _add_edition(
             return sim / count, share / count, length / count
         return sim, share, length
 
-    def span(i0: int, i1: int, j0: int, j1: int) -> tuple[float, float]:
-        found = span_all(i0, i1, j0, j1)
+    def span(rows: Sequence[int], columns: Sequence[int]) -> tuple[float, float]:
+        found = span_all(rows, columns)
         return found[0], found[2]
 
     # Paragraphs both ways: each edition's moved paragraph is whole only in that edition. The
     # moves stand only if the programme scores the reordered text higher than the text as is.
-    both = [[span_all(i, i + 1, j, j + 1) for j in order] for i in range(len(pivot))]
+    both = [[span_all((i,), (j,)) for j in order] for i in range(len(pivot))]
     votes = [[scores[1] for scores in row] for row in both]
     moved = paragraph_order(votes, new.paragraphs)
     cols = [j for p in moved for j in new.paragraphs[p]]
