@@ -20,6 +20,7 @@ the similarity.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -27,7 +28,7 @@ from pipeline.align.consensus import Unit, combine
 from pipeline.align.dp import DPParams, Pair, align_pairs
 from pipeline.align.lexicon import Lexicon
 from pipeline.align.paragraphs import paragraph_order
-from pipeline.align.similarity import Features, log_length, similarity_parts
+from pipeline.align.similarity import Features, log_length, set_dice, similarity_parts
 
 # Preferred first pair: the two Cyrillic editions.
 CLOSEST = ("uk", "ru")
@@ -90,13 +91,14 @@ _Scores = tuple[float, float, float]
 class _Shared:
     """What the programmes of one story share: per-language span scores keyed by (pivot language,
     new language, pivot sentences, new sentences), joined features of sentence runs, the bridge's
-    translations, the chrF scorer."""
+    translations, length ratios per language pair, the chrF scorer."""
 
     scores: dict[tuple[str, str, tuple[int, ...], tuple[int, ...]], _Scores] = field(
         default_factory=dict
     )
     joined: dict[tuple[str, tuple[int, ...]], Features] = field(default_factory=dict)
     translated: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    ratios: dict[tuple[str, str], float] = field(default_factory=dict)
     chrf: _ChrF | None = None
 
 
@@ -173,10 +175,33 @@ def _order(langs: Sequence[str]) -> list[int]:
 
 
 def _ratio(source: _Prepared, target: _Prepared) -> float:
-    """Target characters per source character over the whole edition (the length prior)."""
+    """Target characters per source character, for the length prior: the geometric mean of two
+    estimates that err in different ways. The editions' total lengths count what one edition
+    added or dropped; the sentence pairs that are each other's best match by trigram Dice count a
+    merge matched with one of its halves (the middle half of their log ratios is kept). Against
+    the ratio of the gold 1-1 pairs on align_bench's tune half (seeds 1 and 3, every pair of
+    editions), the mean absolute log error is 0.130 for the totals, 0.092 for the pairs and 0.089
+    for both; mean strict F1 over seeds 1, 3, 5, 7 went from 0.863 to 0.874 three-way and from
+    0.953 to 0.958 two-edition uk-ru."""
     a = sum(f.length for f in source.features)
     b = sum(f.length for f in target.features)
-    return b / a if a and b else 1.0
+    total = b / a if a and b else 1.0
+    first, second = source.features, target.features
+    if not first or not second:
+        return total
+    dice = [[set_dice(x.grams, y.grams) for y in second] for x in first]
+    best_second = [max(range(len(second)), key=row.__getitem__) for row in dice]
+    best_first = [max(range(len(first)), key=lambda i: dice[i][j]) for j in range(len(second))]
+    logs = sorted(
+        math.log(second[j].length / first[i].length)
+        for i, j in enumerate(best_second)
+        if best_first[j] == i and first[i].length and second[j].length
+    )
+    if len(logs) < 3:
+        return total
+    cut = len(logs) // 4
+    middle = logs[cut : len(logs) - cut]
+    return math.sqrt(total * math.exp(sum(middle) / len(middle)))
 
 
 def _add_edition(
@@ -189,7 +214,11 @@ def _add_edition(
     shared: _Shared,
 ) -> list[_Item]:
     first = done[0]
-    ratios = {p.lang: _ratio(p, new) for p in done}
+    ratios = {}
+    for p in done:
+        if (p.lang, new.lang) not in shared.ratios:
+            shared.ratios[(p.lang, new.lang)] = _ratio(p, new)
+        ratios[p.lang] = shared.ratios[(p.lang, new.lang)]
     translated: dict[str, list[str]] = {}
     if bridge is not None:
         for p in done:
