@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.align import AlignedUnit, AlignOptions, Edition, align_editions, learn_lexicon
-from pipeline.align.lexicon import Lexicon, learn, stems
+from pipeline.align.lexicon import RATIO_PAIRS, Lexicon, learn, stems
 from pipeline.align.score import (
     AlignmentFileError,
     read_units,
@@ -243,6 +243,19 @@ def test_learn_links_stems_seen_together_in_several_pairs() -> None:
     assert lexicon.score(stems("Погода"), "uk", stems("The dog barks"), "en") == 0.0
     assert lexicon.score(stems("Кіт спить"), "uk", stems("A cat sleeps"), "en") is None
     assert len(Lexicon()) == 0
+
+
+@pytest.mark.parametrize("count", [RATIO_PAIRS, RATIO_PAIRS - 1])
+def test_learn_keeps_the_length_ratio_of_a_language_pair(count: int) -> None:
+    """English runs 1.5 characters per Ukrainian one in these pairs: the ratio is kept, both
+    ways, once RATIO_PAIRS pairs say so."""
+    found = learn([("en", "x" * 3 * n, "uk", "у" * 2 * n) for n in range(1, count + 1)])
+    if count < RATIO_PAIRS:
+        assert found.ratio("uk", "en") is None
+    else:
+        assert found.ratio("uk", "en") == pytest.approx(1.5)
+        assert found.ratio("en", "uk") == pytest.approx(1 / 1.5)
+    assert found.ratio("uk", "ru") is None
 
 
 def test_a_lexicon_decides_what_trigrams_cannot() -> None:
