@@ -30,6 +30,7 @@ from anyascii import anyascii
 from pipeline.align.lexicon import stems as word_stems
 
 _NGRAM = 3
+GC_VARIANCE = 6.8
 _STEM = 4
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _DIGITS = re.compile(r"\d+")
@@ -157,7 +158,7 @@ def length_prior(first: int, second: int, ratio: float = 1.0) -> float:
     mean = (first + second / ratio) / 2.0
     if mean <= 0:
         return 1.0 if first == second else 0.0
-    delta = (second - first * ratio) / math.sqrt(6.8 * mean * max(ratio, 1e-6))
+    delta = (second - first * ratio) / math.sqrt(GC_VARIANCE * mean * max(ratio, 1e-6))
     return math.erfc(abs(delta) / math.sqrt(2.0))
 
 
