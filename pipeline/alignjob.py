@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.align import AlignedUnit, AlignOptions, Edition, align_editions
-from pipeline.align.editions import learn_lexicon
+from pipeline.align.editions import LEARN_CONFIDENCE, learn_lexicon
 from pipeline.align.pairing import Candidate, Pair, Story, pair_editions
 from pipeline.domain import LANGS, Article, Segment, Version
 from pipeline.store import (
@@ -116,7 +116,7 @@ def align_store(
     ]
     pairing = pair_editions(candidates, focus=wanted)
     report = AlignReport()
-    options = _with_lexicon(stored, pairing.stories, wanted, options)
+    options = _with_lexicon(store, stored, pairing.stories, wanted, options)
     for pair in pairing.uncertain:
         if wanted is None or {pair.original, pair.edition} & wanted:
             report.uncertain.append(pair)
@@ -151,28 +151,32 @@ LEXICON_MIN_SENTENCES = 300
 
 
 def _with_lexicon(
+    store: Store,
     stored: Mapping[str, StoredArticle],
     stories: Sequence[Story],
     wanted: set[str] | None,
     options: AlignOptions | None,
 ) -> AlignOptions | None:
     """``options`` with a word lexicon learned from the stories being aligned, then other
-    stored stories, up to LEXICON_STORIES (none: fewer than two stories or fewer than
-    LEXICON_MIN_SENTENCES original sentences to learn from)."""
+    stored stories, up to LEXICON_STORIES, each aligned twice, and from the confident sentence
+    pairs of every other story stored with units (aligned before; read, not aligned again), so
+    a store's whole archive teaches. None when that is fewer than LEXICON_MIN_SENTENCES
+    sentences (or pairs) to learn from."""
     if options is not None and options.lexicon is not None:
         return options
     first = [s for s in stories if wanted is None or set(s.ids) & wanted]
     sample = [*first, *(s for s in stories if s not in first)][:LEXICON_STORIES]
-    if (
-        len(sample) < 2
-        or sum(len(stored[s.original].segments) for s in sample) < LEXICON_MIN_SENTENCES
-    ):
+    known = store.units.sentence_pairs(
+        min_confidence=LEARN_CONFIDENCE, leave_out=[s.original for s in sample]
+    )
+    sentences = sum(len(stored[s.original].segments) for s in sample) if len(sample) > 1 else 0
+    if sentences + len(known) < LEXICON_MIN_SENTENCES:
         return options
     editions = []
     for story in sample:
         articles = {a.lang: a for a in (stored[i] for i in story.ids)}
         editions.append([_edition(articles[lang]) for lang in LANGS if lang in articles])
-    lexicon = learn_lexicon(editions, options=options)
+    lexicon = learn_lexicon(editions, options=options, known=known)
     return replace(options or AlignOptions(), lexicon=lexicon)
 
 

@@ -537,6 +537,45 @@ def test_stories_aligned_together_share_a_lexicon_learned_from_them(
     assert seen == [None]  # one story alone is too little to learn words from
 
 
+def test_stored_units_give_sentence_pairs(budget: tuple[Path, str]) -> None:
+    db, original = budget
+    with Store(db) as store:
+        pairs = store.units.sentence_pairs(min_confidence=0.5)
+        assert store.units.sentence_pairs(min_confidence=0.95) == []  # the units hold 0.9
+        assert store.units.sentence_pairs(min_confidence=0.5, leave_out=[original]) == []
+    ones = sum(1 for kind in BUDGET_KINDS for a, b in [(0, 1), (0, 2), (1, 2)]
+               if kind.split("-")[a] == kind.split("-")[b] == "1")  # fmt: skip
+    assert len(pairs) == ones
+    with Store(db) as store:
+        uk = [segment.text for segment in store.article(original).segments]
+    ru, en = edition_sentences(db, "ru"), edition_sentences(db, "en")
+    assert ("en", en[0], "uk", uk[0]) in pairs and ("ru", ru[0], "uk", uk[0]) in pairs
+
+
+def test_stories_aligned_before_teach_the_lexicon_without_being_aligned_again(
+    budget: tuple[Path, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With room for one story to align, the ferry story's lexicon also learns from the city
+    budget story's stored pairs."""
+    import pipeline.alignjob as alignjob
+
+    learned: list[tuple[int, int]] = []
+    real = alignjob.learn_lexicon
+
+    def spy(stories, *, options=None, rounds=2, known=()):  # type: ignore[no-untyped-def]
+        learned.append((len(stories), len(known)))
+        return real(stories, options=options, rounds=rounds, known=known)
+
+    monkeypatch.setattr(alignjob, "learn_lexicon", spy)
+    monkeypatch.setattr(alignjob, "LEXICON_STORIES", 1)
+    monkeypatch.setattr(alignjob, "LEXICON_MIN_SENTENCES", 20)
+    db, original = budget
+    with Store(db) as store:
+        stored_pairs = len(store.units.sentence_pairs(min_confidence=0.5))
+        align_paths([FERRY], store)
+    assert learned == [(1, stored_pairs)]
+
+
 def test_align_uses_the_projects_mt_as_a_bridge_when_asked(
     tmp_path: Path, tiny_models: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

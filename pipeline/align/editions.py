@@ -98,6 +98,7 @@ def learn_lexicon(
     *,
     options: AlignOptions | None = None,
     rounds: int = 2,
+    known: Sequence[tuple[str, str, str, str]] = (),
 ) -> Lexicon:
     """Word pairs learned from the editions of many stories, without gold or models.
 
@@ -109,13 +110,17 @@ def learn_lexicon(
     strict F1 from 0.838 to 0.860 and ru-en from 0.858 to 0.879, three-way 0.783 to 0.785
     (seed 3: uk-en 0.859 to 0.884, three-way 0.810 both); a third added nothing clear. Pass the
     result as ``AlignOptions(lexicon=...)``. A batch of a few hundred sentences is enough to help
-    (benchmarks/align_bench.py: about 540 per half).
+    (benchmarks/align_bench.py: about 540 per half). ``known``: sentence pairs ``(lang_a, text_a,
+    lang_b, text_b)`` found before (stored units of stories aligned earlier), learned from in
+    every round besides the pairs the stories give.
     """
     options = options or AlignOptions()
     lexicon = options.lexicon
+    if lexicon is None and known:
+        lexicon = learn(known)
     for _ in range(rounds):
         current = AlignOptions(bridge=options.bridge, tuning=options.tuning, lexicon=lexicon)
-        pairs = []
+        pairs = list(known)
         for editions in stories:
             texts = {e.lang: e.sentences for e in editions}
             for unit in align_editions(editions, options=current):

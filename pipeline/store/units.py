@@ -14,7 +14,7 @@ not one alignment wrote (an edit), it is kept and nothing is written.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -165,6 +165,32 @@ class Units:
                 key = segment_key(row["para_index"], row["sent_index"])
                 found[row["id"]] = (str(row["article_id"]), key, row["text"])
         return found
+
+    def sentence_pairs(
+        self, *, min_confidence: float, leave_out: Iterable[str] = ()
+    ) -> list[tuple[str, str, str, str]]:
+        """``(lang_a, text_a, lang_b, text_b)`` for every two languages that a stored unit of
+        confidence >= ``min_confidence`` holds exactly one sentence of each (the pairs a lexicon
+        learns from), over every aligned story but those in ``leave_out``, in story order."""
+        skip = set(leave_out)
+        members: dict[int, dict[str, list[str]]] = {}
+        for row in self.store.conn.execute(
+            "SELECT u.id, u.story_id, m.lang, s.text FROM alignment_units u"
+            " JOIN alignment_members m ON m.unit_id = u.id"
+            " JOIN segments s ON s.id = m.segment_id"
+            " WHERE u.confidence >= ? ORDER BY u.story_id, u.position, m.lang, m.position",
+            (min_confidence,),
+        ):
+            if row["story_id"] in skip:
+                continue
+            members.setdefault(row["id"], {}).setdefault(row["lang"], []).append(row["text"])
+        pairs = []
+        for sentences in members.values():
+            single = sorted(lang for lang, texts in sentences.items() if len(texts) == 1)
+            for k, first in enumerate(single):
+                for second in single[k + 1 :]:
+                    pairs.append((first, sentences[first][0], second, sentences[second][0]))
+        return pairs
 
     def link(self, edition_id: str, original_id: str, confidence: float) -> None:
         """Record an article as a human edition of another, with the pairing's confidence."""
