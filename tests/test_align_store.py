@@ -12,7 +12,8 @@ from lxml import etree
 
 from pipeline.align import AlignedUnit, AlignOptions, Edition
 from pipeline.align.pairing import Candidate, neutral_path, neutral_url, pair_editions
-from pipeline.alignjob import align_paths, align_store, human_texts, one_edition_only
+from pipeline.alignjob import align_paths, align_store, human_texts
+from pipeline.alignviews import one_edition_only
 from pipeline.cli import main
 from pipeline.domain import Segment, Version
 from pipeline.publish.collect import language_version

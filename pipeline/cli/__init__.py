@@ -191,7 +191,7 @@ def show(article: str, db_path: Path, revision: int | None) -> None:
     Example:
         pipeline show 3fa2c1
     """
-    from pipeline.alignjob import one_edition_only
+    from pipeline.alignviews import one_edition_only
 
     with open_store(db_path) as store:
         stored = store.article(article, revision=revision)

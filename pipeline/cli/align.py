@@ -65,7 +65,7 @@ def align(
         pipeline align --eval gold.jsonl --tmx corpus.tmx
         pipeline align archive/ --bridge on --profile fast
     """
-    from pipeline import alignjob
+    from pipeline import alignjob, alignviews
     from pipeline.align import AlignOptions
     from pipeline.align_bridge import engine_bridge
 
@@ -85,10 +85,10 @@ def align(
             for line in alignjob.summary_lines(report):
                 click.echo(line)
         if gold is not None:
-            for line in alignjob.evaluate(gold, report.units).lines():
+            for line in alignviews.evaluate(gold, report.units).lines():
                 click.echo(line, err=as_json)
         if tmx_path is not None:
-            count = alignjob.write_tmx(store, tmx_path)
+            count = alignviews.write_tmx(store, tmx_path)
             click.echo(f"wrote {count} unit(s) to {tmx_path}", err=as_json)
     if result.failures:
         sys.exit(EXIT_PARTIAL)

@@ -1,0 +1,148 @@
+"""Stored alignments read back: units with their sentences' text (`pipeline align --json`),
+the sentences only one edition of a story has, scores against a gold file, and TMX.
+
+Reads what `pipeline.alignjob` stored; writes nothing to the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pipeline.domain import LANGS
+from pipeline.store import Store
+
+if TYPE_CHECKING:
+    from pipeline.align.score import Report as ScoreReport
+
+
+@dataclass(frozen=True)
+class OneSided:
+    """A sentence that only one edition of a story has."""
+
+    story: str
+    lang: str
+    article_id: str
+    key: str
+    text: str
+
+
+@dataclass(frozen=True)
+class UnitView:
+    """A stored unit with its sentences' text: the `pipeline align --json` record."""
+
+    story: str
+    langs: tuple[str, ...]
+    kind: str
+    confidence: float
+    texts: Mapping[str, tuple[str, ...]]
+
+    def record(self) -> dict[str, object]:
+        """{"story", "uk", "ru", "en", "kind", "confidence"}: every language key present."""
+        found: dict[str, object] = {"story": self.story}
+        for lang in LANGS:
+            found[lang] = list(self.texts.get(lang, ()))
+        found["kind"] = self.kind
+        found["confidence"] = round(self.confidence, 3)
+        return found
+
+
+def story_units(store: Store, story_id: str) -> list[UnitView]:
+    """The stored units of a story with their sentences' text, in reading order."""
+    units = store.units.of_story(story_id)
+    ids = {i for unit in units for each in unit.segments.values() for i in each}
+    text = _segment_texts(store, ids)
+    return [
+        UnitView(
+            story_id,
+            unit.langs,
+            unit.kind,
+            unit.confidence,
+            {lang: tuple(text[i][1] for i in unit.segments[lang]) for lang in unit.langs},
+        )
+        for unit in units
+    ]
+
+
+def one_edition_only(store: Store, article_id: str) -> list[OneSided]:
+    """Sentences of the story holding article_id that only one of its editions has ([] when
+    the article was never aligned)."""
+    story = store.units.story_of(article_id)
+    if story is None:
+        return []
+    units = store.units.of_story(story)
+    alone = {
+        (unit.one_edition_only, i)
+        for unit in units
+        if unit.one_edition_only
+        for i in unit.segments[unit.one_edition_only]
+    }
+    text = _segment_texts(store, {i for _, i in alone})
+    found = [
+        OneSided(story, lang or "", text[i][0], text[i][2], text[i][1])
+        for lang, i in sorted(alone, key=lambda x: x[1])
+        if i in text
+    ]
+    return found
+
+
+def _segment_texts(store: Store, ids: set[int]) -> dict[int, tuple[str, str, str]]:
+    """segment id -> (article id, text, key)."""
+    return {
+        segment_id: (article_id, text, key)
+        for segment_id, (article_id, key, text) in store.units.segments(sorted(ids)).items()
+    }
+
+
+def evaluate(gold_path: Path, units: Sequence[UnitView]) -> ScoreReport:
+    """Strict and lax P/R/F1 of units against a gold JSONL file (`pipeline.align.score`).
+
+    A gold story named otherwise than the store's id (the original article's) is matched to
+    the aligned story sharing most sentences with it. Raises NotFound / AlignmentFileError for
+    a missing or malformed file."""
+    from pipeline.align.score import read_units, score
+
+    gold = read_units(gold_path)
+    predicted = [unit.record() for unit in units]
+    return score(gold, _relabel(gold, predicted))
+
+
+def _relabel(
+    gold: Sequence[dict[str, Any]], predicted: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    def sentences(records: Sequence[dict[str, Any]]) -> dict[str, set[tuple[str, str]]]:
+        found: dict[str, set[tuple[str, str]]] = {}
+        for record in records:
+            bag = found.setdefault(str(record["story"]), set())
+            for lang in LANGS:
+                bag.update((lang, text) for text in record.get(lang, ()))
+        return found
+
+    gold_bags, ours = sentences(gold), sentences(predicted)
+    names = {}
+    for story, bag in ours.items():
+        if story in gold_bags:
+            continue
+        best = max(gold_bags.items(), key=lambda item: len(item[1] & bag), default=None)
+        if best is not None and best[1] & bag:
+            names[story] = best[0]
+    return [
+        {**record, "story": names.get(record["story"], record["story"])} for record in predicted
+    ]
+
+
+def write_tmx(store: Store, path: Path) -> int:
+    """Every stored story's units with sentences in two or more languages as TMX 1.4b (one
+    `tu` a unit, its sentences joined by spaces per language); returns how many units."""
+    from pipeline.publish.tmx import render_unit_tmx
+
+    units = [
+        (unit.story, unit.kind, unit.confidence, dict(unit.texts))
+        for story in store.units.stories()
+        for unit in story_units(store, story)
+        if sum(1 for texts in unit.texts.values() if texts) >= 2
+    ]
+    path.write_bytes(render_unit_tmx(units))
+    return len(units)
