@@ -30,6 +30,9 @@ from anyascii import anyascii
 from pipeline.align.lexicon import stems as word_stems
 
 _NGRAM = 3
+# Variance of a translation's length per character (Gale and Church 1993). The FLORES pairs show
+# 7.0 uk-ru, 7.7 uk-en and 6.5 ru-en. A sharper 2-4 scored about +0.007 three-way strict F1 on
+# align_bench's tune half but is not used: newsroom editions translate more freely than FLORES.
 GC_VARIANCE = 6.8
 _STEM = 4
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
