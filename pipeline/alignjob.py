@@ -32,6 +32,7 @@ from pathlib import Path
 
 from pipeline.align import AlignedUnit, AlignOptions, Edition, align_editions
 from pipeline.align.editions import LEARN_CONFIDENCE, learn_lexicon
+from pipeline.align.lexicon import unit_pairs
 from pipeline.align.pairing import Candidate, Pair, Story, pair_editions
 from pipeline.alignviews import OneSided, UnitView
 from pipeline.domain import LANGS, Article, Segment, Version
@@ -132,9 +133,13 @@ def _with_lexicon(
         return options
     first = [s for s in stories if wanted is None or set(s.ids) & wanted]
     sample = [*first, *(s for s in stories if s not in first)][:LEXICON_STORIES]
-    known = store.units.sentence_pairs(
-        min_confidence=LEARN_CONFIDENCE, leave_out=[s.original for s in sample]
-    )
+    known = [
+        pair
+        for unit in store.units.confident_texts(
+            min_confidence=LEARN_CONFIDENCE, leave_out=[s.original for s in sample]
+        )
+        for pair in unit_pairs(unit)
+    ]
     sentences = sum(len(stored[s.original].segments) for s in sample) if len(sample) > 1 else 0
     if sentences + len(known) < LEXICON_MIN_SENTENCES:
         return options

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from lxml import etree
 
 from pipeline.align import AlignedUnit, AlignOptions, Edition
+from pipeline.align.lexicon import unit_pairs
 from pipeline.align.pairing import Candidate, neutral_path, neutral_url, pair_editions
 from pipeline.alignjob import align_paths, align_store, human_texts
 from pipeline.alignviews import one_edition_only
@@ -538,12 +540,16 @@ def test_stories_aligned_together_share_a_lexicon_learned_from_them(
     assert seen == [None]  # one story alone is too little to learn words from
 
 
+def stored_pairs(store: Store, **options: Any) -> list[tuple[str, str, str, str]]:
+    return [pair for unit in store.units.confident_texts(**options) for pair in unit_pairs(unit)]
+
+
 def test_stored_units_give_sentence_pairs(budget: tuple[Path, str]) -> None:
     db, original = budget
     with Store(db) as store:
-        pairs = store.units.sentence_pairs(min_confidence=0.5)
-        assert store.units.sentence_pairs(min_confidence=0.95) == []  # the units hold 0.9
-        assert store.units.sentence_pairs(min_confidence=0.5, leave_out=[original]) == []
+        pairs = stored_pairs(store, min_confidence=0.5)
+        assert stored_pairs(store, min_confidence=0.95) == []  # the units hold 0.9
+        assert stored_pairs(store, min_confidence=0.5, leave_out=[original]) == []
     ones = sum(1 for kind in BUDGET_KINDS for a, b in [(0, 1), (0, 2), (1, 2)]
                if kind.split("-")[a] == kind.split("-")[b] == "1")  # fmt: skip
     assert len(pairs) == ones
@@ -572,9 +578,9 @@ def test_stories_aligned_before_teach_the_lexicon_without_being_aligned_again(
     monkeypatch.setattr(alignjob, "LEXICON_MIN_SENTENCES", 20)
     db, original = budget
     with Store(db) as store:
-        stored_pairs = len(store.units.sentence_pairs(min_confidence=0.5))
+        known = len(stored_pairs(store, min_confidence=0.5))
         align_paths([FERRY], store)
-    assert learned == [(1, stored_pairs)]
+    assert learned == [(1, known)]
 
 
 def test_align_uses_the_projects_mt_as_a_bridge_when_asked(

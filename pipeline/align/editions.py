@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from pipeline.align.lexicon import Lexicon, learn
+from pipeline.align.lexicon import Lexicon, learn, unit_pairs
 from pipeline.align.threeway import Tuning, align_many
 
 # bridge(texts, source_lang, target_lang) -> translations, one per text (the project's MT).
@@ -124,13 +124,10 @@ def learn_lexicon(
         for editions in stories:
             texts = {e.lang: e.sentences for e in editions}
             for unit in align_editions(editions, options=current):
-                if unit.confidence < LEARN_CONFIDENCE:
-                    continue
-                single = [lang for lang in texts if len(unit.sentences.get(lang, ())) == 1]
-                for k, first in enumerate(single):
-                    for second in single[k + 1 :]:
-                        a = texts[first][unit.sentences[first][0]]
-                        b = texts[second][unit.sentences[second][0]]
-                        pairs.append((first, a, second, b))
+                if unit.confidence >= LEARN_CONFIDENCE:
+                    found = {lang: unit.sentences.get(lang, ()) for lang in texts}
+                    pairs += unit_pairs(
+                        {lang: [texts[lang][i] for i in flat] for lang, flat in found.items()}
+                    )
         lexicon = learn(pairs)
     return lexicon or Lexicon()

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -110,6 +110,17 @@ class Lexicon:
         # A stem of ``first`` has a translation in ``second`` exactly when it is in the image of
         # ``second`` (the two directions hold the same links).
         return (len(first & image_second) + len(second & image_first)) / known
+
+
+def unit_pairs(sentences: Mapping[str, Sequence[str]]) -> list[tuple[str, str, str, str]]:
+    """``(lang_a, text_a, lang_b, text_b)`` for every two languages of a unit (language -> its
+    sentences) that hold exactly one sentence each: what ``learn`` takes from a 1-1 link."""
+    single = sorted(lang for lang, texts in sentences.items() if len(texts) == 1)
+    return [
+        (first, sentences[first][0], second, sentences[second][0])
+        for k, first in enumerate(single)
+        for second in single[k + 1 :]
+    ]
 
 
 def learn(

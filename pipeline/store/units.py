@@ -166,12 +166,12 @@ class Units:
                 found[row["id"]] = (str(row["article_id"]), key, row["text"])
         return found
 
-    def sentence_pairs(
+    def confident_texts(
         self, *, min_confidence: float, leave_out: Iterable[str] = ()
-    ) -> list[tuple[str, str, str, str]]:
-        """``(lang_a, text_a, lang_b, text_b)`` for every two languages that a stored unit of
-        confidence >= ``min_confidence`` holds exactly one sentence of each (the pairs a lexicon
-        learns from), over every aligned story but those in ``leave_out``, in story order."""
+    ) -> list[dict[str, list[str]]]:
+        """Each stored unit of confidence >= ``min_confidence`` as language -> its sentences'
+        text (what a lexicon learns from), over every aligned story but those in ``leave_out``,
+        in story order."""
         skip = set(leave_out)
         members: dict[int, dict[str, list[str]]] = {}
         for row in self.store.conn.execute(
@@ -181,16 +181,9 @@ class Units:
             " WHERE u.confidence >= ? ORDER BY u.story_id, u.position, m.lang, m.position",
             (min_confidence,),
         ):
-            if row["story_id"] in skip:
-                continue
-            members.setdefault(row["id"], {}).setdefault(row["lang"], []).append(row["text"])
-        pairs = []
-        for sentences in members.values():
-            single = sorted(lang for lang, texts in sentences.items() if len(texts) == 1)
-            for k, first in enumerate(single):
-                for second in single[k + 1 :]:
-                    pairs.append((first, sentences[first][0], second, sentences[second][0]))
-        return pairs
+            if row["story_id"] not in skip:
+                members.setdefault(row["id"], {}).setdefault(row["lang"], []).append(row["text"])
+        return list(members.values())
 
     def link(self, edition_id: str, original_id: str, confidence: float) -> None:
         """Record an article as a human edition of another, with the pairing's confidence."""
