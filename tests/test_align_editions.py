@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.align import AlignedUnit, AlignOptions, Edition, align_editions, learn_lexicon
+from pipeline.align import (
+    AlignedUnit,
+    AlignOptions,
+    Edition,
+    align_editions,
+    confident_pairs,
+    learn_lexicon,
+)
 from pipeline.align.lexicon import RATIO_PAIRS, Lexicon, learn, stems
 from pipeline.align.score import (
     AlignmentFileError,
@@ -283,6 +290,32 @@ def test_learn_lexicon_from_stories_keeps_the_alignment() -> None:
     assert {(u.sentences["uk"], u.sentences["en"]) for u in found} == {
         ((i,), (i,)) for i in range(6)
     }
+
+
+def test_confident_pairs_are_the_one_to_one_links_of_each_story() -> None:
+    """A story with an English merge: its 1-1 units give sentence pairs, the 2-1 none."""
+    merged = (EN[0] + " " + EN[1], *EN[2:])
+    story = [Edition("uk", (tuple(UK),)), Edition("en", (merged,))]
+    found = {
+        frozenset({(a, text_a), (b, text_b)}) for a, text_a, b, text_b in confident_pairs([story])
+    }
+    assert frozenset({("uk", UK[2]), ("en", merged[1])}) in found
+    assert not any(("uk", UK[0]) in pair or ("uk", UK[1]) in pair for pair in found)
+    assert len(found) == len(UK) - 2
+
+
+def test_an_archive_alone_teaches_a_lexicon() -> None:
+    """Pairs found before (``known``, what a store's earlier stories give) teach the lexicon with
+    no story of the batch saying the same."""
+    story = [Edition("uk", (tuple(UK),)), Edition("en", (tuple(EN),))]
+    known = confident_pairs([story, story])
+    unrelated = [
+        Edition("uk", (("Погода сьогодні дуже погана.",),)),
+        Edition("en", (("The weather is very bad today.",),)),
+    ]
+    lexicon = learn_lexicon([unrelated], known=known)
+    assert "scho" in lexicon.links[("uk", "en")]["шкіл"]
+    assert "scho" not in learn_lexicon([unrelated]).links.get(("uk", "en"), {}).get("шкіл", ())
 
 
 def test_one_and_no_editions() -> None:

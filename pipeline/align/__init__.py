@@ -9,6 +9,7 @@ from pipeline.align.editions import (
     AlignOptions,
     Edition,
     align_editions,
+    confident_pairs,
     learn_lexicon,
 )
 from pipeline.align.lexicon import Lexicon
@@ -22,6 +23,7 @@ __all__ = [
     "Lexicon",
     "Match",
     "align_editions",
+    "confident_pairs",
     "learn_lexicon",
     "match_revisions",
 ]

@@ -120,14 +120,24 @@ def learn_lexicon(
         lexicon = learn(known)
     for _ in range(rounds):
         current = AlignOptions(bridge=options.bridge, tuning=options.tuning, lexicon=lexicon)
-        pairs = list(known)
-        for editions in stories:
-            texts = {e.lang: e.sentences for e in editions}
-            for unit in align_editions(editions, options=current):
-                if unit.confidence >= LEARN_CONFIDENCE:
-                    found = {lang: unit.sentences.get(lang, ()) for lang in texts}
-                    pairs += unit_pairs(
-                        {lang: [texts[lang][i] for i in flat] for lang, flat in found.items()}
-                    )
-        lexicon = learn(pairs)
+        lexicon = learn([*known, *confident_pairs(stories, options=current)])
     return lexicon or Lexicon()
+
+
+def confident_pairs(
+    stories: Sequence[Sequence[Edition]], *, options: AlignOptions | None = None
+) -> list[tuple[str, str, str, str]]:
+    """``(lang_a, text_a, lang_b, text_b)`` for every two editions holding one sentence each in a
+    unit of confidence >= ``LEARN_CONFIDENCE``, each story aligned with ``options``: what a
+    lexicon learns from (and what ``pipeline align`` reads back from stored units of earlier
+    stories as ``learn_lexicon``'s ``known``)."""
+    pairs: list[tuple[str, str, str, str]] = []
+    for editions in stories:
+        texts = {e.lang: e.sentences for e in editions}
+        for unit in align_editions(editions, options=options):
+            if unit.confidence >= LEARN_CONFIDENCE:
+                found = {lang: unit.sentences.get(lang, ()) for lang in texts}
+                pairs += unit_pairs(
+                    {lang: [texts[lang][i] for i in flat] for lang, flat in found.items()}
+                )
+    return pairs
