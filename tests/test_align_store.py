@@ -559,6 +559,16 @@ def test_stored_units_give_sentence_pairs(budget: tuple[Path, str]) -> None:
     assert ("en", en[0], "uk", uk[0]) in pairs and ("ru", ru[0], "uk", uk[0]) in pairs
 
 
+def test_a_limit_keeps_the_units_stored_last(budget: tuple[Path, str]) -> None:
+    db, _ = budget
+    with Store(db) as store:
+        every = store.units.confident_texts(min_confidence=0.5)
+        newest = store.units.confident_texts(min_confidence=0.5, limit=2)
+        assert store.units.confident_texts(min_confidence=0.5, limit=0) == []
+    assert len(every) > 2
+    assert newest == every[-2:]  # one story, its units stored in reading order
+
+
 def test_stories_aligned_before_teach_the_lexicon_without_being_aligned_again(
     budget: tuple[Path, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -167,22 +167,25 @@ class Units:
         return found
 
     def confident_texts(
-        self, *, min_confidence: float, leave_out: Iterable[str] = ()
+        self, *, min_confidence: float, leave_out: Iterable[str] = (), limit: int | None = None
     ) -> list[dict[str, list[str]]]:
         """Each stored unit of confidence >= ``min_confidence`` as language -> its sentences'
         text (what a lexicon learns from), over every aligned story but those in ``leave_out``,
-        in story order."""
-        skip = set(leave_out)
+        in story order; with ``limit``, only the ``limit`` units stored last (a story's units are
+        stored anew each time it is aligned)."""
+        skip = sorted(set(leave_out))
+        marks = ", ".join("?" for _ in skip)
         members: dict[int, dict[str, list[str]]] = {}
         for row in self.store.conn.execute(
-            "SELECT u.id, u.story_id, m.lang, s.text FROM alignment_units u"
-            " JOIN alignment_members m ON m.unit_id = u.id"
+            "SELECT u.id, m.lang, s.text FROM ("
+            "  SELECT id, story_id, position FROM alignment_units"
+            f"  WHERE confidence >= ? AND story_id NOT IN ({marks}) ORDER BY id DESC LIMIT ?"
+            ") u JOIN alignment_members m ON m.unit_id = u.id"
             " JOIN segments s ON s.id = m.segment_id"
-            " WHERE u.confidence >= ? ORDER BY u.story_id, u.position, m.lang, m.position",
-            (min_confidence,),
+            " ORDER BY u.story_id, u.position, m.lang, m.position",
+            (min_confidence, *skip, -1 if limit is None else limit),
         ):
-            if row["story_id"] not in skip:
-                members.setdefault(row["id"], {}).setdefault(row["lang"], []).append(row["text"])
+            members.setdefault(row["id"], {}).setdefault(row["lang"], []).append(row["text"])
         return list(members.values())
 
     def link(self, edition_id: str, original_id: str, confidence: float) -> None:
