@@ -434,18 +434,19 @@ def main(argv: list[str] | None = None) -> int:
     out["model_free"] = {"pairwise": pairwise, "threeway": threeway}
     _table("without MT, two editions given", pairwise)
     _table("without MT, three editions given (pairs are the three-way units cut down)", threeway)
-    plain = {**{f"{k} (pair)": v for k, v in pairwise.items()}, **threeway}
-    settings = {"batch alone": plain}
+    settings = {"batch alone": _named(pairwise, threeway)}
     if archived is not None:
         pairwise_a, threeway_a = measure(built, AlignOptions(lexicon=archived))
         out["model_free_archive"] = {"pairwise": pairwise_a, "threeway": threeway_a}
         _table("without MT, with an archive, two editions given", pairwise_a)
         _table("without MT, with an archive, three editions given", threeway_a)
-        settings["with an archive"] = {
-            **{f"{k} (pair)": v for k, v in pairwise_a.items()},
-            **threeway_a,
-        }
-        plain |= {f"{k} archive": v for k, v in settings["with an archive"].items()}
+        settings["with an archive"] = _named(pairwise_a, threeway_a)
+    # The floors' names: "uk-ru (pair)", "uk-ru-en", and the same with " archive".
+    plain = {
+        f"{name} archive" if setting == "with an archive" else name: m
+        for setting, results in settings.items()
+        for name, m in results.items()
+    }
     if args.bridge:
         bridge = NoisyReference(built, texts, args.seed)
         bridged = measure(built, AlignOptions(bridge=bridge, lexicon=lexicon))
@@ -478,6 +479,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         status = _check(plain, measured_with)
     return status
+
+
+def _named(
+    pairwise: dict[str, dict[str, float]], threeway: dict[str, dict[str, float]]
+) -> dict[str, dict[str, float]]:
+    """One run's measures by name: "uk-ru (pair)" for two editions given, "uk-ru" and
+    "uk-ru-en" within three."""
+    return {**{f"{k} (pair)": v for k, v in pairwise.items()}, **threeway}
 
 
 def _down(value: float) -> str:

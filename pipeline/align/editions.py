@@ -136,8 +136,7 @@ def confident_pairs(
         texts = {e.lang: e.sentences for e in editions}
         for unit in align_editions(editions, options=options):
             if unit.confidence >= LEARN_CONFIDENCE:
-                found = {lang: unit.sentences.get(lang, ()) for lang in texts}
                 pairs += unit_pairs(
-                    {lang: [texts[lang][i] for i in flat] for lang, flat in found.items()}
+                    {lang: [texts[lang][i] for i in unit.sentences.get(lang, ())] for lang in texts}
                 )
     return pairs
