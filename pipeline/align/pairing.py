@@ -12,6 +12,9 @@ paired in two ways:
   - the same for the file an article was read from, where its name or folder carries a
     language marker (``budget.uk.md`` / ``budget.en.md``, ``uk/budget.md`` / ``en/budget.md``,
     ``budget_ru.txt``), counted as a url is, when that name holds one article per language;
+  - their texts: each the other's most similar article of its language, clearly ahead of
+    the runner-up (``documents``: TF-IDF over transliterated trigrams, numbers and names),
+    looked at again once the surest pairs are linked and no longer anyone's rivals;
   - the date (the same day, or the next: editions go out within hours);
   - numbers both texts hold (amounts, dates, counts survive translation as digits);
   - names: capitalised words, transliterated to Latin letters, that both texts hold;
@@ -19,7 +22,8 @@ paired in two ways:
 
   A pair at or above ``LINK`` is linked; one between ``REPORT`` and ``LINK`` is *uncertain*:
   reported, never linked (a wrong link would put one story's text into another's). The
-  weights are set by hand on the samples and the tests' cases, not fitted; see ``pair_score``.
+  weights were set by hand on the samples and the tests' cases, the texts' weight on
+  benchmarks/pairing_bench.py's tune half; see ``pair_score``.
 
 A story is a set of linked articles with one per language; its original is the article the
 others declare themselves editions of, else the earliest dated, else the first in uk, ru, en
@@ -30,10 +34,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date as Date
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from pipeline.align.documents import MIN_OTHERS, DocumentIndex, Ranking, evidence
 
 LANG_ORDER: tuple[str, ...] = ("uk", "ru", "en")
 
@@ -41,6 +48,10 @@ LANG_ORDER: tuple[str, ...] = ("uk", "ru", "en")
 LINK = 0.75
 REPORT = 0.4
 URL_SAME = 0.9
+# Weight of the texts' evidence (``documents``) in an automatic pair's score, and the evidence
+# that links a pair with no date in common. Set on benchmarks/pairing_bench.py's tune half.
+CONTENT_WEIGHT = 0.8
+CONTENT_UNDATED = 0.5
 
 # Language markers newsrooms put into urls, each mapped to our language code.
 URL_LANGS: dict[str, str] = {
@@ -191,11 +202,9 @@ def names(text: str) -> set[str]:
     """Capitalised words not at a sentence start, in Latin letters (Kyiv/Київ/Киев -> kyi..),
     cut to 4 letters so case endings and spelling variants meet."""
     found = set()
-    words = list(_WORD.finditer(text))
-    for index, match in enumerate(words):
+    for index, match in enumerate(_WORD.finditer(text)):
         word = match.group()
-        before = text[: match.start()].rstrip()
-        if not word[:1].isupper() or index == 0 or before.endswith((".", "!", "?", "«", '"')):
+        if not word[:1].isupper() or index == 0 or _after_stop(text, match.start()):
             continue
         latin = _latin(word)
         if len(latin) >= 4:
@@ -203,9 +212,24 @@ def names(text: str) -> set[str]:
     return found
 
 
+def _after_stop(text: str, start: int) -> bool:
+    """Whether the last non-space character before ``start`` ends a sentence or opens a quote."""
+    at = start - 1
+    while at >= 0 and text[at].isspace():
+        at -= 1
+    return at >= 0 and text[at] in '.!?«"'
+
+
 def _latin(word: str) -> str:
     plain = unicodedata.normalize("NFKD", word.lower().translate(_TRANSLIT))
     return "".join(ch for ch in plain if ch.isascii() and ch.isalpha())
+
+
+@lru_cache(maxsize=4096)
+def _anchors(candidate: Candidate) -> tuple[set[str], set[str]]:
+    """Numbers and names of a candidate's title and text (each pair of a batch asks again)."""
+    text = " ".join((candidate.title, *candidate.sentences))
+    return numbers(text), names(text)
 
 
 def _overlap(a: set[str], b: set[str]) -> float:
@@ -231,15 +255,17 @@ def title_similarity(a: str, b: str) -> float:
 
 
 def pair_score(
-    a: Candidate, b: Candidate, *, same_file: bool = False
+    a: Candidate, b: Candidate, *, same_file: bool = False, content: float = 0.0
 ) -> tuple[float, tuple[str, ...]]:
     """How sure we are that two articles are editions of one story, in [0, 1], and why.
 
     The same language-neutral url, or (``same_file``) the same language-neutral file name,
     gives ``URL_SAME`` (+0.1 when the day agrees; down to 0.5 when the dates are more than a
-    day apart: a url reused for a different story). Without it,
-    a weighted sum of title similarity (0.35), shared numbers (0.25), shared names (0.2) and
-    the same day (0.2); a pair with no date in common stays under ``LINK``."""
+    day apart: a url reused for a different story). Without it, a weighted sum of title
+    similarity (0.35), shared numbers (0.25), shared names (0.2), the same day (0.2) and
+    ``content``, the evidence of the two texts in [0, 1] (``documents.DocumentIndex.evidence``,
+    weighted ``CONTENT_WEIGHT``); a pair with no date in common stays under ``LINK`` unless
+    ``content`` is at least ``CONTENT_UNDATED``."""
     if a.lang == b.lang:
         return 0.0, ()
     reasons: list[str] = []
@@ -255,18 +281,24 @@ def pair_score(
         if same_day:
             reasons.append("date")
         return (URL_SAME + (0.1 if same_day else 0.0)), tuple(reasons)
-    text_a = " ".join((a.title, *a.sentences))
-    text_b = " ".join((b.title, *b.sentences))
+    numbers_a, names_a = _anchors(a)
+    numbers_b, names_b = _anchors(b)
     title = title_similarity(a.title, b.title)
-    shared_numbers = _overlap(numbers(text_a), numbers(text_b))
-    shared_names = _overlap(names(text_a), names(text_b))
+    shared_numbers = _overlap(numbers_a, numbers_b)
+    shared_names = _overlap(names_a, names_b)
     score = 0.35 * title + 0.25 * shared_numbers + 0.2 * shared_names + (0.2 if same_day else 0)
-    for name, value in (("title", title), ("numbers", shared_numbers), ("names", shared_names)):
+    score += CONTENT_WEIGHT * content
+    for name, value in (
+        ("title", title),
+        ("numbers", shared_numbers),
+        ("names", shared_names),
+        ("text", content),
+    ):
         if value >= 0.5:
             reasons.append(f"{name} {value:.2f}")
     if same_day:
         reasons.append("date")
-    else:
+    elif content < CONTENT_UNDATED:
         score = min(score, LINK - 0.05)
     return round(min(score, 1.0), 3), tuple(reasons)
 
@@ -326,6 +358,7 @@ def pair_editions(
     files = _file_keys(candidates)
     scored: list[Pair] = []
     ordered = sorted(candidates, key=lambda c: (_lang_rank(c.lang), c.id))
+    texts = _TextEvidence(ordered, focused)
     for i, a in enumerate(ordered):
         for b in ordered[i + 1 :]:
             if a.lang == b.lang or root(a.id) == root(b.id):
@@ -333,18 +366,37 @@ def pair_editions(
             if focused is not None and a.id not in focused and b.id not in focused:
                 continue
             same_file = a.id in files and files[a.id] == files.get(b.id)
-            if not same_file and not _worth_scoring(a, b):
+            if same_file or _same_url(a, b):
+                confidence, reasons = pair_score(a, b, same_file=same_file)
+            elif _worth_scoring(a, b):
+                confidence, reasons = pair_score(a, b, content=texts.evidence(a, b))
+            else:
                 continue
-            confidence, reasons = pair_score(a, b, same_file=same_file)
             if confidence >= report:
                 scored.append(Pair(a.id, b.id, confidence, reasons))
     scored.sort(key=lambda p: (-p.confidence, p.original, p.edition))
-    uncertain = []
     for pair in scored:
+        if pair.confidence >= link and join(pair.original, pair.edition):
+            pairs.append(pair)
+
+    # A second look at what fell short, now that linked editions are no one else's rivals: an
+    # article already in a story holding the other language is taken.
+    rescored = _second_look(
+        scored,
+        by_id,
+        texts,
+        taken=lambda rival, lang: lang in langs[root(rival)],
+        open_pair=lambda a, b: not langs[root(a)] & langs[root(b)],
+        link=link,
+    )
+    rescored.sort(key=lambda p: (-p.confidence, p.original, p.edition))
+    uncertain = []
+    for pair in rescored:
         if pair.confidence >= link and join(pair.original, pair.edition):
             pairs.append(pair)
         elif pair.confidence < link and root(pair.original) != root(pair.edition):
             uncertain.append(pair)
+    scored = rescored
     groups: dict[str, list[str]] = {}
     for c in candidates:
         groups.setdefault(root(c.id), []).append(c.id)
@@ -389,12 +441,116 @@ def _edition_pair(original: str, member: str, pairs: list[Pair]) -> Pair:
     return Pair(original, member, weakest, ("through another edition",))
 
 
-def _worth_scoring(a: Candidate, b: Candidate) -> bool:
+def _second_look(
+    scored: list[Pair],
+    by_id: dict[str, Candidate],
+    texts: _TextEvidence,
+    *,
+    taken: Taken,
+    open_pair: Callable[[str, str], bool],
+    link: float,
+) -> list[Pair]:
+    """``scored`` with each pair under ``link`` that could still be linked (``open_pair``)
+    scored again, its texts' rivals leaving out the ``taken``."""
+    out = []
+    for pair in scored:
+        a, b = by_id[pair.original], by_id[pair.edition]
+        if pair.confidence < link and open_pair(a.id, b.id) and not _same_url(a, b):
+            content = texts.evidence(a, b, taken=taken)
+            if content:
+                confidence, reasons = pair_score(a, b, content=content)
+                pair = Pair(a.id, b.id, confidence, reasons)
+        out.append(pair)
+    return out
+
+
+def _same_url(a: Candidate, b: Candidate) -> bool:
     url_a, url_b = neutral_url(a.url), neutral_url(b.url)
-    if url_a and url_b and url_a[0] == url_b[0]:
-        return True
+    return bool(url_a and url_b and url_a[0] == url_b[0])
+
+
+def _worth_scoring(a: Candidate, b: Candidate) -> bool:
+    """Whether two articles' dates allow them to be editions (within a day, or one undated)."""
     day_a, day_b = _day(a.date), _day(b.date)
     return day_a is None or day_b is None or abs((day_a - day_b).days) <= 1
+
+
+Taken = Callable[[str, str], bool]
+
+
+class _TextEvidence:
+    """``documents.evidence`` for pairs of candidates: each must be the other's most similar
+    article (``documents.DocumentIndex``) among the candidates of its language it is worth
+    scoring with. The index covers the focused candidates and those within ``REACH_DAYS`` of
+    them (all candidates without a focus or with an undated one), built on first use: a batch
+    of declared or url-linked editions never needs it."""
+
+    def __init__(self, candidates: Sequence[Candidate], focused: set[str] | None) -> None:
+        self._candidates = candidates
+        self._focused = focused
+        self._index: DocumentIndex | None = None
+        self._scope: list[Candidate] = []
+        self._ranked: dict[tuple[str, str], Ranking] = {}
+
+    def _build(self) -> DocumentIndex:
+        if self._index is None:
+            scope = list(self._candidates)
+            if self._focused is not None:
+                days = {_day(c.date) for c in scope if c.id in self._focused}
+                if None not in days:  # an undated article may be an edition of any other
+                    scope = [
+                        c
+                        for c in scope
+                        if c.id in self._focused or _near_days(_day(c.date), days, REACH_DAYS)
+                    ]
+            self._scope = scope
+            self._index = DocumentIndex({c.id: (c.title, *c.sentences) for c in scope})
+        return self._index
+
+    def _rank(self, one: Candidate, lang: str, taken: Taken | None = None) -> Ranking:
+        key = (one.id, lang)
+        found = None if taken else self._ranked.get(key)
+        if found is None:
+            index = self._build()
+            rivals = (
+                c.id
+                for c in self._scope
+                if c.lang == lang
+                and _worth_scoring(one, c)
+                and not (taken and taken(c.id, one.lang))
+            )
+            found = index.ranked(one.id, rivals)
+            if not taken:
+                self._ranked[key] = found
+        return found
+
+    def evidence(self, a: Candidate, b: Candidate, *, taken: Taken | None = None) -> float:
+        """The texts' evidence that ``a`` and ``b`` are editions of one story; with ``taken``
+        (article id, language -> whether the article is already linked to an edition in that
+        language), taken articles are no rivals."""
+        if self._focused is not None and a.id not in self._focused:
+            a, b = b, a  # rank the focused side first: the other is ranked only if it is a's best
+        of_a = self._rank(a, b.lang, taken)
+        if of_a.best != b.id:
+            return 0.0
+        of_b = self._rank(b, a.lang, taken)
+        if of_b.best != a.id or min(of_a.others, of_b.others) < MIN_OTHERS:
+            return 0.0
+        runner_up = max(of_a.runner_up, of_b.runner_up)
+        return evidence(of_a.similarity, runner_up, same_script=_script(a.lang) == _script(b.lang))
+
+
+# Days around a focused article whose articles the texts' index holds: an edition's rivals are
+# within a day of it, and it within a day of the focused article.
+REACH_DAYS = 2
+
+
+def _near_days(day: Date | None, days: set[Date | None], reach: int) -> bool:
+    return day is None or any(abs((day - other).days) <= reach for other in days if other)
+
+
+def _script(lang: str) -> str:
+    return "Cyrl" if lang in ("uk", "ru") else "Latn"
 
 
 def _original(members: list[str], by_id: dict[str, Candidate], declared_of: dict[str, str]) -> str:

@@ -1,0 +1,130 @@
+"""Edition pairing: precision and recall of pipeline.align.pair_editions without urls or file names.
+
+Run: .venv/bin/python benchmarks/pairing_bench.py [--data ../shared/data] [--seed 2]
+     [--half heldout|tune|all]
+
+The articles are align_bench's edited FLORES stories (same halves and seeds: tuned on the tune
+half, report the held-out half), each edition one article whose title is its first sentence (the
+benchmark's "Story N" titles would give the answer away) and whose text is the rest. Nothing
+names a language in a url or a file, and nothing is declared, so only the texts, titles and
+dates can pair them. Settings:
+
+- dated: each story goes out on a random day of one week, its editions on the same day;
+- undated: no dates at all;
+- missing editions: dated, with the English edition left out of every third story and the
+  Russian of every fifth (an article's counterpart is then not there to be found);
+- no editions: dated, one article per story (a random language): every link is wrong.
+
+A pair counts as linked when pairing puts both articles in one story (links are transitive);
+recall is over the gold pairs (each two editions of a story present), precision over the linked.
+Uncertain pairs are reported by pairing, not linked: they are counted, not scored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from itertools import combinations
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+for folder in (REPO, REPO / "benchmarks"):
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
+
+from align_bench import LANGS, Built, build, load  # noqa: E402
+
+from pipeline.align.pairing import Candidate, pair_editions  # noqa: E402
+
+Keep = Callable[[int, str], bool]  # (story index, language) -> whether the edition is there
+
+
+def candidates(built: list[Built], seed: int, *, dated: bool, keep: Keep) -> list[Candidate]:
+    """One candidate per kept edition: title its first sentence, text the rest."""
+    rng = random.Random(f"{seed}-pairing")
+    found = []
+    for index, story in enumerate(built):
+        day = f"2026-03-{rng.randrange(1, 8):02d}" if dated else None
+        for lang in LANGS:
+            if not keep(index, lang):
+                continue
+            title, *rest = story.editions[lang].sentences
+            found.append(Candidate(f"{story.name}.{lang}", lang, title, tuple(rest), date=day))
+    return found
+
+
+def measure(articles: list[Candidate]) -> dict[str, float]:
+    """Precision, recall, linked and gold pair counts, uncertain pairs and CPU seconds."""
+    start = time.process_time()
+    pairing = pair_editions(articles)
+    seconds = time.process_time() - start
+    linked = {
+        tuple(sorted(pair)) for story in pairing.stories for pair in combinations(story.ids, 2)
+    }
+    by_story: dict[str, list[str]] = {}
+    for article in articles:
+        by_story.setdefault(article.id.rsplit(".", 1)[0], []).append(article.id)
+    gold = {tuple(sorted(p)) for ids in by_story.values() for p in combinations(ids, 2)}
+    right = len(linked & gold)
+    return {
+        "precision": right / len(linked) if linked else 1.0,
+        "recall": right / len(gold) if gold else 1.0,
+        "linked": len(linked),
+        "gold": len(gold),
+        "wrong": len(linked - gold),
+        "uncertain": len(pairing.uncertain),
+        "seconds": seconds,
+    }
+
+
+def settings(seed: int) -> dict[str, tuple[bool, Keep]]:
+    rng = random.Random(f"{seed}-alone")
+    alone: dict[int, str] = {}
+
+    def one_language(index: int, lang: str) -> bool:
+        return alone.setdefault(index, rng.choice(LANGS)) == lang
+
+    return {
+        "dated": (True, lambda i, lang: True),
+        "undated": (False, lambda i, lang: True),
+        "missing editions": (
+            True,
+            lambda i, lang: not (lang == "en" and i % 3 == 0 or lang == "ru" and i % 5 == 1),
+        ),
+        "no editions": (True, one_language),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
+    parser.add_argument("--seed", type=int, default=2)
+    parser.add_argument("--half", choices=("heldout", "tune", "all"), default="heldout")
+    args = parser.parse_args(argv)
+    if not (args.data / "flores200_devtest.ukr.txt").is_file():
+        print(f"no FLORES devtest in {args.data} (pass --data)", file=sys.stderr)
+        return 2
+    texts, stories = load(args.data)
+    if args.half != "all":
+        wanted = 0 if args.half == "tune" else 1
+        stories = [s for s in stories if s.number % 2 == wanted]
+    with tempfile.TemporaryDirectory() as tmp:
+        built = build(stories, texts, args.seed, Path(tmp))
+    print(f"{len(built)} stories ({args.half} half, seed {args.seed}), no urls or file names")
+    print(f"{'':17} {'precision':>9} {'recall':>7} {'linked':>7} {'wrong':>6} {'gold':>5}"
+          f" {'uncertain':>9} {'CPU s':>6}")  # fmt: skip
+    for name, (dated, keep) in settings(args.seed).items():
+        m = measure(candidates(built, args.seed, dated=dated, keep=keep))
+        print(
+            f"{name:17} {m['precision']:9.3f} {m['recall']:7.3f} {m['linked']:7.0f}"
+            f" {m['wrong']:6.0f} {m['gold']:5.0f} {m['uncertain']:9.0f} {m['seconds']:6.1f}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
