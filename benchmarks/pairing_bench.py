@@ -13,7 +13,9 @@ dates can pair them. Settings:
 - undated: no dates at all;
 - missing editions: dated, with the English edition left out of every third story and the
   Russian of every fifth (an article's counterpart is then not there to be found);
-- no editions: dated, one article per story (a random language): every link is wrong.
+- no editions: dated, one article per story (a random language): every link is wrong;
+- three at a time, one at a time: undated, paired a few stories at a time (a small folder),
+  where there are too few articles of a language to rank and the sentences speak.
 
 A pair counts as linked when pairing puts both articles in one story (links are transitive);
 recall is over the gold pairs (each two editions of a story present), precision over the linked.
@@ -57,13 +59,24 @@ def candidates(built: list[Built], seed: int, *, dated: bool, keep: Keep) -> lis
     return found
 
 
-def measure(articles: list[Candidate]) -> dict[str, float]:
-    """Precision, recall, linked and gold pair counts, uncertain pairs and CPU seconds."""
+def measure(articles: list[Candidate], *, batch: int = 0) -> dict[str, float]:
+    """Precision, recall, linked and gold pair counts, uncertain pairs and CPU seconds; with
+    ``batch``, the articles are paired ``batch`` stories at a time."""
+    groups = [articles]
+    if batch:
+        stories = sorted({a.id.rsplit(".", 1)[0] for a in articles})
+        groups = [
+            [a for a in articles if a.id.rsplit(".", 1)[0] in stories[k : k + batch]]
+            for k in range(0, len(stories), batch)
+        ]
     start = time.process_time()
-    pairing = pair_editions(articles)
+    pairings = [pair_editions(group) for group in groups]
     seconds = time.process_time() - start
     linked = {
-        tuple(sorted(pair)) for story in pairing.stories for pair in combinations(story.ids, 2)
+        tuple(sorted(pair))
+        for pairing in pairings
+        for story in pairing.stories
+        for pair in combinations(story.ids, 2)
     }
     by_story: dict[str, list[str]] = {}
     for article in articles:
@@ -76,26 +89,31 @@ def measure(articles: list[Candidate]) -> dict[str, float]:
         "linked": len(linked),
         "gold": len(gold),
         "wrong": len(linked - gold),
-        "uncertain": len(pairing.uncertain),
+        "uncertain": sum(len(pairing.uncertain) for pairing in pairings),
         "seconds": seconds,
     }
 
 
-def settings(seed: int) -> dict[str, tuple[bool, Keep]]:
+def settings(seed: int) -> dict[str, tuple[bool, Keep, int]]:
     rng = random.Random(f"{seed}-alone")
     alone: dict[int, str] = {}
 
     def one_language(index: int, lang: str) -> bool:
         return alone.setdefault(index, rng.choice(LANGS)) == lang
 
+    def every(index: int, lang: str) -> bool:
+        return True
+
+    def missing(index: int, lang: str) -> bool:
+        return not (lang == "en" and index % 3 == 0 or lang == "ru" and index % 5 == 1)
+
     return {
-        "dated": (True, lambda i, lang: True),
-        "undated": (False, lambda i, lang: True),
-        "missing editions": (
-            True,
-            lambda i, lang: not (lang == "en" and i % 3 == 0 or lang == "ru" and i % 5 == 1),
-        ),
-        "no editions": (True, one_language),
+        "dated": (True, every, 0),
+        "undated": (False, every, 0),
+        "missing editions": (True, missing, 0),
+        "no editions": (True, one_language, 0),
+        "three at a time": (False, every, 3),
+        "one at a time": (False, every, 1),
     }
 
 
@@ -117,8 +135,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(built)} stories ({args.half} half, seed {args.seed}), no urls or file names")
     print(f"{'':17} {'precision':>9} {'recall':>7} {'linked':>7} {'wrong':>6} {'gold':>5}"
           f" {'uncertain':>9} {'CPU s':>6}")  # fmt: skip
-    for name, (dated, keep) in settings(args.seed).items():
-        m = measure(candidates(built, args.seed, dated=dated, keep=keep))
+    for name, (dated, keep, batch) in settings(args.seed).items():
+        m = measure(candidates(built, args.seed, dated=dated, keep=keep), batch=batch)
         print(
             f"{name:17} {m['precision']:9.3f} {m['recall']:7.3f} {m['linked']:7.0f}"
             f" {m['wrong']:6.0f} {m['gold']:5.0f} {m['uncertain']:9.0f} {m['seconds']:6.1f}"

@@ -7,11 +7,19 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pipeline.align.documents import MIN_OTHERS, RATIO_FULL, RATIO_NONE, DocumentIndex, evidence
+from pipeline.align.documents import (
+    MIN_OTHERS,
+    RATIO_FULL,
+    RATIO_NONE,
+    DocumentIndex,
+    evidence,
+    sentence_evidence,
+)
 from pipeline.align.pairing import Candidate, names, pair_editions
 from pipeline.cli import main
 
 DAY = "2026-03-21"
+LANGS = ("uk", "ru", "en")
 # Six stories of one day, each in uk, ru and en: title, then the text.
 STORIES: dict[str, dict[str, tuple[str, str]]] = {
     "ferry": {
@@ -118,12 +126,36 @@ def test_unrelated_articles_of_one_day_are_not_linked() -> None:
     assert pairing.stories == []
 
 
-def test_a_handful_of_articles_says_nothing_by_text() -> None:
-    # Fewer than MIN_OTHERS rivals per language: pairing falls back on title, anchors and date.
-    few = [_article(s, lang) for s in list(STORIES)[: MIN_OTHERS - 1] for lang in ("uk", "en")]
-    reasons = [r for pair in pair_editions(few).uncertain for r in pair.reasons]
-    reasons += [r for s in pair_editions(few).stories for p in s.editions for r in p.reasons]
-    assert not any(r.startswith("text") for r in reasons)
+def test_among_a_handful_of_articles_the_sentences_decide() -> None:
+    # Fewer than MIN_OTHERS articles of a language: too few to rank, so each pair's sentences
+    # are compared instead (documents.sentence_evidence), undated as a small folder often is.
+    few = [_article(s, lang, date=None) for s in list(STORIES)[: MIN_OTHERS - 1] for lang in LANGS]
+    pairing = pair_editions(few)
+    assert _linked([s.ids for s in pairing.stories]) == _linked(
+        [tuple(f"{story}.{lang}" for lang in LANGS) for story in list(STORIES)[: MIN_OTHERS - 1]]
+    )
+    assert all(
+        any(reason.startswith("text") for reason in pair.reasons)
+        for story in pairing.stories
+        for pair in story.editions
+    )
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("ferry.uk", "ferry.ru"), ("ferry.uk", "ferry.en"), ("budget.ru", "budget.en")],
+)
+def test_sentence_evidence_tells_editions_from_strangers(first: str, second: str) -> None:
+    def sentences(key: str) -> tuple[str, ...]:
+        story, lang = key.split(".")
+        title, text = STORIES[story][lang]
+        return (title, *text.split(". "))
+
+    same = first[-2:] != "en" and second[-2:] != "en"
+    stranger = sentences("harvest." + second[-2:])
+    assert sentence_evidence(sentences(first), sentences(second), same_script=same) > 0.5
+    assert sentence_evidence(sentences(first), stranger, same_script=same) == 0.0
+    assert sentence_evidence(sentences(first)[:2], sentences(second), same_script=same) == 0.0
 
 
 def test_an_edition_is_most_like_its_counterpart() -> None:

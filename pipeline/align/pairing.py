@@ -40,7 +40,13 @@ from datetime import date as Date
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from pipeline.align.documents import MIN_OTHERS, DocumentIndex, Ranking, evidence
+from pipeline.align.documents import (
+    MIN_OTHERS,
+    DocumentIndex,
+    Ranking,
+    evidence,
+    sentence_evidence,
+)
 
 LANG_ORDER: tuple[str, ...] = ("uk", "ru", "en")
 
@@ -534,10 +540,15 @@ class _TextEvidence:
         if of_a.best != b.id:
             return 0.0
         of_b = self._rank(b, a.lang, taken)
-        if of_b.best != a.id or min(of_a.others, of_b.others) < MIN_OTHERS:
+        if of_b.best != a.id:
             return 0.0
+        same_script = _script(a.lang) == _script(b.lang)
+        if min(of_a.others, of_b.others) < MIN_OTHERS:
+            return sentence_evidence(
+                (a.title, *a.sentences), (b.title, *b.sentences), same_script=same_script
+            )
         runner_up = max(of_a.runner_up, of_b.runner_up)
-        return evidence(of_a.similarity, runner_up, same_script=_script(a.lang) == _script(b.lang))
+        return evidence(of_a.similarity, runner_up, same_script=same_script)
 
 
 # Days around a focused article whose articles the texts' index holds: an edition's rivals are
