@@ -210,3 +210,15 @@ def test_align_pairs_a_folder_of_unmarked_editions_by_their_texts(tmp_path: Path
     linked = [line for line in output.splitlines() if line.startswith("linked")]
     assert len(linked) == 2 * len(STORIES)
     assert all("text" in line for line in linked)
+
+
+def test_a_file_name_reused_a_month_later_is_not_linked_by_text() -> None:
+    uk, en = _article("ferry", "uk"), _article("ferry", "en")
+    far = [
+        Candidate(a.id, a.lang, a.title, a.sentences, date=day, source_path=f"ferry.{a.lang}.md")
+        for a, day in ((uk, "2026-03-01"), (en, "2026-04-01"))
+    ]
+    pairing = pair_editions(far)
+    assert pairing.stories == []
+    (pair,) = pairing.uncertain
+    assert "file name" in pair.reasons and pair.confidence == 0.5

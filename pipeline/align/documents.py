@@ -30,9 +30,10 @@ from pipeline.align.similarity import mean_similarity, names, ngrams, numbers
 
 # How many times a number or a name counts against one trigram.
 ANCHOR_WEIGHT = 3
-# Cosine of two unrelated articles, the least a runner-up is taken to be (so a pair with no
-# rivals still needs to be clearly alike): the median over unrelated articles of
-# benchmarks/pairing_bench.py's tune half was 0.10 between uk and ru, 0.055 between either and en.
+# Cosine of two unrelated articles, the least a runner-up is taken to be (so a pair with few
+# rivals still needs to be clearly alike): the 99th percentile over unrelated articles of
+# align_bench's tune half (seeds 1 and 3) was 0.175-0.177 between uk and ru and 0.095-0.099
+# between either and en (medians 0.10 and 0.055).
 UNRELATED = {True: 0.18, False: 0.1}
 # Others of a language an article must be compared with before its best match says anything:
 # among a handful, an unrelated article is the best by chance and its ratio is noise (in 400

@@ -269,9 +269,9 @@ def pair_score(
     gives ``URL_SAME`` (+0.1 when the day agrees; down to 0.5 when the dates are more than a
     day apart: a url reused for a different story). Without it, a weighted sum of title
     similarity (0.35), shared numbers (0.25), shared names (0.2), the same day (0.2) and
-    ``content``, the evidence of the two texts in [0, 1] (``documents.DocumentIndex.evidence``,
-    weighted ``CONTENT_WEIGHT``); a pair with no date in common stays under ``LINK`` unless
-    ``content`` is at least ``CONTENT_UNDATED``."""
+    ``content``, the evidence of the two texts in [0, 1] (``documents.evidence`` or
+    ``documents.sentence_evidence``, weighted ``CONTENT_WEIGHT``); a pair with no date in
+    common stays under ``LINK`` unless ``content`` is at least ``CONTENT_UNDATED``."""
     if a.lang == b.lang:
         return 0.0, ()
     reasons: list[str] = []
@@ -457,11 +457,13 @@ def _second_look(
     link: float,
 ) -> list[Pair]:
     """``scored`` with each pair under ``link`` that could still be linked (``open_pair``)
-    scored again, its texts' rivals leaving out the ``taken``."""
+    scored again, its texts' rivals leaving out the ``taken``. A pair held back by its url or
+    file name (dates far apart: a name reused) stays as it was."""
     out = []
     for pair in scored:
         a, b = by_id[pair.original], by_id[pair.edition]
-        if pair.confidence < link and open_pair(a.id, b.id) and not _same_url(a, b):
+        by_name = "url" in pair.reasons or "file name" in pair.reasons
+        if pair.confidence < link and open_pair(a.id, b.id) and not by_name:
             content = texts.evidence(a, b, taken=taken)
             if content:
                 confidence, reasons = pair_score(a, b, content=content)
