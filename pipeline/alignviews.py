@@ -112,12 +112,14 @@ def evaluate(gold_path: Path, units: Sequence[UnitView]) -> ScoreReport:
 def _relabel(
     gold: Sequence[dict[str, Any]], predicted: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
+    from pipeline.align.score import same_text
+
     def sentences(records: Sequence[dict[str, Any]]) -> dict[str, set[tuple[str, str]]]:
         found: dict[str, set[tuple[str, str]]] = {}
         for record in records:
             bag = found.setdefault(str(record["story"]), set())
             for lang in LANGS:
-                bag.update((lang, text) for text in record.get(lang, ()))
+                bag.update((lang, same_text(text)) for text in record.get(lang, ()))
         return found
 
     gold_bags, ours = sentences(gold), sentences(predicted)

@@ -442,6 +442,13 @@ def test_score_pair(
     assert (m.lax_precision, m.lax_recall, m.lax_f1) == pytest.approx(lax)
 
 
+def test_score_reads_sentences_alike_whatever_their_white_space_or_normal_form() -> None:
+    # "й" written as и + combining breve (NFD), a double space, a trailing newline.
+    gold = [{"story": "s", "uk": ["Мій  дім.\n"], "ru": ["Мои\u0306 дом."]}]
+    predicted = [{"story": "s", "uk": ["Мій дім."], "ru": ["Мой дом."]}]
+    assert score(gold, predicted).measures["uk-ru"].strict_f1 == 1.0
+
+
 def test_score_three_way_and_pairs_cut_down() -> None:
     gold = [
         {"story": "s", "uk": ["a"], "ru": ["x"], "en": ["p"]},

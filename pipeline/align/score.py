@@ -6,7 +6,8 @@ Gold and predicted alignments share one JSONL form, one unit per line::
      "confidence": 0.93}
 
 (an empty list where an edition has no sentence in the unit; ``kind`` and ``confidence`` are
-optional on reading). Units are compared by their sentences (story, language, text).
+optional on reading). Units are compared by their sentences (story, language, text; the text
+in Unicode NFC with white space collapsed, ``same_text``).
 
 The measures are those Vecalign (Thompson and Koehn, 2019) and Bertalign report:
 
@@ -29,6 +30,7 @@ strict F1 against the three-way gold cut down to uk-ru.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from itertools import combinations
@@ -168,11 +170,18 @@ def _units(records: Sequence[Record], langs: Sequence[str]) -> list[_Unit]:
     for record in records:
         story = str(record["story"])
         unit = tuple(
-            frozenset((story, lang, text) for text in record.get(lang, [])) for lang in langs
+            frozenset((story, lang, same_text(text)) for text in record.get(lang, []))
+            for lang in langs
         )
         if any(unit):
             units.append(unit)
     return units
+
+
+def same_text(text: str) -> str:
+    """A sentence as scoring compares it: Unicode NFC, runs of white space as one space, no
+    space at either end (a gold file written by other tools keeps the same sentences)."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def _spread(unit: _Unit) -> int:
