@@ -376,11 +376,34 @@ def speed(
     return len(editions[0].sentences), sorted(times)[len(times) // 2]
 
 
+def add_story_arguments(
+    parser: argparse.ArgumentParser, *, seed: int = 2, half: str = "heldout"
+) -> None:
+    """--data, --seed and --half, as every benchmark over these stories takes them."""
+    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
+    parser.add_argument("--seed", type=int, default=seed)
+    parser.add_argument("--half", choices=("heldout", "tune", "all"), default=half)
+
+
+def has_flores(data: Path) -> bool:
+    """Whether ``data`` holds FLORES devtest; says so on stderr when not."""
+    if (data / "flores200_devtest.ukr.txt").is_file():
+        return True
+    print(f"no FLORES devtest in {data} (pass --data)", file=sys.stderr)
+    return False
+
+
+def half_of(stories: Sequence[Story], half: str) -> list[Story]:
+    """The stories of a half: even numbers are the tune half, odd the held-out one."""
+    if half == "all":
+        return list(stories)
+    wanted = 0 if half == "tune" else 1
+    return [s for s in stories if s.number % 2 == wanted]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
-    parser.add_argument("--seed", type=int, default=2)
-    parser.add_argument("--half", choices=("heldout", "tune", "all"), default="heldout")
+    add_story_arguments(parser)
     parser.add_argument("--bridge", action="store_true", help="also run the MT path (stand-in)")
     parser.add_argument(
         "--no-lexicon", action="store_true", help="no lexicon learned from the batch"
@@ -395,14 +418,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--allow-lower", action="store_true", help="let an update lower a floor")
     parser.add_argument("--json-out", type=Path)
     args = parser.parse_args(argv)
-    if not (args.data / "flores200_devtest.ukr.txt").is_file():
-        print(f"no FLORES devtest in {args.data} (pass --data)", file=sys.stderr)
+    if not has_flores(args.data):
         return 2
     texts, all_stories = load(args.data)
-    stories = all_stories
-    if args.half != "all":
-        wanted = 0 if args.half == "tune" else 1
-        stories = [s for s in all_stories if s.number % 2 == wanted]
+    stories = half_of(all_stories, args.half)
     with tempfile.TemporaryDirectory() as tmp:
         built = build(stories, texts, args.seed, Path(tmp))
     sentences = sum(len(b.editions["uk"].sentences) for b in built)

@@ -12,7 +12,6 @@ Usage: python benchmarks/align_ceiling.py --data ../shared/data --half tune --se
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 from collections import Counter
 from collections.abc import Iterator
@@ -81,17 +80,12 @@ def perfect_similarity(shares: Shares) -> Iterator[None]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=bench.REPO.parent / "shared" / "data")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--half", choices=("heldout", "tune", "all"), default="tune")
+    bench.add_story_arguments(parser, seed=1, half="tune")
     args = parser.parse_args(argv)
-    if not (args.data / "flores200_devtest.ukr.txt").is_file():
-        print(f"no FLORES devtest in {args.data} (pass --data)", file=sys.stderr)
+    if not bench.has_flores(args.data):
         return 2
     texts, stories = bench.load(args.data)
-    if args.half != "all":
-        wanted = 0 if args.half == "tune" else 1
-        stories = [s for s in stories if s.number % 2 == wanted]
+    stories = bench.half_of(stories, args.half)
     with tempfile.TemporaryDirectory() as tmp:
         built = bench.build(stories, texts, args.seed, Path(tmp))
     with perfect_similarity(line_shares(built)):

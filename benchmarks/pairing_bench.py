@@ -38,7 +38,15 @@ for folder in (REPO, REPO / "benchmarks"):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
-from align_bench import LANGS, Built, build, load  # noqa: E402
+from align_bench import (  # noqa: E402
+    LANGS,
+    Built,
+    add_story_arguments,
+    build,
+    half_of,
+    has_flores,
+    load,
+)
 
 from pipeline.align.pairing import Candidate, pair_editions  # noqa: E402
 
@@ -119,17 +127,12 @@ def settings(seed: int) -> dict[str, tuple[bool, Keep, int]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
-    parser.add_argument("--seed", type=int, default=2)
-    parser.add_argument("--half", choices=("heldout", "tune", "all"), default="heldout")
+    add_story_arguments(parser)
     args = parser.parse_args(argv)
-    if not (args.data / "flores200_devtest.ukr.txt").is_file():
-        print(f"no FLORES devtest in {args.data} (pass --data)", file=sys.stderr)
+    if not has_flores(args.data):
         return 2
     texts, stories = load(args.data)
-    if args.half != "all":
-        wanted = 0 if args.half == "tune" else 1
-        stories = [s for s in stories if s.number % 2 == wanted]
+    stories = half_of(stories, args.half)
     with tempfile.TemporaryDirectory() as tmp:
         built = build(stories, texts, args.seed, Path(tmp))
     print(f"{len(built)} stories ({args.half} half, seed {args.seed}), no urls or file names")
