@@ -47,6 +47,7 @@ from pipeline.align.documents import (
     evidence,
     sentence_evidence,
 )
+from pipeline.align.similarity import same_script
 
 LANG_ORDER: tuple[str, ...] = ("uk", "ru", "en")
 
@@ -457,13 +458,12 @@ def _second_look(
     link: float,
 ) -> list[Pair]:
     """``scored`` with each pair under ``link`` that could still be linked (``open_pair``)
-    scored again, its texts' rivals leaving out the ``taken``. A pair held back by its url or
-    file name (dates far apart: a name reused) stays as it was."""
+    scored again, its texts' rivals leaving out the ``taken``. A pair whose dates are too far
+    apart for editions (a url or file name reused) stays as it was."""
     out = []
     for pair in scored:
         a, b = by_id[pair.original], by_id[pair.edition]
-        by_name = "url" in pair.reasons or "file name" in pair.reasons
-        if pair.confidence < link and open_pair(a.id, b.id) and not by_name:
+        if pair.confidence < link and open_pair(a.id, b.id) and _worth_scoring(a, b):
             content = texts.evidence(a, b, taken=taken)
             if content:
                 confidence, reasons = pair_score(a, b, content=content)
@@ -544,13 +544,13 @@ class _TextEvidence:
         of_b = self._rank(b, a.lang, taken)
         if of_b.best != a.id:
             return 0.0
-        same_script = _script(a.lang) == _script(b.lang)
+        one_script = same_script(a.lang, b.lang)
         if min(of_a.others, of_b.others) < MIN_OTHERS:
             return sentence_evidence(
-                (a.title, *a.sentences), (b.title, *b.sentences), same_script=same_script
+                (a.title, *a.sentences), (b.title, *b.sentences), same_script=one_script
             )
         runner_up = max(of_a.runner_up, of_b.runner_up)
-        return evidence(of_a.similarity, runner_up, same_script=same_script)
+        return evidence(of_a.similarity, runner_up, same_script=one_script)
 
 
 # Days around a focused article whose articles the texts' index holds: an edition's rivals are
@@ -560,10 +560,6 @@ REACH_DAYS = 2
 
 def _near_days(day: Date | None, days: set[Date | None], reach: int) -> bool:
     return day is None or any(abs((day - other).days) <= reach for other in days if other)
-
-
-def _script(lang: str) -> str:
-    return "Cyrl" if lang in ("uk", "ru") else "Latn"
 
 
 def _original(members: list[str], by_id: dict[str, Candidate], declared_of: dict[str, str]) -> str:

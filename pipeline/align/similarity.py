@@ -57,6 +57,16 @@ _FOLDS = (
 )
 
 
+# The script each language is written in: transliterated n-grams say more between editions of
+# one script (uk and ru) than across scripts.
+SCRIPTS = {"uk": "Cyrl", "ru": "Cyrl", "en": "Latn"}
+
+
+def same_script(first: str, second: str) -> bool:
+    """Whether two languages are written in one script (a language not listed: Latin)."""
+    return SCRIPTS.get(first, "Latn") == SCRIPTS.get(second, "Latn")
+
+
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower-case ASCII transliteration of ``text`` with the spelling folds applied.

@@ -28,15 +28,16 @@ from pipeline.align.consensus import Unit, combine
 from pipeline.align.dp import DPParams, Pair, align_pairs
 from pipeline.align.lexicon import Lexicon
 from pipeline.align.paragraphs import paragraph_order
-from pipeline.align.similarity import Features, log_length, set_dice, similarity_parts
+from pipeline.align.similarity import (
+    Features,
+    log_length,
+    same_script,
+    set_dice,
+    similarity_parts,
+)
 
 # Preferred first pair: the two Cyrillic editions.
 CLOSEST = ("uk", "ru")
-SCRIPTS = {"uk": "Cyrl", "ru": "Cyrl", "en": "Latn"}
-
-
-def _same_script(first: str, second: str) -> bool:
-    return SCRIPTS.get(first, "Latn") == SCRIPTS.get(second, "Latn")
 
 
 @dataclass(frozen=True)
@@ -288,7 +289,7 @@ def _add_edition(
                 if lexical is not None:
                     w = (
                         tuning.lexicon_weight
-                        if _same_script(lang, new.lang)
+                        if same_script(lang, new.lang)
                         else tuning.lexicon_across
                     )
                     sim = (1.0 - w) * sim + w * lexical
