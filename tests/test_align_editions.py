@@ -17,6 +17,7 @@ from pipeline.align import (
     confident_pairs,
     learn_lexicon,
 )
+from pipeline.align.dp import DPParams
 from pipeline.align.lexicon import RATIO_PAIRS, Lexicon, learn, stems
 from pipeline.align.score import (
     AlignmentFileError,
@@ -26,6 +27,7 @@ from pipeline.align.score import (
     write_units,
 )
 from pipeline.align.similarity import fold, numbers, text_similarity
+from pipeline.align.threeway import Tuning
 from pipeline.domain import NotFound
 
 UK = [
@@ -77,9 +79,9 @@ def paragraphs(sentences: Sequence[str], sizes: Sequence[int]) -> tuple[tuple[st
     return tuple(out)
 
 
-def units_of(editions: Sequence[Edition]) -> set[Unit]:
+def units_of(editions: Sequence[Edition], options: AlignOptions | None = None) -> set[Unit]:
     """The units as (uk, ru, en) index tuples, after checking coverage and confidences."""
-    found = align_editions(editions)
+    found = align_editions(editions, options=options)
     langs = [e.lang for e in editions]
     for edition in editions:
         flat = sorted(i for u in found for i in u.sentences[edition.lang])
@@ -211,6 +213,22 @@ def test_a_unit_leaves_out_a_sentence_added_between_its_two() -> None:
         ((0, 2), (0,), ()),
         ((1,), (), ()),
     } | {((i + 1,), (i - 1,), ()) for i in range(2, 6)}
+
+
+@pytest.mark.parametrize(
+    ("cross_min", "moved_paired"), [(DPParams().cross_min, True), (None, False)]
+)
+def test_a_sentence_moved_within_a_paragraph_is_paired_out_of_order(
+    cross_min: float | None, moved_paired: bool
+) -> None:
+    """ru moved uk's fifth sentence up to third place inside one paragraph: no paragraph moved, so
+    only the recovery of items the monotonic path left alone pairs it."""
+    moved = [0, 1, 4, 2, 3, 5]
+    ru = tuple(RU[k] for k in moved)
+    options = AlignOptions(tuning=Tuning(dp=DPParams(cross_min=cross_min)))
+    units = units_of([Edition("uk", (tuple(UK),)), Edition("ru", (ru,))], options=options)
+    assert {((k,), (moved.index(k),), ()) for k in (0, 1, 2, 3, 5)} <= units
+    assert (((4,), (2,), ()) in units) is moved_paired
 
 
 @pytest.mark.parametrize(
