@@ -254,7 +254,6 @@ def test_a_table_and_code_survive_an_unchanged_edit(published: tuple[Path, Path]
         assert apply_edit(store, article_id, "en", text) == 0
 
 
-
 def test_code_keeps_its_lines_in_xliff_and_stays_out_of_tmx(published: tuple[Path, Path]) -> None:
     import xml.etree.ElementTree as ET
 

@@ -1,0 +1,147 @@
+"""Edition pairing through the store and the CLI: urls, file names, declared links, uncertain
+pairs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.align.pairing import Candidate, neutral_path, neutral_url, pair_editions
+from pipeline.cli import main
+from pipeline.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+FERRY = ROOT / "samples" / "set-odesa-ferry"
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.output
+
+
+@pytest.mark.parametrize(
+    ("url", "neutral", "lang"),
+    [
+        ("https://x.example/uk/a/b", "x.example/a/b", "uk"),
+        ("https://x.example/eng/a/b/", "x.example/a/b", "en"),
+        ("https://www.x.example/a/b-ru", "x.example/a/b", "ru"),
+        ("https://x.example/a/b_ua.html", "x.example/a/b.html", "uk"),
+        ("https://x.example/a/b?lang=en&id=3", "x.example/a/b?id=3", "en"),
+        ("https://ru.x.example/a/b", "x.example/a/b", "ru"),
+        ("https://x.example/a/b", "x.example/a/b", None),
+    ],
+)
+def test_urls_lose_their_language_marker(url: str, neutral: str, lang: str | None) -> None:
+    assert neutral_url(url) == (neutral, lang)
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("news/budget.uk.md", ("news/budget.md", "uk")),
+        ("news/budget.eng.html", ("news/budget.html", "en")),
+        ("/desk/2026/ru/budget.md", ("desk/2026/budget.md", "ru")),
+        ("budget_ua.txt", ("budget.txt", "uk")),
+        ("news/articles.json", None),
+        ("news/enroll.md", None),
+        ("uk.md", None),
+    ],
+)
+def test_file_paths_lose_their_language_marker(path: str, expected: tuple[str, str] | None) -> None:
+    assert neutral_path(path) == expected
+
+
+def _filed(id: str, lang: str, path: str, title: str) -> Candidate:
+    return Candidate(id, lang, title, ("Текст.",), source_path=path)
+
+
+def test_editions_in_files_named_alike_pair_by_file_name() -> None:
+    # Undated, no url, titles that say nothing: only the file names tie them together.
+    found = pair_editions(
+        [
+            _filed("u1", "uk", "/in/budget.uk.md", "Бюджет"),
+            _filed("r1", "ru", "/in/budget.ru.md", "Бюджет"),
+            _filed("e1", "en", "/in/budget.en.md", "Budget"),
+            _filed("u2", "uk", "/in/ferry.uk.md", "Пором"),
+            _filed("e2", "en", "/in/ferry.en.md", "Ferry"),
+        ]
+    )
+    assert sorted(story.ids for story in found.stories) == [("u1", "r1", "e1"), ("u2", "e2")]
+    assert all("file name" in pair.reasons for s in found.stories for pair in s.editions)
+
+
+def test_align_pairs_a_folder_of_editions_by_their_file_names(tmp_path: Path) -> None:
+    texts = {
+        "uk": ("Пором до Одеси", "Пором «Юлія» вийшов з Одеси до Стамбула. Везе 120 пасажирів."),
+        "ru": ("Паром в Одессу", "Паром «Юлия» вышел из Одессы в Стамбул. Везёт 120 пассажиров."),
+        "en": ("Ferry to Odesa", "The ferry Yulia left Odesa for Istanbul. It carries 120 people."),
+    }
+    for lang, (title, body) in texts.items():
+        (tmp_path / f"ferry.{lang}.md").write_text(
+            f"---\ntitle: {title}\nlang: {lang}\n---\n\n{body}\n", encoding="utf-8"
+        )
+    code, output = run("align", str(tmp_path), "--db", str(tmp_path / "p.db"), "--json")
+    assert code == 0, output
+    units = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    assert [u["kind"] for u in units] == ["1-1-1"] * 3
+    assert units[2]["en"] == ["It carries 120 people."]
+
+
+def test_a_file_of_many_articles_pairs_nothing_by_its_name() -> None:
+    found = pair_editions(
+        [
+            _filed("u1", "uk", "/in/news.uk.json", "Бюджет"),
+            _filed("u2", "uk", "/in/news.uk.json", "Пором"),
+            _filed("e1", "en", "/in/news.en.json", "Budget"),
+        ]
+    )
+    assert found.stories == []
+
+
+def test_editions_without_translation_of_pair_by_url(tmp_path: Path) -> None:
+    code, output = run("align", str(FERRY), "--db", str(tmp_path / "f.db"))
+    assert code == 0, output
+    linked = [line for line in output.splitlines() if line.startswith("linked")]
+    assert len(linked) == 2 and all("url" in line for line in linked)
+    with Store(tmp_path / "f.db") as store:
+        originals = store.article_ids()
+        assert [store.article(i).lang for i in originals] == ["uk"]
+        assert len(store.editions_of(originals[0])) == 2
+        (kinds,) = [[u.kind for u in store.units.of_story(i)] for i in originals]
+    assert kinds == ["1-1-1"] * 6
+
+
+def _candidate(id: str, lang: str, url: str, title: str, text: str) -> Candidate:
+    return Candidate(id, lang, title, (text,), url=url, date="2026-03-21")
+
+
+def test_an_uncertain_pair_is_reported_not_linked() -> None:
+    uk = _candidate(
+        "u1", "uk", "https://a.example/uk/1", "Порт прийняв 48 суден",
+        "Одеський порт за тиждень прийняв 48 суден і 1,2 млн т вантажів.",
+    )  # fmt: skip
+    ru = _candidate(
+        "r1", "ru", "https://a.example/ru/2", "В Одессе открыли новый терминал",
+        "Новый терминал примет 48 судов в месяц.",
+    )  # fmt: skip
+    pairing = pair_editions([uk, ru])
+    assert pairing.stories == []
+    (pair,) = pairing.uncertain
+    assert 0.4 <= pair.confidence < 0.75 and "date" in pair.reasons
+
+
+def test_declared_and_url_pairs_are_sure_and_a_store_link_is_kept() -> None:
+    uk = _candidate("u1", "uk", "https://a.example/news/x", "Т", "1")
+    ru = _candidate("r1", "ru", "https://a.example/ru/news/x", "Т", "1")
+    en = Candidate("e1", "en", "T", url="https://b.example/other", translation_of="u1")
+    (story,) = pair_editions([uk, ru, en]).stories
+    assert story.original == "u1"
+    assert [(p.edition, p.confidence, p.declared) for p in story.editions] == [
+        ("r1", 1.0, False),
+        ("e1", 1.0, True),
+    ]
