@@ -311,6 +311,8 @@ def test_tmx_holds_the_aligned_human_pairs(tmp_path: Path) -> None:
     code, output = run("align", str(BUDGET), "--db", str(tmp_path / "x.db"), "--tmx", str(tmx))
     assert code == 0, output
     tree = etree.parse(str(tmx))
+    dtd = etree.DTD(str(ROOT / "tests" / "data" / "tmx14b.dtd"))
+    assert dtd.validate(tree), dtd.error_log
     units = tree.findall(".//tu")
     assert len(units) == len([k for k in BUDGET_KINDS if sorted(k.split("-"))[1] != "0"])
 
