@@ -145,3 +145,20 @@ def test_declared_and_url_pairs_are_sure_and_a_store_link_is_kept() -> None:
         ("r1", 1.0, False),
         ("e1", 1.0, True),
     ]
+
+
+@pytest.mark.parametrize("focus", [None, set(), {"c1"}, {"c1", "c3"}, {"c0", "c4", "c2"}])
+def test_pairs_to_score_are_each_pair_holding_a_focused_article_once(
+    focus: set[str] | None,
+) -> None:
+    from pipeline.align.pairing import _pairs_to_score
+
+    ordered = [Candidate(f"c{k}", "uk", "T") for k in range(5)]
+    found = [(a.id, b.id) for a, b in _pairs_to_score(ordered, focus)]
+    expected = [
+        (a.id, b.id)
+        for k, a in enumerate(ordered)
+        for b in ordered[k + 1 :]
+        if focus is None or a.id in focus or b.id in focus
+    ]
+    assert sorted(found) == expected

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date as Date
 from functools import lru_cache
@@ -366,21 +366,18 @@ def pair_editions(
     scored: list[Pair] = []
     ordered = sorted(candidates, key=lambda c: (_lang_rank(c.lang), c.id))
     texts = _TextEvidence(ordered, focused)
-    for i, a in enumerate(ordered):
-        for b in ordered[i + 1 :]:
-            if a.lang == b.lang or root(a.id) == root(b.id):
-                continue
-            if focused is not None and a.id not in focused and b.id not in focused:
-                continue
-            same_file = a.id in files and files[a.id] == files.get(b.id)
-            if same_file or _same_url(a, b):
-                confidence, reasons = pair_score(a, b, same_file=same_file)
-            elif _worth_scoring(a, b):
-                confidence, reasons = pair_score(a, b, content=texts.evidence(a, b))
-            else:
-                continue
-            if confidence >= report:
-                scored.append(Pair(a.id, b.id, confidence, reasons))
+    for a, b in _pairs_to_score(ordered, focused):
+        if a.lang == b.lang or root(a.id) == root(b.id):
+            continue
+        same_file = a.id in files and files[a.id] == files.get(b.id)
+        if same_file or _same_url(a, b):
+            confidence, reasons = pair_score(a, b, same_file=same_file)
+        elif _worth_scoring(a, b):
+            confidence, reasons = pair_score(a, b, content=texts.evidence(a, b))
+        else:
+            continue
+        if confidence >= report:
+            scored.append(Pair(a.id, b.id, confidence, reasons))
     scored.sort(key=lambda p: (-p.confidence, p.original, p.edition))
     for pair in scored:
         if pair.confidence >= link and join(pair.original, pair.edition):
@@ -417,6 +414,27 @@ def pair_editions(
         stories.append(Story(original, tuple(editions)))
     stories.sort(key=lambda s: s.original)
     return Pairing(stories=stories, uncertain=uncertain)
+
+
+def _pairs_to_score(
+    ordered: Sequence[Candidate], focused: set[str] | None
+) -> Iterator[tuple[Candidate, Candidate]]:
+    """Each unordered pair of ``ordered`` once, the earlier first; with ``focused``, only pairs
+    holding a focused candidate (so an ingest into a store of N articles costs N per new
+    article, not N squared)."""
+    if focused is None:
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1 :]:
+                yield a, b
+        return
+    position = {c.id: k for k, c in enumerate(ordered)}
+    for k in sorted(position[f] for f in focused if f in position):
+        one = ordered[k]
+        for other in ordered:
+            at = position[other.id]
+            if at == k or (other.id in focused and at < k):
+                continue  # itself, or a pair already given with the other focused one first
+            yield (one, other) if k < at else (other, one)
 
 
 def _file_keys(candidates: Sequence[Candidate]) -> dict[str, str]:
