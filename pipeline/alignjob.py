@@ -138,6 +138,8 @@ def _with_lexicon(
     if options is not None and options.lexicon is not None:
         return options
     first = [s for s in stories if wanted is None or set(s.ids) & wanted]
+    if not first:
+        return options  # no story to align: nothing to learn for
     sample = [*first, *(s for s in stories if s not in first)][:LEXICON_STORIES]
     known = [
         pair

@@ -468,6 +468,28 @@ def test_stories_aligned_before_teach_the_lexicon_without_being_aligned_again(
     assert learned == [(1, known)]
 
 
+def test_an_article_that_pairs_with_nothing_learns_no_lexicon(
+    budget: tuple[Path, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing to align, nothing to learn for: the archive is not read or aligned again."""
+    import pipeline.alignjob as alignjob
+
+    learned: list[int] = []
+    monkeypatch.setattr(alignjob, "learn_lexicon", lambda *a, **k: learned.append(1))
+    monkeypatch.setattr(alignjob, "LEXICON_MIN_SENTENCES", 1)
+    lone = tmp_path / "lone.md"
+    lone.write_text(
+        "---\ntitle: Новий парк\nlang: uk\n---\n\nУ Львові відкрили новий парк.\n",
+        encoding="utf-8",
+    )
+    db, _ = budget
+    with Store(db) as store:
+        align_paths([FERRY], store)
+        learned.clear()
+        run = align_paths([lone], store)
+    assert learned == [] and run.report.pairs == [] and not run.failures
+
+
 def test_align_uses_the_projects_mt_as_a_bridge_when_asked(
     tmp_path: Path, tiny_models: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

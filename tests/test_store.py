@@ -131,6 +131,14 @@ def test_unknown_and_ambiguous_references_fail_clearly(store: Store) -> None:
         store.resolve("abc")
 
 
+def test_an_articles_own_id_names_it_before_another_articles_slug(store: Store) -> None:
+    store.save_article(make_article("abc111111111"))
+    store.save_article(make_article("abc222222222", title="Інший"))
+    store.conn.execute("UPDATE articles SET slug = 'abc111111111' WHERE id = 'abc222222222'")
+    assert store.resolve("abc111111111") == "abc111111111"
+    assert store.resolve("abc222222222") == "abc222222222"
+
+
 def test_machine_versions_are_not_duplicated_by_a_rerun(store: Store) -> None:
     store.save_article(make_article())
     stored = store.article("a1b2c3d4e5f6")
