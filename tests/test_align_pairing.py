@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pipeline.align.pairing import Candidate, neutral_path, neutral_url, pair_editions
+from pipeline.align.addresses import article_number, neutral_path, neutral_url
+from pipeline.align.pairing import Candidate, pair_editions
 from pipeline.cli import main
 from pipeline.store import Store
 
@@ -54,6 +55,68 @@ def test_urls_lose_their_language_marker(url: str, neutral: str, lang: str | Non
 )
 def test_file_paths_lose_their_language_marker(path: str, expected: tuple[str, str] | None) -> None:
     assert neutral_path(path) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "https://www.ukrinform.ua/rubric-polytics/3841234-zelenskij.html",
+            ("ukrinform", "3841234"),
+        ),
+        (
+            "https://www.ukrinform.net/rubric-polytics/3841234-zelensky.html",
+            ("ukrinform", "3841234"),
+        ),
+        ("https://www.unian.info/politics/zelensky-12345678.html", ("unian", "12345678")),
+        ("https://babel.ua/en/news/105123-zelensky-met", ("babel", "105123")),
+        ("https://www.pravda.com.ua/eng/news/2026/03/21/7447533/", ("pravda", "7447533")),
+        ("https://en.lb.ua/news/2026/03/21/17123_slug.html", ("lb", "17123")),
+        ("https://x.example/news/20260321-budget", None),  # a date, not an article number
+        ("https://x.example/news/budget-2026", None),  # a year
+        ("https://x.example/news/12345-vs-67890", None),  # which one?
+        ("https://x.example/news/12345/budget", None),  # not in the last part
+        (None, None),
+    ],
+)
+def test_article_numbers_name_the_site_and_the_article(
+    url: str | None, expected: tuple[str, str] | None
+) -> None:
+    assert article_number(url) == expected
+
+
+def _numbered(id: str, lang: str, url: str, title: str, date: str | None = None) -> Candidate:
+    return Candidate(id, lang, title, ("Текст.",), url=url, date=date)
+
+
+def test_editions_on_sites_of_their_own_pair_by_the_article_number() -> None:
+    """uk, ru and en each on a domain of its own with a slug in its own language: only the
+    article number ties them; an article of another number stays alone."""
+    found = pair_editions(
+        [
+            _numbered("u1", "uk", "https://www.ukrinform.ua/rubric/3841234-zustrich.html", "А"),
+            _numbered("r1", "ru", "https://www.ukrinform.ru/rubric/3841234-vstrecha.html", "Б"),
+            _numbered("e1", "en", "https://www.ukrinform.net/rubric/3841234-meeting.html", "C"),
+            _numbered("e2", "en", "https://www.ukrinform.net/rubric/3841299-ferry.html", "D"),
+        ]
+    )
+    (story,) = found.stories
+    assert story.ids == ("u1", "r1", "e1")
+    assert all("url number" in pair.reasons for pair in story.editions)
+
+
+def test_an_article_number_shared_within_a_language_or_far_in_time_links_nothing() -> None:
+    shared = [
+        _numbered("u1", "uk", "https://a.example/news/55555-x", "А", "2026-03-21"),
+        _numbered("u2", "uk", "https://a.example/other/55555-y", "Б", "2026-03-21"),
+        _numbered("e1", "en", "https://a.example/en/news/55555-z", "C", "2026-03-21"),
+    ]
+    far = [
+        _numbered("u1", "uk", "https://a.example/news/55555-x", "А", "2026-03-21"),
+        _numbered("e1", "en", "https://a.example/en/news/55555-z", "C", "2026-05-02"),
+    ]
+    assert pair_editions(shared).stories == []
+    assert pair_editions(far).stories == []
 
 
 def _filed(id: str, lang: str, path: str, title: str) -> Candidate:

@@ -8,7 +8,9 @@ paired in two ways:
 - **automatic**: two articles in different languages scored on what editions share:
   - the url with its language marker taken out (``/uk/`` ``/rus/`` ``/en/`` path parts, a
     ``-ua``/``_en`` suffix on a path part, ``?lang=``/``?hl=``, a ``ru.``/``en.`` subdomain):
-    the same language-neutral url is the strongest sign (``URL_SAME``);
+    the same language-neutral url is the strongest sign (``URL_SAME``), and so is the same
+    article number on one site whose languages have domains and slugs of their own
+    (``ukrinform.ua/.../3841234-...`` and ``ukrinform.net/.../3841234-...``; ``addresses``);
   - the same for the file an article was read from, where its name or folder carries a
     language marker (``budget.uk.md`` / ``budget.en.md``, ``uk/budget.md`` / ``en/budget.md``,
     ``budget_ru.txt``), counted as a url is, when that name holds one article per language;
@@ -38,8 +40,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date as Date
 from functools import lru_cache
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from pipeline.align.addresses import article_number, neutral_path, neutral_url, unique_keys
 from pipeline.align.documents import (
     MIN_OTHERS,
     DocumentIndex,
@@ -60,21 +62,8 @@ URL_SAME = 0.9
 CONTENT_WEIGHT = 0.8
 CONTENT_UNDATED = 0.5
 
-# Language markers newsrooms put into urls, each mapped to our language code.
-URL_LANGS: dict[str, str] = {
-    "uk": "uk",
-    "ua": "uk",
-    "ukr": "uk",
-    "ru": "ru",
-    "rus": "ru",
-    "en": "en",
-    "eng": "en",
-}
-_QUERY_KEYS = ("lang", "language", "hl", "locale")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _WORD = re.compile(r"\w+")
-# a path part with a language suffix: "story-en", "story_ru.html"
-_SUFFIX = re.compile(r"^(?P<stem>.+?)[-_.](?P<lang>[a-z]{2,3})(?P<ext>\.html?|\.php)?$")
 _TRANSLIT = str.maketrans(
     {
         "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ye",
@@ -133,71 +122,6 @@ class Story:
 class Pairing:
     stories: list[Story] = field(default_factory=list)
     uncertain: list[Pair] = field(default_factory=list)  # reported, not linked
-
-
-def neutral_url(url: str | None) -> tuple[str, str | None] | None:
-    """The url with its language marker taken out, and the language it named (None where the
-    url names none): "https://x.example/ru/a/b" -> ("x.example/a/b", "ru"). Scheme, "www.",
-    a trailing slash and the fragment are ignored. None for no url."""
-    if not url:
-        return None
-    parts = urlsplit(url.strip())
-    host = parts.netloc.lower().removeprefix("www.")
-    found: str | None = None
-    labels = host.split(".")
-    if len(labels) > 2 and labels[0] in URL_LANGS:
-        found = URL_LANGS[labels[0]]
-        host = ".".join(labels[1:])
-    path_parts = []
-    for part in parts.path.split("/"):
-        low = part.lower()
-        if not low:
-            continue
-        if low in URL_LANGS and found is None:
-            found = URL_LANGS[low]
-            continue
-        marked = _SUFFIX.match(low)
-        if marked and marked["lang"] in URL_LANGS and found is None:
-            found = URL_LANGS[marked["lang"]]
-            low = marked["stem"] + (marked["ext"] or "")
-        path_parts.append(low)
-    query = []
-    for key, value in parse_qsl(parts.query):
-        if key.lower() in _QUERY_KEYS and value.lower()[:2] in URL_LANGS:
-            found = found or URL_LANGS[value.lower()[:2]]
-            continue
-        query.append((key, value))
-    neutral = urlunsplit(("", host, "/".join(path_parts), urlencode(sorted(query)), ""))
-    return neutral.lstrip("/"), found
-
-
-# a file name with a language marker before its extension: "budget.uk.md", "budget-en.html"
-_FILE = re.compile(r"^(?P<stem>.+?)[-_.](?P<lang>[a-z]{2,3})(?P<ext>(?:\.[a-z0-9]{1,5})*)$")
-
-
-def neutral_path(path: str | None) -> tuple[str, str] | None:
-    """A file path with its language marker taken out, and the language it named, or None when
-    neither the file name nor a folder names a language: "news/budget.uk.md" ->
-    ("news/budget.md", "uk"), "en/budget.md" -> ("budget.md", "en") with the folder dropped."""
-    if not path:
-        return None
-    parts = [part for part in path.replace("\\", "/").lower().split("/") if part]
-    if not parts:
-        return None
-    found: str | None = None
-    marked = _FILE.match(parts[-1])
-    if marked and marked["lang"] in URL_LANGS:
-        found = URL_LANGS[marked["lang"]]
-        parts[-1] = marked["stem"] + marked["ext"]
-    else:
-        for index in range(len(parts) - 2, -1, -1):
-            if parts[index] in URL_LANGS:
-                found = URL_LANGS[parts[index]]
-                del parts[index]
-                break
-    if found is None:
-        return None
-    return "/".join(parts), found
 
 
 def numbers(text: str) -> set[str]:
@@ -262,12 +186,18 @@ def title_similarity(a: str, b: str) -> float:
 
 
 def pair_score(
-    a: Candidate, b: Candidate, *, same_file: bool = False, content: float = 0.0
+    a: Candidate,
+    b: Candidate,
+    *,
+    same_file: bool = False,
+    same_number: bool = False,
+    content: float = 0.0,
 ) -> tuple[float, tuple[str, ...]]:
     """How sure we are that two articles are editions of one story, in [0, 1], and why.
 
-    The same language-neutral url, or (``same_file``) the same language-neutral file name,
-    gives ``URL_SAME`` (+0.1 when the day agrees; down to 0.5 when the dates are more than a
+    The same language-neutral url, or (``same_file``) the same language-neutral file name, or
+    (``same_number``) the same site and article number in the url (``addresses``), gives
+    ``URL_SAME`` (+0.1 when the day agrees; down to 0.5 when the dates are more than a
     day apart: a url reused for a different story). Without it, a weighted sum of title
     similarity (0.35), shared numbers (0.25), shared names (0.2), the same day (0.2) and
     ``content``, the evidence of the two texts in [0, 1] (``documents.evidence`` or
@@ -281,8 +211,8 @@ def pair_score(
     same_day = days_apart is not None and days_apart <= 1
     url_a, url_b = neutral_url(a.url), neutral_url(b.url)
     same_url = bool(url_a and url_b and url_a[0] == url_b[0] and url_a[1] != url_b[1])
-    if same_url or same_file:
-        reasons.append("url" if same_url else "file name")
+    if same_url or same_file or same_number:
+        reasons.append("url" if same_url else "file name" if same_file else "url number")
         if days_apart is not None and days_apart > 1:
             return 0.5, (*reasons, f"dates {days_apart} days apart")
         if same_day:
@@ -362,7 +292,8 @@ def pair_editions(
             else:
                 sure = 1.0 if c.edition_confidence is None else c.edition_confidence
                 pairs.append(Pair(target, c.id, sure, ("linked before",)))
-    files = _file_keys(candidates)
+    files = unique_keys((c.id, c.lang, _neutral_file(c)) for c in candidates)
+    numbered = unique_keys((c.id, c.lang, article_number(c.url)) for c in candidates)
     scored: list[Pair] = []
     ordered = sorted(candidates, key=lambda c: (_lang_rank(c.lang), c.id))
     texts = _TextEvidence(ordered, focused)
@@ -370,8 +301,9 @@ def pair_editions(
         if a.lang == b.lang or root(a.id) == root(b.id):
             continue
         same_file = a.id in files and files[a.id] == files.get(b.id)
-        if same_file or _same_url(a, b):
-            confidence, reasons = pair_score(a, b, same_file=same_file)
+        same_number = a.id in numbered and numbered[a.id] == numbered.get(b.id)
+        if same_file or same_number or _same_url(a, b):
+            confidence, reasons = pair_score(a, b, same_file=same_file, same_number=same_number)
         elif _worth_scoring(a, b):
             confidence, reasons = pair_score(a, b, content=texts.evidence(a, b))
         else:
@@ -437,18 +369,9 @@ def _pairs_to_score(
             yield (one, other) if k < at else (other, one)
 
 
-def _file_keys(candidates: Sequence[Candidate]) -> dict[str, str]:
-    """id -> language-neutral file name, for articles whose file names a language and is the
-    only article of its language under that name (a file of many articles says nothing about
-    which of them go together)."""
-    found: dict[str, tuple[str, str]] = {}
-    count: dict[tuple[str, str], int] = {}
-    for c in candidates:
-        neutral = neutral_path(c.source_path)
-        if neutral is not None:
-            found[c.id] = (neutral[0], c.lang)
-            count[found[c.id]] = count.get(found[c.id], 0) + 1
-    return {i: key for i, (key, lang) in found.items() if count[(key, lang)] == 1}
+def _neutral_file(candidate: Candidate) -> str | None:
+    neutral = neutral_path(candidate.source_path)
+    return neutral[0] if neutral else None
 
 
 def _lang_rank(lang: str) -> int:
