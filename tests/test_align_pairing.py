@@ -34,6 +34,10 @@ def run(*args: str) -> tuple[int, str]:
         ("https://x.example/a/b_ua.html", "x.example/a/b.html", "uk"),
         ("https://x.example/a/b?lang=en&id=3", "x.example/a/b?id=3", "en"),
         ("https://ru.x.example/a/b", "x.example/a/b", "ru"),
+        ("https://x.example/en-US/a/b", "x.example/a/b", "en"),
+        ("https://x.example/uk_ua/a/b", "x.example/a/b", "uk"),
+        ("https://x.example/english/a/b", "x.example/a/b", "en"),
+        ("https://x.example/en-us-trade/a", "x.example/en-us-trade/a", None),
         ("https://x.example/a/b", "x.example/a/b", None),
     ],
 )

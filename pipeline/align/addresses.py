@@ -23,9 +23,14 @@ URL_LANGS: dict[str, str] = {
     "rus": "ru",
     "en": "en",
     "eng": "en",
+    "ukrainian": "uk",
+    "russian": "ru",
+    "english": "en",
 }
 _QUERY_KEYS = ("lang", "language", "hl", "locale")
 
+# a path part that is a locale: "uk-ua", "en_us"
+_LOCALE = re.compile(r"^(?P<lang>[a-z]{2,3})[-_][a-z]{2}$")
 # a path part with a language suffix: "story-en", "story_ru.html"
 _SUFFIX = re.compile(r"^(?P<stem>.+?)[-_.](?P<lang>[a-z]{2,3})(?P<ext>\.html?|\.php)?$")
 
@@ -48,8 +53,10 @@ def neutral_url(url: str | None) -> tuple[str, str | None] | None:
         low = part.lower()
         if not low:
             continue
-        if low in URL_LANGS and found is None:
-            found = URL_LANGS[low]
+        locale = _LOCALE.match(low)
+        marker = locale["lang"] if locale else low
+        if marker in URL_LANGS and found is None:
+            found = URL_LANGS[marker]
             continue
         marked = _SUFFIX.match(low)
         if marked and marked["lang"] in URL_LANGS and found is None:
