@@ -35,7 +35,7 @@ from pipeline.align.editions import LEARN_CONFIDENCE, learn_lexicon
 from pipeline.align.lexicon import unit_pairs
 from pipeline.align.pairing import Candidate, Pair, Story, pair_editions
 from pipeline.alignviews import OneSided, UnitView
-from pipeline.domain import LANGS, Article, Segment, Version
+from pipeline.domain import LANGS, Article, Segment, Version, page_key
 from pipeline.store import (
     ArticleNotFound,
     EditionLink,
@@ -78,8 +78,9 @@ def align_store(
     stored = {
         article_id: store.article(article_id) for article_id in store.article_ids(editions=True)
     }
+    pages = {page_key(a.url): i for i, a in stored.items() if a.url}
     candidates = [
-        _candidate(store, article) for article in stored.values() if article.lang in LANGS
+        _candidate(store, article, pages) for article in stored.values() if article.lang in LANGS
     ]
     pairing = pair_editions(candidates, focus=wanted)
     report = AlignReport()
@@ -161,7 +162,9 @@ def _with_lexicon(
     return replace(options or AlignOptions(), lexicon=lexicon)
 
 
-def _candidate(store: Store, article: StoredArticle) -> Candidate:
+def _candidate(store: Store, article: StoredArticle, pages: Mapping[str | None, str]) -> Candidate:
+    """``article`` as pairing sees it; its ``translation_of`` resolved to an article id (by url
+    or key, id, slug or path, else by the page the url names: ``domain.page_key``)."""
     return Candidate(
         id=article.id,
         lang=article.lang,
@@ -169,7 +172,10 @@ def _candidate(store: Store, article: StoredArticle) -> Candidate:
         sentences=tuple(s.text for s in article.segments),
         url=article.url,
         date=article.date,
-        translation_of=_original_id(store, article.translation_of),
+        translation_of=(
+            pages.get(page_key(article.translation_of))
+            or _original_id(store, article.translation_of)
+        ),
         edition_of=article.edition_of,
         edition_confidence=article.edition_confidence,
         source_path=article.source_path,
@@ -182,7 +188,10 @@ def _original_id(store: Store, reference: str | None) -> str | None:
         return None
     from pipeline.store.schema import article_id_for
 
-    for ref in (article_id_for(reference), reference):
+    refs = [article_id_for(reference)]
+    if "://" not in reference:  # a url names no id, slug or path: spare the search
+        refs.append(reference)
+    for ref in refs:
         try:
             return store.resolve(ref)
         except ArticleNotFound:

@@ -309,6 +309,45 @@ def story_key(*, url: str | None, title: str, date: str | None) -> str:
     return "story:" + " ".join(words) + (f"|{day}" if day else "")
 
 
+# Language markers newsrooms put into urls and file names, each mapped to our language code.
+URL_LANGS: dict[str, str] = {
+    "uk": "uk",
+    "ua": "uk",
+    "ukr": "uk",
+    "ru": "ru",
+    "rus": "ru",
+    "en": "en",
+    "eng": "en",
+    "ukrainian": "uk",
+    "russian": "ru",
+    "english": "en",
+}
+# a url path part that is a locale: "uk-ua", "en_us"
+_LOCALE = re.compile(r"^(?P<lang>[a-z]{2,3})[-_][a-z]{2}$")
+
+
+def language_marker(part: str) -> str | None:
+    """The language a url path part (or host label, or folder) names on its own, or None:
+    "rus" -> "ru", "en-US" -> "en", "news" -> None."""
+    low = part.lower()
+    locale = _LOCALE.match(low)
+    return URL_LANGS.get(locale["lang"] if locale else low)
+
+
+def page_key(url: str | None) -> str | None:
+    """A url reduced to what names the page, for telling whether two urls are one page: the
+    scheme, "www.", a port, the fragment and a trailing slash dropped, the host lower-cased
+    ("https://www.X.example/a/?b=1#c" -> "x.example/a?b=1"). None for no url."""
+    if not url or not url.strip():
+        return None
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.strip())
+    host = parts.netloc.lower().split("@")[-1].split(":")[0].removeprefix("www.")
+    path = parts.path.rstrip("/")
+    return host + path + (f"?{parts.query}" if parts.query else "")
+
+
 def _day(date: str | None) -> str | None:
     """A date as YYYY-MM-DD where it starts with one, else its normalised text."""
     if not date or not date.strip():

@@ -229,3 +229,39 @@ def test_pairs_to_score_are_each_pair_holding_a_focused_article_once(
         if focus is None or a.id in focus or b.id in focus
     ]
     assert sorted(found) == expected
+
+
+_FERRY_PAGES = {
+    "uk": ("story/4409-porom", "Пором до Констанци",
+           "Перший рейс пасажирського порому між Одесою та Констанцою заплановано на 15 квітня. "
+           "Судно візьме на борт до 400 пасажирів і 60 автомобілів."),
+    "ru": ("ru/story/4410-parom", "Паром в Констанцу",
+           "Первый рейс пассажирского парома между Одессой и Констанцей запланирован на 15 "
+           "апреля. Судно возьмет на борт до 400 пассажиров и 60 автомобилей."),
+    "en": ("en/story/4411-ferry", "Ferry to Constanta",
+           "The first passenger ferry between Odesa and Constanta is scheduled to sail on 15 "
+           "April. The vessel will carry up to 400 passengers and 60 cars."),
+}  # fmt: skip
+
+
+def test_saved_pages_pair_by_their_hreflang_alternates(tmp_path: Path) -> None:
+    """Each language's page has an article number of its own, so no url pairs them; their
+    <link rel="alternate" hreflang> links do, as declared editions of the Ukrainian page."""
+    links = "".join(
+        f'<link rel="alternate" hreflang="{lang}" href="https://news.example/{path}/">'
+        for lang, (path, _, _) in _FERRY_PAGES.items()
+    )
+    for lang, (path, title, text) in _FERRY_PAGES.items():
+        page = (
+            f'<!doctype html><html lang="{lang}"><head><title>{title}</title>'
+            f'<link rel="canonical" href="https://news.example/{path}">{links}</head>'
+            f"<body><main><article><h1>{title}</h1><p>{text}</p></article></main></body></html>"
+        )
+        (tmp_path / f"{path.replace('/', '-')}.html").write_text(page, encoding="utf-8")
+    code, output = run("align", str(tmp_path), "--db", str(tmp_path / "p.db"))
+    assert code == 0, output
+    linked = [line for line in output.splitlines() if line.startswith("linked")]
+    assert len(linked) == 2 and all("declared" in line for line in linked), output
+    with Store(tmp_path / "p.db") as store:
+        (original,) = [i for i in store.article_ids() if store.article(i).lang == "uk"]
+        assert len(store.editions_of(original)) == 2

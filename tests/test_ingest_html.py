@@ -358,3 +358,53 @@ def test_markdown_raw_html_goes_through_the_html_reader(
     path = _write(tmp_path, "story.md", "# Title\n\n" + markdown)
     [article] = read_path(path, OPTIONS)
     assert _texts(article.blocks) == expected
+
+
+# -- hreflang alternates: which edition a page declares the original ------------------------------
+
+_ALTERNATES = (
+    '<link rel="canonical" href="https://news.example/en/story/4411-ferry">'
+    '<link rel="alternate" hreflang="uk" href="https://news.example/story/4409-porom">'
+    '<link rel="alternate" hreflang="ru-RU" href="/ru/story/4410-parom">'
+    '<link rel="alternate" hreflang="en" href="https://news.example/en/story/4411-ferry">'
+    '<link rel="alternate" hreflang="x-default" href="https://news.example/">'
+)
+_HOMES = (
+    '<link rel="canonical" href="https://news.example/en/story/4411-ferry">'
+    '<link rel="alternate" hreflang="uk" href="https://news.example/">'
+    '<link rel="alternate" hreflang="ru" href="https://news.example/ru/">'
+)
+
+
+@pytest.mark.parametrize(
+    ("head", "lang", "original"),
+    [
+        # An English edition names the Ukrainian page among its alternates: that is its original.
+        (_ALTERNATES, "en", "https://news.example/story/4409-porom"),
+        # The Ukrainian page itself declares nothing.
+        (_ALTERNATES.replace('hreflang="uk" href="https://news.example/story/4409-porom"',
+                             'hreflang="uk" href="https://news.example/en/story/4411-ferry"'),
+         "uk", None),
+        # Alternates that are only the other languages' home pages: no translation exists.
+        (_HOMES, "en", None),
+        ("", "en", None),
+    ],
+)  # fmt: skip
+def test_a_page_declares_its_original_by_its_hreflang_alternates(
+    tmp_path: Path, head: str, lang: str, original: str | None
+) -> None:
+    page = _page(f"<p>{LEAD}</p><p>{SECOND}</p>", head=head).replace(
+        '<html lang="en">', f'<html lang="{lang}">'
+    )
+    (article,) = read_path(_write(tmp_path, "story.html", page), OPTIONS)
+    assert article.translation_of == original
+
+
+def test_relative_alternates_are_made_absolute_against_the_page() -> None:
+    parts = parse_html(_page(f"<p>{LEAD}</p><p>{SECOND}</p>", head=_ALTERNATES))
+    assert parts is not None
+    assert parts.alternates == {
+        "uk": "https://news.example/story/4409-porom",
+        "ru": "https://news.example/ru/story/4410-parom",
+        "en": "https://news.example/en/story/4411-ferry",
+    }

@@ -14,23 +14,10 @@ import re
 from collections.abc import Iterable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-# Language markers newsrooms put into urls, each mapped to our language code.
-URL_LANGS: dict[str, str] = {
-    "uk": "uk",
-    "ua": "uk",
-    "ukr": "uk",
-    "ru": "ru",
-    "rus": "ru",
-    "en": "en",
-    "eng": "en",
-    "ukrainian": "uk",
-    "russian": "ru",
-    "english": "en",
-}
+from pipeline.domain import URL_LANGS, language_marker
+
 _QUERY_KEYS = ("lang", "language", "hl", "locale")
 
-# a path part that is a locale: "uk-ua", "en_us"
-_LOCALE = re.compile(r"^(?P<lang>[a-z]{2,3})[-_][a-z]{2}$")
 # a path part with a language suffix: "story-en", "story_ru.html"
 _SUFFIX = re.compile(r"^(?P<stem>.+?)[-_.](?P<lang>[a-z]{2,3})(?P<ext>\.html?|\.php)?$")
 
@@ -53,10 +40,9 @@ def neutral_url(url: str | None) -> tuple[str, str | None] | None:
         low = part.lower()
         if not low:
             continue
-        locale = _LOCALE.match(low)
-        marker = locale["lang"] if locale else low
-        if marker in URL_LANGS and found is None:
-            found = URL_LANGS[marker]
+        marker = language_marker(low)
+        if marker is not None and found is None:
+            found = marker
             continue
         marked = _SUFFIX.match(low)
         if marked and marked["lang"] in URL_LANGS and found is None:
@@ -127,7 +113,7 @@ def article_number(url: str | None) -> tuple[str, str] | None:
     labels = labels[:-1]
     while len(labels) > 1 and labels[-1] in _GENERIC:
         labels = labels[:-1]
-    path = [part for part in parts.path.split("/") if part and part.lower() not in URL_LANGS]
+    path = [part for part in parts.path.split("/") if part and language_marker(part) is None]
     if not labels or not labels[0] or not path:
         return None
     runs = [

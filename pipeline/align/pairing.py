@@ -3,8 +3,10 @@
 A newsroom that publishes in uk, ru and en has each story as two or three articles. They are
 paired in two ways:
 
-- **declared**: an article whose ``translation_of`` names another's url (or id), or one the
-  store already links (``edition_of``). Confidence 1.0.
+- **declared**: an article whose ``translation_of`` names another's url (or id; urls compare
+  as pages: ``domain.page_key``), or one the store already links (``edition_of``). Confidence
+  1.0. A saved web page's hreflang alternates give its ``translation_of`` at ingest
+  (``ingest.html.declared_original``).
 - **automatic**: two articles in different languages scored on what editions share:
   - the url with its language marker taken out (``/uk/`` ``/rus/`` ``/en/`` path parts, a
     ``-ua``/``_en`` suffix on a path part, ``?lang=``/``?hl=``, a ``ru.``/``en.`` subdomain):
@@ -50,6 +52,7 @@ from pipeline.align.documents import (
     sentence_evidence,
 )
 from pipeline.align.similarity import same_script
+from pipeline.domain import page_key
 
 LANG_ORDER: tuple[str, ...] = ("uk", "ru", "en")
 
@@ -259,8 +262,9 @@ def pair_editions(
     by_id = {c.id: c for c in candidates}
     by_url = {}
     for c in candidates:
-        if c.url:
-            by_url[c.url.strip()] = c.id
+        key = page_key(c.url)
+        if key:
+            by_url[key] = c.id
     parent: dict[str, str] = {c.id: c.id for c in candidates}
     langs: dict[str, set[str]] = {c.id: {c.lang} for c in candidates}
     declared_of: dict[str, str] = {}
@@ -281,7 +285,7 @@ def pair_editions(
 
     pairs: list[Pair] = []
     for c in candidates:
-        declared = by_url.get((c.translation_of or "").strip())
+        declared = by_url.get(page_key(c.translation_of) or "")
         if declared is None and c.translation_of in by_id:
             declared = c.translation_of
         target = c.edition_of or declared

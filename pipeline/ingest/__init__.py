@@ -173,7 +173,7 @@ def _read_txt(
 def _read_html(
     path: Path, decoded: str, encoding: str, options: IngestOptions
 ) -> list[RawArticle | IngestError]:
-    from pipeline.ingest.html import parse_html
+    from pipeline.ingest.html import declared_original, parse_html
 
     parts = parse_html(decoded)
     if parts is None or not parts.blocks:
@@ -199,6 +199,7 @@ def _read_html(
             lang_hint=parts.lang,
             dropped=tuple(parts.dropped),
             encoding=encoding,
+            translation_of=declared_original(parts),
         )
     ]
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.domain import LANGS, Block
+from pipeline.domain import LANGS, Block, language_marker, page_key
 from pipeline.ingest import chrome
 from pipeline.ingest.byline import clean_author, parse_byline
 from pipeline.ingest.common import IngestError, clean_inline
@@ -49,6 +49,9 @@ class HtmlParts:
     url: str | None = None
     lang: str | None = None
     dropped: list[str] = field(default_factory=list)
+    # The page's editions in other languages as it links them (<link rel="alternate"
+    # hreflang="ru" href="...">): language -> absolute url.
+    alternates: dict[str, str] = field(default_factory=dict)
 
 
 # -- bytes --------------------------------------------------------------------------------------
@@ -149,6 +152,7 @@ def parse_html(html: str) -> HtmlParts | None:
         url=document.url or None,
         lang=_page_lang(tree),
         dropped=dropped,
+        alternates=_alternates(tree, document.url),
     )
 
 
@@ -339,6 +343,44 @@ def _pick_title(tree: Any, meta_title: str | None) -> str:
     if meta:
         return _SITE_SUFFIX.sub("", meta) if len(chrome.words(meta)) > 4 else meta
     return h1s[0] if h1s else ""
+
+
+def _alternates(tree: Any, base: str | None) -> dict[str, str]:
+    """Language -> url of the page's ``<link rel="alternate" hreflang=...>`` editions in uk, ru
+    and en (the first of each; ``x-default`` and other languages left out), made absolute
+    against the page's own url."""
+    from urllib.parse import urljoin
+
+    found: dict[str, str] = {}
+    for link in tree.iter("link"):
+        rel = (link.get("rel") or "").lower().split()
+        href = (link.get("href") or "").strip()
+        code = re.split(r"[-_]", (link.get("hreflang") or "").strip().lower())[0]
+        code = {"ua": "uk"}.get(code, code)
+        if "alternate" in rel and href and code in LANGS and code not in found:
+            found[code] = urljoin(base, href) if base else href
+    return found
+
+
+def declared_original(parts: HtmlParts) -> str | None:
+    """The url of the edition a page declares, by its hreflang alternates, to be the original
+    of its story, or None when the page is that edition or says nothing usable.
+
+    The original is the first of the alternates in uk, ru, en order (the newsrooms this serves
+    write in Ukrainian first; ``pairing`` takes the same order), if it is another page: not the
+    page's own url, nor its language, and not a site's home page (a page without a translation
+    often links the other languages' home pages)."""
+    if not parts.alternates:
+        return None
+    lang = next(code for code in LANGS if code in parts.alternates)
+    url = parts.alternates[lang]
+    if lang == parts.lang or page_key(url) == page_key(parts.url):
+        return None
+    if parts.lang is None and parts.url is None:
+        return None  # which edition this page is cannot be told
+    key = page_key(url) or ""
+    path = [part for part in key.split("?")[0].split("/")[1:] if language_marker(part) is None]
+    return url if path else None
 
 
 def _page_lang(tree: Any) -> str | None:
