@@ -408,3 +408,28 @@ def test_relative_alternates_are_made_absolute_against_the_page() -> None:
         "ru": "https://news.example/ru/story/4410-parom",
         "en": "https://news.example/en/story/4411-ferry",
     }
+
+
+_SWITCHER = (
+    "<nav class='langs'><a href='/story/4409-porom'>Укр</a> | <a href='/ru/story/4410-parom'>"
+    "Рус</a> | <a href='/en/story/4411-ferry'>Eng</a></nav>"
+)
+
+
+@pytest.mark.parametrize(
+    ("switcher", "original"),
+    [
+        (_SWITCHER, "https://news.example/story/4409-porom"),
+        # A switcher to the languages' home pages: this story has no other edition.
+        ("<nav><a href='/'>Укр</a> | <a href='/ru/'>Рус</a> | <a href='/en/'>Eng</a></nav>", None),
+    ],
+)
+def test_a_pages_language_switcher_declares_its_original(
+    tmp_path: Path, switcher: str, original: str | None
+) -> None:
+    page = _page(
+        f"<p>{LEAD}</p><p>{SECOND}</p>",
+        head='<link rel="canonical" href="https://news.example/en/story/4411-ferry">',
+    ).replace("<body>", f"<body>{switcher}")
+    (article,) = read_path(_write(tmp_path, "story.html", page), OPTIONS)
+    assert article.translation_of == original

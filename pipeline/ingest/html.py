@@ -346,20 +346,44 @@ def _pick_title(tree: Any, meta_title: str | None) -> str:
 
 
 def _alternates(tree: Any, base: str | None) -> dict[str, str]:
-    """Language -> url of the page's ``<link rel="alternate" hreflang=...>`` editions in uk, ru
-    and en (the first of each; ``x-default`` and other languages left out), made absolute
-    against the page's own url."""
+    """Language -> url of the page's editions in uk, ru and en, made absolute against the
+    page's own url: its ``<link rel="alternate" hreflang=...>`` links (``x-default`` and other
+    languages left out), else its language switcher, the "Укр | Рус | Eng" links whose whole
+    text names a language (``SWITCHER``) or that carry ``hreflang``. The first of each
+    language counts."""
     from urllib.parse import urljoin
 
     found: dict[str, str] = {}
-    for link in tree.iter("link"):
-        rel = (link.get("rel") or "").lower().split()
-        href = (link.get("href") or "").strip()
-        code = re.split(r"[-_]", (link.get("hreflang") or "").strip().lower())[0]
-        code = {"ua": "uk"}.get(code, code)
-        if "alternate" in rel and href and code in LANGS and code not in found:
+
+    def add(code: str | None, href: str) -> None:
+        if code in LANGS and href and code not in found and not href.startswith(("#", "mailto:")):
             found[code] = urljoin(base, href) if base else href
+
+    for link in tree.iter("link"):
+        if "alternate" in (link.get("rel") or "").lower().split():
+            add(_hreflang(link.get("hreflang")), (link.get("href") or "").strip())
+    if found:
+        return found
+    for anchor in tree.iter("a"):
+        label = " ".join(anchor.text_content().split()).casefold().rstrip(".")
+        code = _hreflang(anchor.get("hreflang")) or SWITCHER.get(label)
+        add(code, (anchor.get("href") or "").strip())
     return found
+
+
+# Labels of a language switcher's links ("Укр | Рус | Eng"), each naming our language code.
+SWITCHER = {
+    "укр": "uk", "українська": "uk", "українською": "uk", "ua": "uk", "ukr": "uk",
+    "рус": "ru", "русский": "ru", "російська": "ru", "ru": "ru", "rus": "ru",
+    "eng": "en", "english": "en", "en": "en", "англ": "en",
+}  # fmt: skip
+
+
+def _hreflang(value: str | None) -> str | None:
+    """Our language code for an hreflang value ("ru-RU" -> "ru", "ua" -> "uk"), or None."""
+    code = re.split(r"[-_]", (value or "").strip().lower())[0]
+    code = {"ua": "uk"}.get(code, code)
+    return code if code in LANGS else None
 
 
 def declared_original(parts: HtmlParts) -> str | None:
