@@ -52,6 +52,7 @@ def test_urls_lose_their_language_marker(url: str, neutral: str, lang: str | Non
         ("news/budget.eng.html", ("news/budget.html", "en")),
         ("/desk/2026/ru/budget.md", ("desk/2026/budget.md", "ru")),
         ("budget_ua.txt", ("budget.txt", "uk")),
+        ("desk/en-US/budget.md", ("desk/budget.md", "en")),
         ("news/articles.json", None),
         ("news/enroll.md", None),
         ("uk.md", None),

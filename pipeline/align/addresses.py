@@ -79,8 +79,8 @@ def neutral_path(path: str | None) -> tuple[str, str] | None:
         parts[-1] = marked["stem"] + marked["ext"]
     else:
         for index in range(len(parts) - 2, -1, -1):
-            if parts[index] in URL_LANGS:
-                found = URL_LANGS[parts[index]]
+            found = language_marker(parts[index])
+            if found is not None:
                 del parts[index]
                 break
     if found is None:

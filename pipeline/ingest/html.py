@@ -387,8 +387,9 @@ def _hreflang(value: str | None) -> str | None:
 
 
 def declared_original(parts: HtmlParts) -> str | None:
-    """The url of the edition a page declares, by its hreflang alternates, to be the original
-    of its story, or None when the page is that edition or says nothing usable.
+    """The url of the edition a page declares, by its alternates (hreflang links, else its
+    language switcher), to be the original of its story, or None when the page is that
+    edition or says nothing usable.
 
     The original is the first of the alternates in uk, ru, en order (the newsrooms this serves
     write in Ukrainian first; ``pairing`` takes the same order), if it is another page: not the
@@ -417,9 +418,7 @@ def _page_lang(tree: Any) -> str | None:
             ):
                 value = (meta.get("content") or "").lower()
                 break
-    code = re.split(r"[-_]", value)[0] if value else ""
-    code = {"ua": "uk"}.get(code, code)
-    return code if code in LANGS else None
+    return _hreflang(value)
 
 
 def _dropped_text(tree: Any, blocks: Iterable[Block], title: str) -> list[str]:
