@@ -385,6 +385,9 @@ _HOMES = (
         (_ALTERNATES.replace('hreflang="uk" href="https://news.example/story/4409-porom"',
                              'hreflang="uk" href="https://news.example/en/story/4411-ferry"'),
          "uk", None),
+        # A Russian edition whose lang attribute was left "uk": its url tells it apart.
+        (_ALTERNATES.replace("/en/story/4411-ferry\">", "/ru/story/4410-parom\">", 1),
+         "uk", "https://news.example/story/4409-porom"),
         # Alternates that are only the other languages' home pages: no translation exists.
         (_HOMES, "en", None),
         ("", "en", None),

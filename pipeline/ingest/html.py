@@ -393,17 +393,18 @@ def declared_original(parts: HtmlParts) -> str | None:
 
     The original is the first of the alternates in uk, ru, en order (the newsrooms this serves
     write in Ukrainian first; ``pairing`` takes the same order), if it is another page: not the
-    page's own url, nor its language, and not a site's home page (a page without a translation
-    often links the other languages' home pages)."""
+    page's own url (where the page names none, not in its language: a url says which page this
+    is more surely than a ``lang`` attribute, which some sites leave "uk" on every edition), and
+    not a site's home page (a page without a translation often links the other languages' home
+    pages)."""
     if not parts.alternates:
         return None
     lang = next(code for code in LANGS if code in parts.alternates)
     url = parts.alternates[lang]
-    if lang == parts.lang or page_key(url) == page_key(parts.url):
-        return None
-    if parts.lang is None and parts.url is None:
-        return None  # which edition this page is cannot be told
     key = page_key(url) or ""
+    own = page_key(parts.url)
+    if key == own or (own is None and parts.lang in (None, lang)):
+        return None
     path = [part for part in key.split("?")[0].split("/")[1:] if language_marker(part) is None]
     return url if path else None
 
