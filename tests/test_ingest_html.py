@@ -423,6 +423,8 @@ _SWITCHER = (
     ("switcher", "original"),
     [
         (_SWITCHER, "https://news.example/story/4409-porom"),
+        # A switcher whose links are scripts names no page.
+        ("<nav><a href='javascript:void(0)'>Укр</a> <a href='#'>Рус</a></nav>", None),
         # A switcher to the languages' home pages: this story has no other edition.
         ("<nav><a href='/'>Укр</a> | <a href='/ru/'>Рус</a> | <a href='/en/'>Eng</a></nav>", None),
     ],

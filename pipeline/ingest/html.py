@@ -356,7 +356,7 @@ def _alternates(tree: Any, base: str | None) -> dict[str, str]:
     found: dict[str, str] = {}
 
     def add(code: str | None, href: str) -> None:
-        if code in LANGS and href and code not in found and not href.startswith(("#", "mailto:")):
+        if code in LANGS and href and code not in found and not href.lower().startswith(_NO_PAGE):
             found[code] = urljoin(base, href) if base else href
 
     for link in tree.iter("link"):
@@ -371,6 +371,8 @@ def _alternates(tree: Any, base: str | None) -> dict[str, str]:
     return found
 
 
+# Links that name no page: an anchor on this one, mail, phone, a script.
+_NO_PAGE = ("#", "mailto:", "tel:", "javascript:")
 # Labels of a language switcher's links ("Укр | Рус | Eng"), each naming our language code.
 SWITCHER = {
     "укр": "uk", "українська": "uk", "українською": "uk", "ua": "uk", "ukr": "uk",
