@@ -334,6 +334,14 @@ def language_marker(part: str) -> str | None:
     return URL_LANGS.get(locale["lang"] if locale else low)
 
 
+def language_code(tag: str | None) -> str | None:
+    """Our language code for a language tag as pages, feeds and front matter write it, or None:
+    "ru-RU" -> "ru", "uk_UA" -> "uk", "ua" -> "uk", "eng" -> "en", "x-default" -> None."""
+    first = re.split(r"[-_,;\s]", (tag or "").strip().lower())[0]
+    code = URL_LANGS.get(first)
+    return code if code in LANGS else None
+
+
 def page_key(url: str | None) -> str | None:
     """A url reduced to what names the page, for telling whether two urls are one page: the
     scheme, "www.", a port, the fragment and a trailing slash dropped, the host lower-cased

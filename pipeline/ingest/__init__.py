@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from pipeline.domain import LANGS, RawArticle, story_key
+from pipeline.domain import RawArticle, language_code, story_key
 from pipeline.ingest import jsonfmt, short, text
 from pipeline.ingest.byline import clean_author
 from pipeline.ingest.common import (
@@ -128,9 +128,7 @@ def batch_boilerplate(files: Sequence[Path], options: IngestOptions) -> frozense
 def _lang(value: object) -> str | None:
     if not isinstance(value, str):
         return None
-    code = value.strip().lower().replace("_", "-").split("-")[0]
-    code = {"ua": "uk", "ukr": "uk", "rus": "ru", "eng": "en"}.get(code, code)
-    return code if code in LANGS else None
+    return language_code(value)
 
 
 def _read_txt(

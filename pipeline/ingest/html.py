@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.domain import LANGS, Block, language_marker, page_key
+from pipeline.domain import LANGS, Block, language_code, language_marker, page_key
 from pipeline.ingest import chrome
 from pipeline.ingest.byline import clean_author, parse_byline
 from pipeline.ingest.common import IngestError, clean_inline
@@ -361,12 +361,12 @@ def _alternates(tree: Any, base: str | None) -> dict[str, str]:
 
     for link in tree.iter("link"):
         if "alternate" in (link.get("rel") or "").lower().split():
-            add(_hreflang(link.get("hreflang")), (link.get("href") or "").strip())
+            add(language_code(link.get("hreflang")), (link.get("href") or "").strip())
     if found:
         return found
     for anchor in tree.iter("a"):
         label = " ".join(anchor.text_content().split()).casefold().rstrip(".")
-        code = _hreflang(anchor.get("hreflang")) or SWITCHER.get(label)
+        code = language_code(anchor.get("hreflang")) or SWITCHER.get(label)
         add(code, (anchor.get("href") or "").strip())
     return found
 
@@ -379,13 +379,6 @@ SWITCHER = {
     "рус": "ru", "русский": "ru", "російська": "ru", "ru": "ru", "rus": "ru",
     "eng": "en", "english": "en", "en": "en", "англ": "en",
 }  # fmt: skip
-
-
-def _hreflang(value: str | None) -> str | None:
-    """Our language code for an hreflang value ("ru-RU" -> "ru", "ua" -> "uk"), or None."""
-    code = re.split(r"[-_]", (value or "").strip().lower())[0]
-    code = {"ua": "uk"}.get(code, code)
-    return code if code in LANGS else None
 
 
 def declared_original(parts: HtmlParts) -> str | None:
@@ -421,7 +414,7 @@ def _page_lang(tree: Any) -> str | None:
             ):
                 value = (meta.get("content") or "").lower()
                 break
-    return _hreflang(value)
+    return language_code(value)
 
 
 def _dropped_text(tree: Any, blocks: Iterable[Block], title: str) -> list[str]:
