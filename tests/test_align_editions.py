@@ -18,7 +18,7 @@ from pipeline.align import (
     learn_lexicon,
 )
 from pipeline.align.dp import DPParams
-from pipeline.align.lexicon import RATIO_PAIRS, Lexicon, learn, stems
+from pipeline.align.lexicon import RATIO_PAIRS, Lexicon, learn, parse_seed, seed_lexicon, stems
 from pipeline.align.score import (
     AlignmentFileError,
     read_units,
@@ -29,6 +29,9 @@ from pipeline.align.score import (
 from pipeline.align.similarity import fold, numbers, text_similarity
 from pipeline.align.threeway import Tuning
 from pipeline.domain import NotFound
+
+# The aligner without the packaged seed lexicon: what trigrams, a learned lexicon or a bridge do.
+NO_SEED = Tuning(seed_lexicon=False)
 
 UK = [
     "Президент Володимир Зеленський прибув до Львова у вівторок.",
@@ -283,17 +286,45 @@ def test_learn_keeps_the_length_ratio_of_a_language_pair(count: int) -> None:
     assert found.ratio("uk", "ru") is None
 
 
+CAT_DOG_WEATHER = (
+    ("Кіт спить на теплому дивані.", "Собака гавкає у дворі.", "Погода сьогодні дуже погана."),
+    ("The dog barks in the yard.", "The weather is very bad today."),
+)
+
+
 def test_a_lexicon_decides_what_trigrams_cannot() -> None:
     """No names or numbers: without a lexicon "weather" is merged with the dog; with one it is
     the weather sentence's alone."""
-    uk = ("Кіт спить на теплому дивані.", "Собака гавкає у дворі.", "Погода сьогодні дуже погана.")
-    en = ("The dog barks in the yard.", "The weather is very bad today.")
+    uk, en = CAT_DOG_WEATHER
     editions = [Edition("uk", (uk,)), Edition("en", (en,))]
-    plain = align_editions(editions)
-    helped = align_editions(editions, options=AlignOptions(lexicon=learn(LEARNED)))
+    plain = align_editions(editions, options=AlignOptions(tuning=NO_SEED))
+    helped = align_editions(editions, options=AlignOptions(lexicon=learn(LEARNED), tuning=NO_SEED))
     weather = {"uk": (2,), "en": (1,)}
     assert weather not in [dict(u.sentences) for u in plain]
     assert weather in [dict(u.sentences) for u in helped]
+
+
+def test_the_seed_lexicon_aligns_one_story_alone() -> None:
+    """Nothing learned, one story: the packaged seed lexicon knows dog and weather in all three
+    languages, so each English sentence gets its own unit."""
+    uk, en = CAT_DOG_WEATHER
+    ru = ("Кот спит на тёплом диване.", "Собака лает во дворе.", "Погода сегодня очень плохая.")
+    editions = [Edition("uk", (uk,)), Edition("ru", (ru,)), Edition("en", (en,))]
+    units = [dict(u.sentences) for u in align_editions(editions)]
+    assert {"uk": (1,), "ru": (1,), "en": (0,)} in units
+    assert {"uk": (2,), "ru": (2,), "en": (1,)} in units
+    assert {"uk": (0,), "ru": (0,), "en": ()} in units
+
+
+def test_learn_lexicon_joins_the_seed_with_what_the_stories_teach() -> None:
+    story = [Edition("uk", (tuple(UK),)), Edition("en", (tuple(EN),))]
+    seeded = learn_lexicon([story, story])
+    alone = learn_lexicon([story, story], options=AlignOptions(tuning=NO_SEED))
+    assert seeded.links[("en", "uk")]["weat"] == seed_lexicon().links[("en", "uk")]["weat"]
+    assert "weat" not in alone.links[("en", "uk")]
+    assert alone.links[("uk", "en")]
+    for stem, targets in alone.links[("uk", "en")].items():
+        assert targets <= seeded.links[("uk", "en")][stem]
 
 
 def test_learn_lexicon_from_stories_keeps_the_alignment() -> None:
@@ -331,9 +362,11 @@ def test_an_archive_alone_teaches_a_lexicon() -> None:
         Edition("uk", (("Погода сьогодні дуже погана.",),)),
         Edition("en", (("The weather is very bad today.",),)),
     ]
-    lexicon = learn_lexicon([unrelated], known=known)
+    options = AlignOptions(tuning=NO_SEED)  # the seed lexicon knows schools too
+    lexicon = learn_lexicon([unrelated], known=known, options=options)
     assert "scho" in lexicon.links[("uk", "en")]["шкіл"]
-    assert "scho" not in learn_lexicon([unrelated]).links.get(("uk", "en"), {}).get("шкіл", ())
+    alone = learn_lexicon([unrelated], options=options)
+    assert "scho" not in alone.links.get(("uk", "en"), {}).get("шкіл", ())
 
 
 def test_one_and_no_editions() -> None:
@@ -389,10 +422,11 @@ def test_bridge_translates_one_side_and_decides_the_unit() -> None:
 
 
 def test_a_misleading_bridge_changes_the_answer() -> None:
-    """The bridge is really used: one that swaps meanings pulls the first sentence in."""
+    """The bridge is really used: one that swaps meanings pulls the first sentence in (no seed
+    lexicon, which knows better)."""
     bridge = FakeBridge({PLAIN_UK[0]: PLAIN_EN[0], PLAIN_UK[1]: "", PLAIN_UK[2]: PLAIN_EN[1]})
     editions = [Edition("uk", (PLAIN_UK,)), Edition("en", (PLAIN_EN,))]
-    units = align_editions(editions, options=AlignOptions(bridge=bridge))
+    units = align_editions(editions, options=AlignOptions(bridge=bridge, tuning=NO_SEED))
     assert ((0,), (0,)) in {(u.sentences["uk"], u.sentences["en"]) for u in units}
 
 
@@ -523,3 +557,40 @@ def test_read_units_rejects_bad_lines(tmp_path: Path, line: str, message: str) -
 def test_read_units_missing_file(tmp_path: Path) -> None:
     with pytest.raises(NotFound):
         read_units(tmp_path / "none.jsonl")
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("dog\tсобака\n", 1),
+        ("# comment\n\ndog\tсобака\tсобака\textra\n", 3),
+        ("dog собака собака", 1),
+    ],
+)
+def test_a_seed_line_without_three_cells_is_named(text: str, line: int) -> None:
+    with pytest.raises(ValueError, match=f"line {line}:"):
+        parse_seed(text)
+
+
+def test_seed_lines_link_every_language_both_ways() -> None:
+    found = parse_seed("# en uk ru\ndog dogs\tсобака собаки\tсобака пёс\n")
+    assert found.links[("en", "uk")]["dog"] == {"соба"}
+    assert found.links[("ru", "en")]["пёс"] == {"dog", "dogs"}
+    assert found.links[("uk", "ru")]["соба"] == {"соба", "пёс"}
+    packaged = seed_lexicon()
+    assert len(packaged) > 2000
+    for (source, target), table in packaged.links.items():
+        back = packaged.links[(target, source)]
+        assert all(stem in back[t] for stem, targets in table.items() for t in targets)
+
+
+def test_union_keeps_both_lexicons_links_and_the_newer_ratio() -> None:
+    first = Lexicon({("uk", "en"): {"соба": frozenset({"dog"})}}, {("uk", "en"): 1.1})
+    second = Lexicon(
+        {("uk", "en"): {"соба": frozenset({"houn"}), "кіт": frozenset({"cat"})}},
+        {("uk", "en"): 1.2},
+    )
+    joined = first.union(second)
+    assert joined.links[("uk", "en")] == {"соба": {"dog", "houn"}, "кіт": {"cat"}}
+    assert joined.ratio("uk", "en") == 1.2
+    assert first.union(Lexicon()).ratio("uk", "en") == 1.1

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from pipeline.align.lexicon import Lexicon, learn, unit_pairs
+from pipeline.align.lexicon import Lexicon, learn, seed_lexicon, unit_pairs
 from pipeline.align.threeway import Tuning, align_many
 
 # bridge(texts, source_lang, target_lang) -> translations, one per text (the project's MT).
@@ -51,7 +51,9 @@ class AlignedUnit:
 class AlignOptions:
     """``bridge``: the project's MT, used when models are present; ``tuning``: the aligner's
     knobs (defaults tuned on benchmarks/align_bench.py's tuning half); ``lexicon``: word pairs
-    learned from many stories (``learn_lexicon``), an extra similarity where it knows a word."""
+    learned from many stories (``learn_lexicon``), an extra similarity where it knows a word;
+    None: the packaged seed lexicon (``lexicon.seed_lexicon``) unless ``tuning.seed_lexicon`` is
+    off."""
 
     bridge: Bridge | None = None
     tuning: Tuning = field(default_factory=Tuning)
@@ -79,11 +81,16 @@ def align_editions(
         raise ValueError(f"one edition per language, got {langs}")
     if not editions:
         return []
+    lexicon = options.lexicon
+    if lexicon is None and options.tuning.seed_lexicon:
+        # A copy per story: the lexicon keeps a view per span it was asked about.
+        seed = seed_lexicon()
+        lexicon = Lexicon(seed.links, seed.ratios)
     units = align_many(
         [(edition.lang, edition.paragraphs) for edition in editions],
         bridge=options.bridge,
         tuning=options.tuning,
-        lexicon=options.lexicon,
+        lexicon=lexicon,
     )
     return [AlignedUnit(sentences=sentences, confidence=conf) for sentences, conf in units]
 
@@ -112,15 +119,23 @@ def learn_lexicon(
     result as ``AlignOptions(lexicon=...)``. A batch of a few hundred sentences is enough to help
     (benchmarks/align_bench.py: about 540 per half). ``known``: sentence pairs ``(lang_a, text_a,
     lang_b, text_b)`` found before (stored units of stories aligned earlier), learned from in
-    every round besides the pairs the stories give.
+    every round besides the pairs the stories give. With ``tuning.seed_lexicon`` (the default)
+    each round's lexicon is the seed lexicon joined with what was learned (tune half, mean of
+    seeds 1, 3, 5, 7, three-way strict F1: 0.893 without the seed, 0.912 with it joined to the
+    last round's, 0.920 to every round's).
     """
     options = options or AlignOptions()
+    seed = seed_lexicon() if options.tuning.seed_lexicon else None
+
+    def with_seed(learned: Lexicon) -> Lexicon:
+        return seed.union(learned) if seed is not None else learned
+
     lexicon = options.lexicon
     if lexicon is None and known:
-        lexicon = learn(known)
+        lexicon = with_seed(learn(known))
     for _ in range(rounds):
         current = AlignOptions(bridge=options.bridge, tuning=options.tuning, lexicon=lexicon)
-        lexicon = learn([*known, *confident_pairs(stories, options=current)])
+        lexicon = with_seed(learn([*known, *confident_pairs(stories, options=current)]))
     return lexicon or Lexicon()
 
 

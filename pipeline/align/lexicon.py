@@ -20,6 +20,11 @@ co-occur in them, then align again with the word pairs as an extra similarity. H
 A lexicon is learned over many stories at once (a batch, a newsroom's archive): one story has too
 few sentences to teach anything. ``pipeline.align.editions.learn_lexicon`` aligns the stories and
 calls ``learn``; ``AlignOptions(lexicon=...)`` uses it.
+
+A *seed lexicon* ships with the package (``pipeline/data/seed_lexicon.tsv``: about 870 common
+words of news text, written for this project, not drawn from a corpus), so that one story alone,
+or the first round of learning, has English links too (``seed_lexicon``); what a batch teaches is
+added to it (``Lexicon.union``).
 """
 
 from __future__ import annotations
@@ -28,7 +33,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
+from importlib import resources
+from itertools import permutations
 
 # Stem length in letters. align_bench tune half, seed 1, three-way strict F1: 0.783 at 4 and 0.776
 # at 5 with lexicon_weight 0.25; 0.770, 0.768 and 0.762 at 4, 5 and 6 with 0.4.
@@ -78,6 +85,16 @@ class Lexicon:
     def ratio(self, source: str, target: str) -> float | None:
         """Target characters per source character learned for the pair, or None."""
         return self.ratios.get((source, target))
+
+    def union(self, other: Lexicon) -> Lexicon:
+        """Both lexicons' links; ``other``'s length ratios where it has them, else this one's."""
+        links: dict[tuple[str, str], dict[str, frozenset[str]]] = {}
+        for key in {*self.links, *other.links}:
+            table = dict(self.links.get(key, {}))
+            for stem, targets in other.links.get(key, {}).items():
+                table[stem] = table.get(stem, frozenset()) | targets
+            links[key] = table
+        return Lexicon(links, {**self.ratios, **other.ratios})
 
     def knows(self, source: str, target: str) -> bool:
         return bool(self.links.get((source, target)))
@@ -171,3 +188,40 @@ def learn(
             ratios[(lang_a, lang_b)] = chars_b / chars_a
             ratios[(lang_b, lang_a)] = chars_a / chars_b
     return Lexicon(links, ratios)
+
+
+SEED_LANGS = ("en", "uk", "ru")
+
+
+@cache
+def seed_lexicon() -> Lexicon:
+    """The packaged seed lexicon (``pipeline/data/seed_lexicon.tsv``): every stem of a line's
+    forms in one language linked with every stem of its forms in each other language, for all
+    six ordered pairs of en, uk and ru. Read once per process; no length ratios.
+
+    Raises ValueError naming the line when a line has not three tab-separated cells.
+    """
+    text = resources.files("pipeline").joinpath("data/seed_lexicon.tsv").read_text("utf-8")
+    return parse_seed(text)
+
+
+def parse_seed(text: str) -> Lexicon:
+    """A lexicon from seed-lexicon lines (see ``seed_lexicon``); ``#`` lines and blank lines are
+    skipped."""
+    tables: dict[tuple[str, str], dict[str, set[str]]] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = line.split("\t")
+        if len(cells) != len(SEED_LANGS):
+            raise ValueError(
+                f"seed lexicon line {number}: want en, uk and ru cells separated by tabs"
+            )
+        found = {lang: stems(cell) for lang, cell in zip(SEED_LANGS, cells, strict=True)}
+        for source, target in permutations(SEED_LANGS, 2):
+            table = tables.setdefault((source, target), {})
+            for stem in found[source]:
+                table.setdefault(stem, set()).update(found[target])
+    return Lexicon(
+        {key: {s: frozenset(t) for s, t in table.items()} for key, table in tables.items()}
+    )

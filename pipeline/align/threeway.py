@@ -65,6 +65,9 @@ class Tuning:
     lexicon_vote_weight: float = 0.25
     # Three editions: keep the links two of three alignments make (``consensus``).
     consensus: bool = True
+    # Start from the packaged seed lexicon (``lexicon.seed_lexicon``): where no lexicon is given,
+    # and under what a batch teaches (``editions.learn_lexicon``).
+    seed_lexicon: bool = True
 
 
 @dataclass
