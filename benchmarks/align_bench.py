@@ -1,7 +1,7 @@
 """Edition alignment: strict and lax F1 of pipeline.align.align_editions on edited FLORES stories.
 
 Run: .venv/bin/python benchmarks/align_bench.py [--data ../shared/data] [--seed 2]
-     [--half heldout|tune|all] [--bridge] [--no-archive] [--check]
+     [--half heldout|tune|all] [--bridge] [--no-lexicon] [--no-seed] [--no-archive] [--check]
      [--update-baselines [--allow-lower]]
 
 The stories: FLORES-200 devtest is line-aligned in uk, ru and en; consecutive lines with one URL
@@ -25,7 +25,9 @@ A second run gives it an archive as well, as ``pipeline align`` does once a stor
 stories: the other half's stories (edited with the same seed) are aligned first, with a lexicon
 learned from themselves, and their confident sentence pairs join the batch's in learning
 (``archive_pairs``; the "with an archive" figures; --no-archive skips the run). No gold reaches
-either. --no-lexicon measures without a lexicon.
+either. Under both lies the packaged seed lexicon (``pipeline.align.lexicon.seed_lexicon``);
+--no-lexicon measures it alone (nothing learned: each story as if aligned alone), --no-seed
+measures without it.
 
 Measured: pairwise alignments (two editions given) uk-ru, uk-en, ru-en and three-way (three
 given), strict and lax P/R/F1 (pipeline.align.score); with --bridge also a run through the MT path
@@ -62,6 +64,7 @@ from pipeline.align import (  # noqa: E402
 )
 from pipeline.align.lexicon import Lexicon  # noqa: E402
 from pipeline.align.score import Record, score, unit_records  # noqa: E402
+from pipeline.align.threeway import Tuning  # noqa: E402
 
 LANGS = ("uk", "ru", "en")
 FILES = {"uk": "ukr", "ru": "rus", "en": "eng"}
@@ -345,18 +348,25 @@ def measure(
     return results, score(gold, predicted).as_dict()
 
 
-def archive_pairs(archive: Sequence[Built]) -> list[tuple[str, str, str, str]]:
+def archive_pairs(
+    archive: Sequence[Built], tuning: Tuning | None = None
+) -> list[tuple[str, str, str, str]]:
     """The confident sentence pairs of ``archive`` aligned as ``pipeline align`` would have
     stored them (with a lexicon learned from the archive itself): what ``pipeline align`` reads
     back from a store's earlier stories (``store.units.confident_texts``) as ``learn_lexicon``'s
     ``known``."""
     stories = [[b.editions[lang] for lang in LANGS] for b in archive]
-    options = AlignOptions(lexicon=learn_lexicon(stories))
+    plain = AlignOptions(tuning=tuning or Tuning())
+    options = AlignOptions(lexicon=learn_lexicon(stories, options=plain), tuning=plain.tuning)
     return confident_pairs(stories, options=options)
 
 
 def speed(
-    built: Sequence[Built], lexicon: Lexicon | None = None, sentences: int = 40, runs: int = 5
+    built: Sequence[Built],
+    lexicon: Lexicon | None = None,
+    sentences: int = 40,
+    runs: int = 5,
+    tuning: Tuning | None = None,
 ) -> tuple[int, float]:
     """Median CPU seconds (process time, so other work on a shared machine does not count) to
     align one three-edition story of about ``sentences`` uk sentences, built by joining
@@ -371,7 +381,7 @@ def speed(
     times = []
     for _ in range(runs):
         start = time.process_time()
-        align_editions(editions, options=AlignOptions(lexicon=lexicon))
+        align_editions(editions, options=AlignOptions(lexicon=lexicon, tuning=tuning or Tuning()))
         times.append(time.process_time() - start)
     return len(editions[0].sentences), sorted(times)[len(times) // 2]
 
@@ -406,8 +416,9 @@ def main(argv: list[str] | None = None) -> int:
     add_story_arguments(parser)
     parser.add_argument("--bridge", action="store_true", help="also run the MT path (stand-in)")
     parser.add_argument(
-        "--no-lexicon", action="store_true", help="no lexicon learned from the batch"
+        "--no-lexicon", action="store_true", help="no lexicon learned (the seed lexicon only)"
     )
+    parser.add_argument("--no-seed", action="store_true", help="without the seed lexicon")
     parser.add_argument(
         "--no-archive",
         action="store_true",
@@ -427,10 +438,14 @@ def main(argv: list[str] | None = None) -> int:
     sentences = sum(len(b.editions["uk"].sentences) for b in built)
     print(f"{len(built)} stories ({args.half} half, seed {args.seed}), {sentences} uk sentences")
     out: dict[str, object] = {"half": args.half, "seed": args.seed, "stories": len(built)}
+    tuning = Tuning(seed_lexicon=not args.no_seed)
+    untaught = AlignOptions(tuning=tuning)
     lexicon = archived = None
     if not args.no_lexicon:
         start = time.process_time()
-        lexicon = learn_lexicon([[b.editions[lang] for lang in LANGS] for b in built])
+        lexicon = learn_lexicon(
+            [[b.editions[lang] for lang in LANGS] for b in built], options=untaught
+        )
         took = time.process_time() - start
         print(f"lexicon: {len(lexicon)} stem pairs learned from the batch in {took:.1f} CPU s")
         if args.half != "all" and not args.no_archive:
@@ -438,9 +453,9 @@ def main(argv: list[str] | None = None) -> int:
             with tempfile.TemporaryDirectory() as tmp:
                 archive = build(others, texts, args.seed, Path(tmp))
             start = time.process_time()
-            known = archive_pairs(archive)
+            known = archive_pairs(archive, tuning)
             archived = learn_lexicon(
-                [[b.editions[lang] for lang in LANGS] for b in built], known=known
+                [[b.editions[lang] for lang in LANGS] for b in built], known=known, options=untaught
             )
             took = time.process_time() - start
             print(
@@ -449,13 +464,14 @@ def main(argv: list[str] | None = None) -> int:
                 f"pairs ({took:.1f} CPU s)"
             )
     out["lexicon"] = lexicon is not None
-    pairwise, threeway = measure(built, AlignOptions(lexicon=lexicon))
+    out["seed_lexicon"] = tuning.seed_lexicon
+    pairwise, threeway = measure(built, AlignOptions(lexicon=lexicon, tuning=tuning))
     out["model_free"] = {"pairwise": pairwise, "threeway": threeway}
     _table("without MT, two editions given", pairwise)
     _table("without MT, three editions given (pairs are the three-way units cut down)", threeway)
     settings = {"batch alone": _named(pairwise, threeway)}
     if archived is not None:
-        pairwise_a, threeway_a = measure(built, AlignOptions(lexicon=archived))
+        pairwise_a, threeway_a = measure(built, AlignOptions(lexicon=archived, tuning=tuning))
         out["model_free_archive"] = {"pairwise": pairwise_a, "threeway": threeway_a}
         _table("without MT, with an archive, two editions given", pairwise_a)
         _table("without MT, with an archive, three editions given", threeway_a)
@@ -468,11 +484,11 @@ def main(argv: list[str] | None = None) -> int:
     }
     if args.bridge:
         bridge = NoisyReference(built, texts, args.seed)
-        bridged = measure(built, AlignOptions(bridge=bridge, lexicon=lexicon))
+        bridged = measure(built, AlignOptions(bridge=bridge, lexicon=lexicon, tuning=tuning))
         out["noisy_reference_bridge"] = {"pairwise": bridged[0], "threeway": bridged[1]}
         _table("with a NoisyReference bridge, two editions given", bridged[0])
         _table("with a NoisyReference bridge, three editions given", bridged[1])
-    count, seconds = speed(built, lexicon)
+    count, seconds = speed(built, lexicon, tuning=tuning)
     out["speed"] = {"sentences": count, "seconds": seconds}
     print(f"\nspeed: a {count}-sentence three-edition story: {seconds:.3f} CPU s (median of 5)")
     print("\ntargets (strict F1 without MT): pairs aligned as pairs / within three editions")
