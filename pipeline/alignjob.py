@@ -134,8 +134,9 @@ def _with_lexicon(
     """``options`` with a word lexicon learned from the stories being aligned, then other
     stored stories, up to LEXICON_STORIES, each aligned twice, and from the confident sentence
     pairs of the other stories stored with units (aligned before; read, not aligned again; the
-    newest LEXICON_KNOWN_UNITS units), so a store's archive teaches. None when that is fewer
-    than LEXICON_MIN_SENTENCES sentences (or pairs) to learn from."""
+    newest LEXICON_KNOWN_UNITS units), so a store's archive teaches. ``options`` unchanged when
+    that is fewer than LEXICON_MIN_SENTENCES sentences (or pairs) to learn from: the aligner then
+    has the packaged seed lexicon alone."""
     if options is not None and options.lexicon is not None:
         return options
     first = [s for s in stories if wanted is None or set(s.ids) & wanted]
