@@ -47,7 +47,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -356,8 +356,8 @@ def archive_pairs(
     back from a store's earlier stories (``store.units.confident_texts``) as ``learn_lexicon``'s
     ``known``."""
     stories = [[b.editions[lang] for lang in LANGS] for b in archive]
-    plain = AlignOptions(tuning=tuning or Tuning())
-    options = AlignOptions(lexicon=learn_lexicon(stories, options=plain), tuning=plain.tuning)
+    options = AlignOptions(tuning=tuning or Tuning())
+    options = replace(options, lexicon=learn_lexicon(stories, options=options))
     return confident_pairs(stories, options=options)
 
 

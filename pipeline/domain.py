@@ -6,6 +6,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 LANGS: tuple[str, ...] = ("uk", "ru", "en")
 
@@ -348,8 +349,6 @@ def page_key(url: str | None) -> str | None:
     ("https://www.X.example/a/?b=1#c" -> "x.example/a?b=1"). None for no url."""
     if not url or not url.strip():
         return None
-    from urllib.parse import urlsplit
-
     parts = urlsplit(url.strip())
     host = parts.netloc.lower().split("@")[-1].split(":")[0].removeprefix("www.")
     path = parts.path.rstrip("/")

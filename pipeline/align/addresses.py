@@ -29,12 +29,8 @@ def neutral_url(url: str | None) -> tuple[str, str | None] | None:
     if not url:
         return None
     parts = urlsplit(url.strip())
-    host = parts.netloc.lower().removeprefix("www.")
-    found: str | None = None
-    labels = host.split(".")
-    if len(labels) > 2 and labels[0] in URL_LANGS:
-        found = URL_LANGS[labels[0]]
-        host = ".".join(labels[1:])
+    labels, found = _host_labels(parts.netloc)
+    host = ".".join(labels)
     path_parts = []
     for part in parts.path.split("/"):
         low = part.lower()
@@ -57,6 +53,15 @@ def neutral_url(url: str | None) -> tuple[str, str | None] | None:
         query.append((key, value))
     neutral = urlunsplit(("", host, "/".join(path_parts), urlencode(sorted(query)), ""))
     return neutral.lstrip("/"), found
+
+
+def _host_labels(netloc: str) -> tuple[list[str], str | None]:
+    """A host's labels without "www.", a port or a leading language label ("en."), and the
+    language that label named."""
+    labels = netloc.lower().split(":")[0].removeprefix("www.").split(".")
+    if len(labels) > 2 and labels[0] in URL_LANGS:
+        return labels[1:], URL_LANGS[labels[0]]
+    return labels, None
 
 
 # a file name with a language marker before its extension: "budget.uk.md", "budget-en.html"
@@ -107,10 +112,7 @@ def article_number(url: str | None) -> tuple[str, str] | None:
     if not url:
         return None
     parts = urlsplit(url.strip())
-    labels = parts.netloc.lower().split(":")[0].removeprefix("www.").split(".")
-    if len(labels) > 2 and labels[0] in URL_LANGS:
-        labels = labels[1:]
-    labels = labels[:-1]
+    labels = _host_labels(parts.netloc)[0][:-1]
     while len(labels) > 1 and labels[-1] in _GENERIC:
         labels = labels[:-1]
     path = [part for part in parts.path.split("/") if part and language_marker(part) is None]
