@@ -55,8 +55,7 @@ def perfect_similarity(shares: Shares) -> Iterator[None]:
     def prepared(lang: str, paragraphs: threeway.Paragraphs) -> threeway._Prepared:
         found = prepare(lang, paragraphs)
         found.features = [
-            Features(frozenset(), shares[(id(paragraphs), s)], Counter(), len(s))
-            for s in found.sentences
+            Features(0, 0, shares[(id(paragraphs), s)], Counter(), len(s)) for s in found.sentences
         ]
         return found
 

@@ -26,7 +26,7 @@ from pipeline.align.score import (
     unit_records,
     write_units,
 )
-from pipeline.align.similarity import fold, numbers, text_similarity
+from pipeline.align.similarity import Features, bits_dice, fold, ngrams, numbers, text_similarity
 from pipeline.align.threeway import Tuning
 from pipeline.domain import NotFound
 
@@ -450,6 +450,26 @@ def test_text_similarity(a: str, b: str, low: float, high: float) -> None:
 )
 def test_fold_meets_spellings(text: str, folded: str) -> None:
     assert fold(text) == folded
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Зеленський відвідав Харків", "Zelensky visited Kharkiv"),
+        ("Ціни на хліб зросли", "Цены на хлеб выросли"),
+        ("", "Слово"),
+        ("", ""),
+    ],
+)
+def test_trigram_bitsets_count_as_the_trigram_sets(a: str, b: str) -> None:
+    """The bitsets the aligner keeps give the Dice and sizes of the sets they stand for."""
+    first, second = ngrams(a), ngrams(b)
+    total = len(first) + len(second)
+    expected = 2.0 * len(first & second) / total if total else 0.0
+    assert bits_dice(Features.of(a).grams, Features.of(b).grams) == pytest.approx(expected)
+    assert Features.of(a).gram_count == len(first)
+    joined = Features.join([Features.of(a), Features.of(b)])
+    assert joined.gram_count == len(first | second)
 
 
 def test_numbers_agree_across_number_styles() -> None:

@@ -174,7 +174,9 @@ def align_pairs(
 
     def score(rows: Sequence[int], cols: Sequence[int]) -> float:
         sim, length = span(rows, cols)
-        base = sum(base_a[i] for i in rows) / len(rows) + sum(base_b[j] for j in cols) / len(cols)
+        base = sum(map(base_a.__getitem__, rows)) / len(rows) + sum(
+            map(base_b.__getitem__, cols)
+        ) / len(cols)
         extra = len(rows) + len(cols) - 2
         return (sim - base / 2.0) / spread - margin - merge * extra + weight * length
 
@@ -204,8 +206,7 @@ def align_pairs(
         rows, cols = _gapped_unit(i, j, three_rows)
         return score(rows, cols) - gap
 
-    everything = range(m + 1)
-    rough = _run(n, m, lambda i: everything, ((1, 1), (1, 0), (0, 1)), False, value, gapped_value)
+    rough = _rough_path(ones)
     allowed = [sorted(row) for row in _band(rough, n, m, params.band)]
     path = _run(n, m, lambda i: allowed[i], KINDS, True, value, gapped_value)
     if params.cross_min is not None:
@@ -304,6 +305,42 @@ def _run(
             steps.append((range(i - da, i), range(j - db, j), worth))
         cell = (i - da, j - db)
     return steps[::-1]
+
+
+def _rough_path(ones: list[list[float]]) -> list[Step]:
+    """``_run`` over every cell with 1-1, 1-0 and 0-1 units only (1-1 worth ``ones``), on lists
+    instead of dictionaries: the first pass covers the whole matrix, so its loop is the one that
+    counts. Ties go as in ``_run``: 1-1, then 1-0, then 0-1."""
+    n, m = len(ones), len(ones[0]) if ones else 0
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    back = [[0] * (m + 1) for _ in range(n + 1)]  # 1: 1-1, 2: 1-0, 3: 0-1
+    for j in range(1, m + 1):
+        back[0][j] = 3
+    for i in range(1, n + 1):
+        row, above, worth = best[i], best[i - 1], ones[i - 1]
+        steps = back[i]
+        row[0], steps[0] = above[0], 2
+        for j in range(1, m + 1):
+            top, kind = above[j - 1] + worth[j - 1], 1
+            if above[j] > top:
+                top, kind = above[j], 2
+            if row[j - 1] > top:
+                top, kind = row[j - 1], 3
+            row[j], steps[j] = top, kind
+    path: list[Step] = []
+    i, j = n, m
+    while i or j:
+        kind = back[i][j]
+        if kind == 1:
+            path.append((range(i - 1, i), range(j - 1, j), ones[i - 1][j - 1]))
+            i, j = i - 1, j - 1
+        elif kind == 2:
+            path.append((range(i - 1, i), range(j, j), 0.0))
+            i -= 1
+        else:
+            path.append((range(i, i), range(j - 1, j), 0.0))
+            j -= 1
+    return path[::-1]
 
 
 def _band(path: list[Step], n: int, m: int, width: int) -> list[set[int]]:

@@ -18,6 +18,7 @@ apostrophes), after which names, cognates and numbers share character n-grams. T
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
@@ -82,14 +83,52 @@ def fold(text: str) -> str:
 def ngrams(text: str, n: int = _NGRAM) -> frozenset[str]:
     """Character n-grams of the folded words of ``text`` (each word padded with a space).
 
-    A set, not a multiset: set intersection runs in C, which keeps a 40-sentence story's dynamic
-    programme fast, and repeated n-grams within a sentence say little about translation.
+    A set, not a multiset: repeated n-grams within a sentence say little about translation.
     """
     grams: set[str] = set()
     for word in _WORD.findall(text):
-        padded = f" {fold(word)} "
-        grams.update(padded[i : i + n] for i in range(max(1, len(padded) - n + 1)))
+        grams.update(_word_grams(word, n))
     return frozenset(grams)
+
+
+@lru_cache(maxsize=65536)
+def _word_grams(word: str, n: int) -> frozenset[str]:
+    padded = f" {fold(word)} "
+    return frozenset(padded[i : i + n] for i in range(max(1, len(padded) - n + 1)))
+
+
+# Each trigram's bit in the sets ``Features`` keeps as Python ints: an int's ``&`` and
+# ``bit_count`` run in C over machine words, 20-30 times faster than intersecting sets of strings
+# (0.17 against 4.3 microseconds a sentence pair, align_bench's uk and en sentences), and the
+# dynamic programme intersects some 12,000 spans a 40-sentence story. Ids are handed out in order
+# of first sight, once per process; folded text is ASCII, so there are at most a few tens of
+# thousands. ``setdefault`` with a fresh ``next`` keeps two threads from sharing an id.
+_GRAM_IDS: dict[str, int] = {}
+_NEXT_ID = itertools.count()
+
+
+def gram_bits(grams: Iterable[str]) -> int:
+    """``grams`` as a bitset: bit ``k`` set for the trigram with id ``k`` (see ``_GRAM_IDS``)."""
+    bits = 0
+    for gram in grams:
+        index = _GRAM_IDS.get(gram)
+        if index is None:
+            index = _GRAM_IDS.setdefault(gram, next(_NEXT_ID))
+        bits |= 1 << index
+    return bits
+
+
+@lru_cache(maxsize=65536)
+def _word_bits(word: str) -> int:
+    return gram_bits(_word_grams(word, _NGRAM))
+
+
+def text_bits(text: str) -> int:
+    """``gram_bits(ngrams(text))``, word by word (a word's bits are kept: news repeats words)."""
+    bits = 0
+    for word in _WORD.findall(text):
+        bits |= _word_bits(word)
+    return bits
 
 
 def numbers(text: str) -> Counter[str]:
@@ -112,29 +151,31 @@ def names(text: str) -> Counter[str]:
     return stems
 
 
-def set_dice(first: frozenset[str], second: frozenset[str]) -> float:
-    """Dice coefficient of two sets in [0, 1]; 0 when both are empty."""
-    total = len(first) + len(second)
-    return 2.0 * len(first & second) / total if total else 0.0
+def bits_dice(first: int, second: int) -> float:
+    """Dice coefficient in [0, 1] of two sets given as bitsets (``gram_bits``); 0 when both are
+    empty."""
+    total = first.bit_count() + second.bit_count()
+    return 2.0 * (first & second).bit_count() / total if total else 0.0
 
 
 def dice(first: Counter[str], second: Counter[str]) -> float:
     """Dice coefficient of two multisets in [0, 1]; 0 when both are empty."""
     if not first or not second:
         return 0.0  # nothing shared (the common case: a number on one side only)
-    total = sum(first.values()) + sum(second.values())
-    if len(first) > len(second):
-        first, second = second, first
-    shared = sum(min(count, second[key]) for key, count in first.items() if key in second)
-    return 2.0 * shared / total
+    if first.keys().isdisjoint(second):
+        return 0.0
+    total = first.total() + second.total()
+    return 2.0 * (first & second).total() / total
 
 
 @dataclass(frozen=True)
 class Features:
-    """What the similarity needs of one text or span: n-grams, anchors, length in chars and the
-    word stems a learned lexicon looks up (``lexicon.stems``)."""
+    """What the similarity needs of one text or span: its n-grams as a bitset (``gram_bits``)
+    and their number, anchors, length in chars and the word stems a learned lexicon looks up
+    (``lexicon.stems``)."""
 
-    grams: frozenset[str]
+    grams: int
+    gram_count: int
     numbers: Counter[str]
     names: Counter[str]
     length: int
@@ -142,23 +183,26 @@ class Features:
 
     @classmethod
     def of(cls, text: str) -> Features:
-        return cls(ngrams(text), numbers(text), names(text), len(text), word_stems(text))
+        grams = text_bits(text)
+        return cls(
+            grams, grams.bit_count(), numbers(text), names(text), len(text), word_stems(text)
+        )
 
     @classmethod
     def join(cls, parts: Iterable[Features]) -> Features:
         """The features of consecutive texts read as one (a 2-1 or 1-2 unit's side)."""
-        grams: set[str] = set()
+        grams = 0
         words: set[str] = set()
         nums: Counter[str] = Counter()
         stems: Counter[str] = Counter()
         length = 0
         for part in parts:
-            grams.update(part.grams)
+            grams |= part.grams
             words.update(part.words)
             nums.update(part.numbers)
             stems.update(part.names)
             length += part.length
-        return cls(frozenset(grams), nums, stems, length, frozenset(words))
+        return cls(grams, grams.bit_count(), nums, stems, length, frozenset(words))
 
 
 def length_prior(first: int, second: int, ratio: float = 1.0) -> float:
@@ -233,21 +277,21 @@ def similarity_parts(
     first: Features, second: Features, *, ratio: float = 1.0, weights: Weights = DEFAULT_WEIGHTS
 ) -> tuple[float, float, float]:
     """``span_similarity``, ``containment`` and ``length_prior``, each computed once."""
-    shared = len(first.grams & second.grams)
-    sizes = len(first.grams) + len(second.grams)
+    shared = (first.grams & second.grams).bit_count()
+    sizes = first.gram_count + second.gram_count
     overlap = 2.0 * shared / sizes if sizes else 0.0
-    smaller = min(len(first.grams), len(second.grams))
+    smaller = min(first.gram_count, second.gram_count)
     contained = shared / smaller if smaller else 0.0
     score = weights.grams * overlap
     spare = 0.0
-    for weight, a, b in (
-        (weights.numbers, first.numbers, second.numbers),
-        (weights.names, first.names, second.names),
-    ):
-        if a or b:
-            score += weight * dice(a, b)
-        else:
-            spare += weight
+    if first.numbers or second.numbers:
+        score += weights.numbers * dice(first.numbers, second.numbers)
+    else:
+        spare += weights.numbers
+    if first.names or second.names:
+        score += weights.names * dice(first.names, second.names)
+    else:
+        spare += weights.names
     score += spare * overlap
     prior = length_prior(first.length, second.length, ratio)
     score += weights.length * prior
@@ -260,8 +304,8 @@ def containment(first: Features, second: Features) -> float:
     Unlike Dice it stays high when one side is a merge of the other and more, so it tells where
     a sentence belongs even before the programme has decided how sentences group.
     """
-    smaller = min(len(first.grams), len(second.grams))
-    return len(first.grams & second.grams) / smaller if smaller else 0.0
+    smaller = min(first.gram_count, second.gram_count)
+    return (first.grams & second.grams).bit_count() / smaller if smaller else 0.0
 
 
 def text_similarity(a: str, b: str) -> float:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 
 from pipeline.align.consensus import Unit, combine
 from pipeline.align.dp import DPParams, Pair, align_pairs
@@ -30,9 +31,9 @@ from pipeline.align.lexicon import Lexicon
 from pipeline.align.paragraphs import paragraph_order
 from pipeline.align.similarity import (
     Features,
+    bits_dice,
     log_length,
     same_script,
-    set_dice,
     similarity_parts,
 )
 
@@ -203,7 +204,7 @@ def _ratio(source: _Prepared, target: _Prepared, known: float | None = None) -> 
     first, second = source.features, target.features
     if not first or not second:
         return total
-    dice = [[set_dice(x.grams, y.grams) for y in second] for x in first]
+    dice = [[bits_dice(x.grams, y.grams) for y in second] for x in first]
     best_second = [max(range(len(second)), key=row.__getitem__) for row in dice]
     best_first = [max(range(len(first)), key=lambda i: dice[i][j]) for j in range(len(second))]
     logs = sorted(
@@ -269,56 +270,55 @@ def _add_edition(
 
     index_pivot()
 
-    def pair_scores(lang: str, rows: Sequence[int], columns: Sequence[int]) -> _Scores | None:
-        """Similarity, containment and length log-probability of one pivot language's side of
-        pivot items ``rows`` against ``columns`` (None when that side is empty), kept in
-        ``shared`` by sentence indexes, so the pairwise and joint programmes compute each once."""
-        items = item_flat[lang]
-        flat = items[rows[0]] if len(rows) == 1 else tuple(s for i in rows for s in items[i])
-        if not flat:
-            return None
-        if isinstance(columns, range):
-            cols = tuple(order[columns.start : columns.stop])
-        else:
-            cols = tuple(order[j] for j in columns)
-        key = (lang, new.lang, flat, cols)
-        found = shared.scores.get(key)
-        if found is None:
-            side = joined(lang, flat)
-            target = joined(new.lang, cols)
-            sim, share, prior = similarity_parts(side, target, ratio=ratios[lang])
-            if lexicon is not None:
-                lexical = lexicon.score(side.words, lang, target.words, new.lang)
-                if lexical is not None:
-                    w = (
-                        tuning.lexicon_weight
-                        if same_script(lang, new.lang)
-                        else tuning.lexicon_across
-                    )
-                    sim = (1.0 - w) * sim + w * lexical
-                    v = tuning.lexicon_vote_weight
-                    share = (1.0 - v) * share + v * lexical
-            if scorer is not None:
-                hypothesis = " ".join(translated[lang][s] for s in flat)
-                reference = " ".join(new.sentences[j] for j in cols)
-                w = tuning.bridge_weight
-                sim = (1.0 - w) * sim + w * scorer(hypothesis, reference)
-            length = log_length(prior)
-            found = shared.scores[key] = (sim, share, length)
+    def pair_scores(lang: str, flat: tuple[int, ...], cols: tuple[int, ...]) -> _Scores:
+        """Similarity, containment and length log-probability of one pivot language's sentences
+        ``flat`` against the new edition's ``cols`` (flat indexes both), kept in ``shared``, so
+        the pairwise and joint programmes compute each once."""
+        side = joined(lang, flat)
+        target = joined(new.lang, cols)
+        sim, share, prior = similarity_parts(side, target, ratio=ratios[lang])
+        if lexicon is not None:
+            lexical = lexicon.score(side.words, lang, target.words, new.lang)
+            if lexical is not None:
+                w = tuning.lexicon_weight if same_script(lang, new.lang) else tuning.lexicon_across
+                sim = (1.0 - w) * sim + w * lexical
+                v = tuning.lexicon_vote_weight
+                share = (1.0 - v) * share + v * lexical
+        if scorer is not None:
+            hypothesis = " ".join(translated[lang][s] for s in flat)
+            reference = " ".join(new.sentences[j] for j in cols)
+            w = tuning.bridge_weight
+            sim = (1.0 - w) * sim + w * scorer(hypothesis, reference)
+        found = shared.scores[(lang, new.lang, flat, cols)] = (sim, share, log_length(prior))
         return found
 
+    cached = shared.scores
+
     def span_all(rows: Sequence[int], columns: Sequence[int]) -> _Scores:
-        """Similarity, containment and length log-probability, each the mean over the pivot's
-        languages."""
+        """Similarity, containment and length log-probability of pivot items ``rows`` against
+        the DP's columns ``columns``, each the mean over the pivot languages with sentences in
+        ``rows``. The hot path of the programme: lookups first, ``pair_scores`` on a miss."""
+        if len(columns) == 1:
+            cols: tuple[int, ...] = (order[columns[0]],)
+        else:
+            cols = tuple(map(order.__getitem__, columns))
         sim = share = length = 0.0
         count = 0
-        for lang in by_lang:
-            found = pair_scores(lang, rows, columns)
-            if found is not None:
-                sim += found[0]
-                share += found[1]
-                length += found[2]
-                count += 1
+        single = len(rows) == 1
+        for lang, items in item_flat.items():
+            if single:
+                flat = items[rows[0]]
+            else:
+                flat = tuple(chain.from_iterable(map(items.__getitem__, rows)))
+            if not flat:
+                continue
+            found = cached.get((lang, new.lang, flat, cols))
+            if found is None:
+                found = pair_scores(lang, flat, cols)
+            sim += found[0]
+            share += found[1]
+            length += found[2]
+            count += 1
         if count > 1:
             return sim / count, share / count, length / count
         return sim, share, length
