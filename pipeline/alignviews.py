@@ -96,17 +96,51 @@ def _segment_texts(store: Store, ids: set[int]) -> dict[int, tuple[str, str, str
     }
 
 
-def evaluate(gold_path: Path, units: Sequence[UnitView]) -> ScoreReport:
+@dataclass(frozen=True)
+class Evaluation:
+    """Scores against a gold file (``report``) and what they cover: ``scored``, the number of
+    aligned stories the gold holds; ``not_in_gold``, aligned stories it does not (left out, so
+    that aligning more than the gold covers does not read as wrong units); ``not_aligned``, gold
+    stories nothing aligned matched (their units count as missed)."""
+
+    report: ScoreReport
+    scored: int
+    not_in_gold: int
+    not_aligned: tuple[str, ...]
+
+    def lines(self) -> list[str]:
+        """The score table, then a line on what it covers."""
+        out = [*self.report.lines(), f"scored: {self.scored} aligned stor(ies) the gold holds"]
+        if self.not_in_gold:
+            out.append(f"left out: {self.not_in_gold} aligned stor(ies) not in the gold file")
+        if self.not_aligned:
+            names = ", ".join(self.not_aligned[:5]) + (", ..." if len(self.not_aligned) > 5 else "")
+            out.append(
+                f"missed: {len(self.not_aligned)} gold stor(ies) not aligned here, their units"
+                f" count as missed ({names})"
+            )
+        return out
+
+
+def evaluate(gold_path: Path, units: Sequence[UnitView]) -> Evaluation:
     """Strict and lax P/R/F1 of units against a gold JSONL file (`pipeline.align.score`).
 
     A gold story named otherwise than the store's id (the original article's) is matched to
-    the aligned story sharing most sentences with it. Raises NotFound / AlignmentFileError for
-    a missing or malformed file."""
+    the aligned story sharing most sentences with it. Only stories the gold holds are scored.
+    Raises NotFound / AlignmentFileError for a missing or malformed file."""
     from pipeline.align.score import read_units, score
 
     gold = read_units(gold_path)
-    predicted = [unit.record() for unit in units]
-    return score(gold, _relabel(gold, predicted))
+    predicted = _relabel(gold, [unit.record() for unit in units])
+    gold_stories = {str(record["story"]) for record in gold}
+    aligned = {str(record["story"]) for record in predicted}
+    kept = [record for record in predicted if str(record["story"]) in gold_stories]
+    return Evaluation(
+        report=score(gold, kept),
+        scored=len(aligned & gold_stories),
+        not_in_gold=len(aligned - gold_stories),
+        not_aligned=tuple(sorted(gold_stories - aligned)),
+    )
 
 
 def _relabel(

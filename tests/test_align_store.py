@@ -367,6 +367,29 @@ def test_align_eval_scores_against_a_gold_file(tmp_path: Path, spoil: bool) -> N
     assert float(rows["uk-ru-en"][5]) > 0.9  # lax F1
 
 
+def test_align_eval_scores_only_the_stories_the_gold_holds(tmp_path: Path) -> None:
+    """Two stories aligned, a gold for one of them plus one nothing aligned: the other aligned
+    story is left out (not counted as wrong units), the unaligned gold story counts as missed."""
+    db = str(tmp_path / "two.db")
+    _, output = run("align", str(BUDGET), "--db", db, "--json")
+    gold = [json.loads(line) for line in output.splitlines()]
+    ferry = {"story": "elsewhere", "uk": ["Пором вийшов о сьомій."], "ru": ["Паром вышел в семь."]}
+    path = tmp_path / "gold.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in gold), "utf-8")
+    run("align", str(ROOT / "samples" / "set-odesa-ferry"), "--db", db)
+    code, scored = run("align", "--db", db, "--eval", str(path))
+    assert code == 0, scored
+    rows = {line.split()[0]: line.split()[1:] for line in scored.splitlines() if line[:2] == "uk"}
+    assert float(rows["uk-ru"][0]) == 1.0  # strict precision: the ferry story's units left out
+    assert "left out: 1 aligned stor(ies) not in the gold file" in scored
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(ferry, ensure_ascii=False) + "\n")
+    code, scored = run("align", "--db", db, "--eval", str(path))
+    rows = {line.split()[0]: line.split()[1:] for line in scored.splitlines() if line[:2] == "uk"}
+    assert float(rows["uk-ru"][1]) < 1.0  # strict recall: the gold's own story is missed
+    assert "missed: 1 gold stor(ies) not aligned here" in scored and "(elsewhere)" in scored
+
+
 def test_the_aligner_finds_most_of_the_editors_changes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
