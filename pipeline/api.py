@@ -282,16 +282,24 @@ def import_xliff(db: str | Path | Store, path: str | Path) -> ImportResult:
         return run_import(store, Path(path))
 
 
-def align_folder(db: str | Path | Store, paths: Sequence[str | Path] = ()) -> AlignRun:
+def align_folder(
+    db: str | Path | Store,
+    paths: Sequence[str | Path] = (),
+    *,
+    glossary: str | Path | None = None,
+) -> AlignRun:
     """Ingest ``paths`` (files or folders; none: only what is stored), pair the human editions
-    of each story and align them into units, as `pipeline align` does. Returns the run: its
-    ``report`` (pairs linked with their confidence, uncertain pairs left unlinked, units by
-    kind, sentences only one edition has) and ``failures`` (one line per unreadable input;
-    not raised). Raises StoreError when ``db`` is not a pipeline database."""
+    of each story and align them into units, as `pipeline align` does (``glossary``: the
+    newsroom's word list, as `--glossary`). Returns the run: its ``report`` (pairs linked with
+    their confidence, uncertain pairs left unlinked, units by kind, sentences only one edition
+    has) and ``failures`` (one line per unreadable input; not raised). Raises StoreError when
+    ``db`` is not a pipeline database, ValueError naming the file for an unreadable glossary."""
+    from pipeline.align import AlignOptions, read_glossary
     from pipeline.alignjob import align_paths
 
+    options = AlignOptions(glossary=read_glossary(Path(glossary))) if glossary else None
     with _opened(db) as store:
-        return align_paths([Path(path) for path in paths], store)
+        return align_paths([Path(path) for path in paths], store, options)
 
 
 def evaluate_editions(

@@ -23,6 +23,7 @@ from pipeline.store import ArticleNotFound, EditionLink, SaveResult, Store, Stor
 from pipeline.verbatim import VERBATIM_KINDS
 
 if TYPE_CHECKING:
+    from pipeline.align import AlignOptions
     from pipeline.executors import ExecutorSettings
     from pipeline.executors.ray import RayExecutor
     from pipeline.routing import RoutingTable
@@ -78,11 +79,15 @@ def parse_paths(
 
 
 def ingest_paths(
-    paths: Sequence[Path], store: Store, options: IngestOptions
+    paths: Sequence[Path],
+    store: Store,
+    options: IngestOptions,
+    align: AlignOptions | None = None,
 ) -> Iterator[Ingested | EditionLink | Notice | Failure]:
     """Store every article; then, once the whole batch is in (an edition may come before its
-    original), pair and align the stories its articles belong to (`pipeline.alignjob`):
-    an EditionLink per linked edition, a note per uncertain pair (reported, not linked)."""
+    original), pair and align the stories its articles belong to (`pipeline.alignjob`, with
+    ``align``: a glossary, a bridge): an EditionLink per linked edition, a note per uncertain
+    pair (reported, not linked)."""
     editions: list[Article] = []
     article_ids: list[str] = []
     for item in parse_paths(paths, options):
@@ -105,7 +110,7 @@ def ingest_paths(
     if article_ids:
         from pipeline.alignjob import align_store, uncertain_line
 
-        report = align_store(store, only=article_ids)
+        report = align_store(store, only=article_ids, options=align)
         yield from report.links
         for pair in report.uncertain:
             yield Notice("", uncertain_line(pair), kind="note")
@@ -156,6 +161,8 @@ class TranslateOptions:
     slice_segments: int = 64
     # Where decoding runs (pipeline.executors); None or "local": in this process.
     executor: ExecutorSettings | None = None
+    # How the human editions among the inputs are aligned (a glossary); None: the defaults.
+    align: AlignOptions | None = None
 
 
 @dataclass
@@ -289,7 +296,7 @@ def _translate_all(
     report: RunReport,
     remote: RayExecutor | None,
 ) -> None:
-    stored_articles = _ingest_originals(paths, store, options.ingest, report, progress)
+    stored_articles = _ingest_originals(paths, store, options, report, progress)
     pending = [
         _Pending(
             stored,
@@ -400,14 +407,14 @@ def preflight(options: TranslateOptions) -> RoutingTable:
 def _ingest_originals(
     paths: Sequence[Path],
     store: Store,
-    options: IngestOptions,
+    options: TranslateOptions,
     report: RunReport,
     progress: Progress,
 ) -> list[StoredArticle]:
     """Ingest paths; the stored articles to translate (human editions are translated as versions
     of their original, so they are left out)."""
     article_ids: list[str] = []
-    for item in ingest_paths(paths, store, options):
+    for item in ingest_paths(paths, store, options.ingest, options.align):
         if isinstance(item, Failure):
             report.failures.append(item)
             progress.failed(item)

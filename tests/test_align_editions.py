@@ -18,7 +18,16 @@ from pipeline.align import (
     learn_lexicon,
 )
 from pipeline.align.dp import DPParams
-from pipeline.align.lexicon import RATIO_PAIRS, Lexicon, learn, parse_seed, seed_lexicon, stems
+from pipeline.align.editions import start_lexicon
+from pipeline.align.lexicon import (
+    RATIO_PAIRS,
+    Lexicon,
+    learn,
+    parse_seed,
+    read_glossary,
+    seed_lexicon,
+    stems,
+)
 from pipeline.align.score import (
     AlignmentFileError,
     read_units,
@@ -602,6 +611,68 @@ def test_seed_lines_link_every_language_both_ways() -> None:
     for (source, target), table in packaged.links.items():
         back = packaged.links[(target, source)]
         assert all(stem in back[t] for stem, targets in table.items() for t in targets)
+
+
+GLOSSARY = (
+    "# en\tuk\tru\n"
+    "violinist violin\tскрипаль скрипка\tскрипач скрипка\n"
+    "skyscraper\tхмарочос\tнебоскрёб\n"
+    "squirrel squirrels\tбілка білки\tбелка белки\n"
+    "acorn acorns\tжолудь жолуді\tжёлудь жёлуди\n"
+)
+# Words neither transliteration nor the seed lexicon link; English drops the first sentence.
+SQUIRREL_UK = ("Скрипаль грав.", "Білка ховала жолуді.", "Хмарочос зводили роками.")
+SQUIRREL_EN = ("The squirrel hid acorns.", "The skyscraper took years to build.")
+
+
+def test_a_glossary_links_what_the_seed_does_not_know() -> None:
+    """Without the glossary the squirrel is merged with the skyscraper and the violinist takes
+    nothing; with it each English sentence finds its own."""
+    editions = [Edition("uk", (SQUIRREL_UK,)), Edition("en", (SQUIRREL_EN,))]
+    glossary = parse_seed(GLOSSARY, name="glossary")
+    plain = [dict(u.sentences) for u in align_editions(editions)]
+    helped = [
+        dict(u.sentences) for u in align_editions(editions, options=AlignOptions(glossary=glossary))
+    ]
+    wanted = [{"uk": (0,), "en": ()}, {"uk": (1,), "en": (0,)}, {"uk": (2,), "en": (1,)}]
+    assert plain != wanted
+    assert helped == wanted
+
+
+def test_the_glossary_joins_the_seed_alone_and_under_what_is_learned() -> None:
+    glossary = parse_seed(GLOSSARY, name="glossary")
+    start = start_lexicon(AlignOptions(glossary=glossary))
+    assert start is not None
+    assert start.links[("en", "uk")]["squi"] == {"білк"}
+    assert start.links[("en", "uk")]["weat"] == seed_lexicon().links[("en", "uk")]["weat"]
+    alone = start_lexicon(AlignOptions(glossary=glossary, tuning=NO_SEED))
+    assert alone is not None and "weat" not in alone.links[("en", "uk")]
+    assert start_lexicon(AlignOptions(tuning=NO_SEED)) is None
+    story = [Edition("uk", (tuple(UK),)), Edition("en", (tuple(EN),))]
+    learned = learn_lexicon([story, story], options=AlignOptions(glossary=glossary))
+    assert "skys" in learned.links[("uk", "en")]["хмар"]
+    assert "соба" in learned.links[("uk", "en")]  # the seed still there
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "no such file"),
+        ("violin\tскрипка\n", "line 1: want en, uk and ru cells"),
+        (b"\xff\xfe\x00broken", "cannot be read as UTF-8"),
+    ],
+)
+def test_a_glossary_that_cannot_be_read_is_named(
+    tmp_path: Path, content: str | bytes | None, message: str
+) -> None:
+    path = tmp_path / "glossary.tsv"
+    if isinstance(content, str):
+        path.write_text(content, encoding="utf-8")
+    elif isinstance(content, bytes):
+        path.write_bytes(content)
+    with pytest.raises(ValueError, match=message) as raised:
+        read_glossary(path)
+    assert str(path) in str(raised.value)
 
 
 def test_union_keeps_both_lexicons_links_and_the_newer_ratio() -> None:

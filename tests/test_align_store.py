@@ -390,6 +390,94 @@ def test_align_eval_scores_only_the_stories_the_gold_holds(tmp_path: Path) -> No
     assert "missed: 1 gold stor(ies) not aligned here" in scored and "(elsewhere)" in scored
 
 
+def _squirrel_story(folder: Path) -> Path:
+    """Two editions whose words neither transliteration nor the seed lexicon link (see
+    test_align_editions.SQUIRREL_UK): English drops the first sentence."""
+    folder.mkdir()
+    url = "https://example.org/uk/squirrel"
+    (folder / "story.uk.md").write_text(
+        f"---\ntitle: Білка\nlang: uk\nurl: {url}\n---\n\n"
+        "Скрипаль грав. Білка ховала жолуді. Хмарочос зводили роками.\n",
+        "utf-8",
+    )
+    (folder / "story.en.md").write_text(
+        f"---\ntitle: Squirrel\nlang: en\ntranslation_of: {url}\n---\n\n"
+        "The squirrel hid acorns. The skyscraper took years to build.\n",
+        "utf-8",
+    )
+    return folder
+
+
+SQUIRREL_UNIT = (["Білка ховала жолуді."], ["The squirrel hid acorns."])
+GLOSSARY_TSV = (
+    "violinist\tскрипаль\tскрипач\nskyscraper\tхмарочос\tнебоскрёб\n"
+    "squirrel\tбілка білки\tбелка\nacorn acorns\tжолудь жолуді\tжёлудь\n"
+)
+
+
+@pytest.mark.parametrize("how", ["none", "option", "environment"])
+def test_align_uses_the_newsrooms_glossary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    story = _squirrel_story(tmp_path / "story")
+    glossary = tmp_path / "glossary.tsv"
+    glossary.write_text(GLOSSARY_TSV, "utf-8")
+    args = ["align", str(story), "--db", str(tmp_path / "g.db"), "--json"]
+    if how == "option":
+        args += ["--glossary", str(glossary)]
+    elif how == "environment":
+        monkeypatch.setenv("PIPELINE_GLOSSARY", str(glossary))
+    code, output = run(*args)
+    assert code == 0, output
+    units = [(r["uk"], r["en"]) for r in map(json.loads, output.splitlines())]
+    assert (SQUIRREL_UNIT in units) is (how != "none")
+
+
+def test_ingest_aligns_with_the_glossary(tmp_path: Path) -> None:
+    from pipeline.alignviews import story_units
+
+    story = _squirrel_story(tmp_path / "story")
+    glossary = tmp_path / "glossary.tsv"
+    glossary.write_text(GLOSSARY_TSV, "utf-8")
+    db = tmp_path / "i.db"
+    code, output = run("ingest", str(story), "--db", str(db), "--glossary", str(glossary))
+    assert code == 0, output
+    with Store(db) as store:
+        (original,) = [a for a in store.article_ids() if store.article(a).lang == "uk"]
+        story_id = store.units.story_of(original)
+        assert story_id is not None
+        units = [
+            (list(u.texts.get("uk", ())), list(u.texts.get("en", ())))
+            for u in story_units(store, story_id)
+        ]
+    assert SQUIRREL_UNIT in units
+
+
+def test_the_python_api_takes_a_glossary(tmp_path: Path) -> None:
+    import pipeline
+
+    story = _squirrel_story(tmp_path / "story")
+    glossary = tmp_path / "glossary.tsv"
+    glossary.write_text(GLOSSARY_TSV, "utf-8")
+    run_ = pipeline.align_folder(tmp_path / "api.db", [story], glossary=glossary)
+    units = [(r["uk"], r["en"]) for r in (u.record() for u in run_.report.units)]
+    assert SQUIRREL_UNIT in units
+    with pytest.raises(ValueError, match="no such file"):
+        pipeline.align_folder(tmp_path / "api.db", [story], glossary=tmp_path / "none.tsv")
+
+
+@pytest.mark.parametrize("command", ["align", "ingest", "translate"])
+def test_a_broken_glossary_stops_the_command_with_one_line(tmp_path: Path, command: str) -> None:
+    glossary = tmp_path / "glossary.tsv"
+    glossary.write_text("squirrel\tбілка\n", "utf-8")
+    db = tmp_path / "b.db"
+    code, output = run(command, str(BUDGET), "--db", str(db), "--glossary", str(glossary))
+    assert code == 2
+    errors = [line for line in output.splitlines() if "glossary" in line and "line 1" in line]
+    assert len(errors) == 1 and str(glossary) in output.replace("\n", "")
+    assert not db.exists()  # nothing was done
+
+
 def test_the_aligner_finds_most_of_the_editors_changes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -12,7 +12,7 @@ from pipeline.align.editions import (
     confident_pairs,
     learn_lexicon,
 )
-from pipeline.align.lexicon import Lexicon
+from pipeline.align.lexicon import Lexicon, read_glossary
 from pipeline.align.revisions import KINDS, Match, match_revisions
 
 __all__ = [
@@ -26,4 +26,5 @@ __all__ = [
     "confident_pairs",
     "learn_lexicon",
     "match_revisions",
+    "read_glossary",
 ]

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
 from itertools import permutations
+from pathlib import Path
 
 # Stem length in letters. align_bench tune half, seed 1, three-way strict F1: 0.783 at 4 and 0.776
 # at 5 with lexicon_weight 0.25; 0.770, 0.768 and 0.762 at 4, 5 and 6 with 0.4.
@@ -205,9 +206,9 @@ def seed_lexicon() -> Lexicon:
     return parse_seed(text)
 
 
-def parse_seed(text: str) -> Lexicon:
+def parse_seed(text: str, *, name: str = "seed lexicon") -> Lexicon:
     """A lexicon from seed-lexicon lines (see ``seed_lexicon``); ``#`` lines and blank lines are
-    skipped."""
+    skipped. Raises ValueError "``name`` line N: ..." for a line without three cells."""
     tables: dict[tuple[str, str], dict[str, set[str]]] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
@@ -215,7 +216,8 @@ def parse_seed(text: str) -> Lexicon:
         cells = line.split("\t")
         if len(cells) != len(SEED_LANGS):
             raise ValueError(
-                f"seed lexicon line {number}: want en, uk and ru cells separated by tabs"
+                f"{name} line {number}: want en, uk and ru cells separated by tabs"
+                " (an empty cell where a language has no form)"
             )
         found = {lang: stems(cell) for lang, cell in zip(SEED_LANGS, cells, strict=True)}
         for source, target in permutations(SEED_LANGS, 2):
@@ -225,3 +227,21 @@ def parse_seed(text: str) -> Lexicon:
     return Lexicon(
         {key: {s: frozenset(t) for s, t in table.items()} for key, table in tables.items()}
     )
+
+
+def read_glossary(path: Path) -> Lexicon:
+    """A newsroom's own word list (names, places, institutions, its terms) in the seed lexicon's
+    form: one concept a line, English forms <TAB> Ukrainian forms <TAB> Russian forms, ``#``
+    comments. Aligning joins it with the seed lexicon (``AlignOptions.glossary``), so words that
+    neither transliteration nor the seed link ("Міноборони" / "Минобороны" / "Defence
+    Ministry") count as translations.
+
+    Raises ValueError naming the file (and the line) when it cannot be read or a line has not
+    three tab-separated cells."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ValueError(f"glossary {path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValueError(f"glossary {path}: cannot be read as UTF-8 text ({exc})") from None
+    return parse_seed(text, name=f"glossary {path}")

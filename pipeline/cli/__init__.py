@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,6 +17,7 @@ from pipeline.cli.options import (
     EXIT_PARTIAL,
     db_option,
     domain_errors,
+    glossary_option,
     max_bytes_option,
     open_store,
 )
@@ -25,6 +27,9 @@ from pipeline.cli.translate import models, translate
 from pipeline.domain import shorten
 from pipeline.ingest import IngestOptions
 from pipeline.store import EditionLink
+
+if TYPE_CHECKING:
+    from pipeline.align import Lexicon
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -49,8 +54,14 @@ paths_argument = click.argument("paths", nargs=-1, required=True, type=click.Pat
     "--json", "as_json", is_flag=True, help="Print articles as JSON lines; store nothing."
 )
 @click.option("--show-dropped", is_flag=True, help="Print the page chrome that was removed.")
+@glossary_option
 def ingest(
-    paths: tuple[Path, ...], db_path: Path, max_bytes: int, as_json: bool, show_dropped: bool
+    paths: tuple[Path, ...],
+    db_path: Path,
+    max_bytes: int,
+    as_json: bool,
+    show_dropped: bool,
+    glossary: Lexicon | None,
 ) -> None:
     """Read articles (.txt, .md, .html, .json, .jsonl) into the store.
 
@@ -61,8 +72,10 @@ def ingest(
     Example:
         pipeline ingest samples/ --show-dropped
         pipeline ingest --json story.html | jq .title
+        pipeline ingest archive/ --glossary newsroom-glossary.tsv
     """
     from pipeline import jobs
+    from pipeline.align import AlignOptions
     from pipeline.analyze import article_record
 
     options = IngestOptions(max_bytes=max_bytes)
@@ -79,7 +92,8 @@ def ingest(
                     click.echo(json.dumps(article_record(item), ensure_ascii=False))
         else:
             with open_store(db_path) as store:
-                for result in jobs.ingest_paths(paths, store, options):
+                aligning = AlignOptions(glossary=glossary) if glossary is not None else None
+                for result in jobs.ingest_paths(paths, store, options, aligning):
                     if isinstance(result, jobs.Failure):
                         failed += 1
                         click.echo(f"error: {result}", err=True)

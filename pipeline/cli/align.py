@@ -5,12 +5,22 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from pipeline.align_bridge import BRIDGE_MODES
-from pipeline.cli.options import EXIT_PARTIAL, db_option, domain_errors, open_store
+from pipeline.cli.options import (
+    EXIT_PARTIAL,
+    db_option,
+    domain_errors,
+    glossary_option,
+    open_store,
+)
 from pipeline.cli.translate import models_option, profile_option
+
+if TYPE_CHECKING:
+    from pipeline.align import Lexicon
 
 
 @click.command()
@@ -40,6 +50,7 @@ from pipeline.cli.translate import models_option, profile_option
 )
 @models_option
 @profile_option
+@glossary_option
 def align(
     paths: tuple[Path, ...],
     db_path: Path,
@@ -49,6 +60,7 @@ def align(
     bridge: str,
     models_file: Path | None,
     profile: str | None,
+    glossary: Lexicon | None,
 ) -> None:
     """Pair editions of one story (uk, ru, en) and align their sentences into units.
 
@@ -64,6 +76,7 @@ def align(
         pipeline align samples/ --json > units.jsonl
         pipeline align --eval gold.jsonl --tmx corpus.tmx
         pipeline align archive/ --bridge on --profile fast
+        pipeline align archive/ --glossary newsroom-glossary.tsv
     """
     from pipeline import alignjob, alignviews
     from pipeline.align import AlignOptions
@@ -74,7 +87,7 @@ def align(
         domain_errors(),
         engine_bridge(bridge, models_file=models_file, profile=profile) as mt,
     ):
-        result = alignjob.align_paths(paths, store, AlignOptions(bridge=mt))
+        result = alignjob.align_paths(paths, store, AlignOptions(bridge=mt, glossary=glossary))
         report = result.report
         for failure in result.failures:
             click.echo(f"error: {failure}", err=True)

@@ -32,6 +32,37 @@ def db_option(func: F) -> F:
     )(func)
 
 
+GLOSSARY_ENV = "PIPELINE_GLOSSARY"
+
+
+def glossary_option(func: F) -> F:
+    """``--glossary FILE``: the newsroom's word list the aligner joins with its seed lexicon,
+    read and checked when the command starts (the parameter's value is a ``Lexicon`` or None)."""
+    return click.option(
+        "--glossary",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        envvar=GLOSSARY_ENV,
+        show_envvar=True,
+        callback=_read_glossary,
+        help="Word list for aligning human editions: en<TAB>uk<TAB>ru forms a line.",
+    )(func)
+
+
+def _read_glossary(ctx: click.Context, param: click.Parameter, value: Path | None) -> Any:
+    if value is None:
+        return None
+    from pipeline.align import read_glossary
+
+    try:
+        return read_glossary(value)
+    except ValueError as exc:
+        raise click.BadParameter(
+            f"{exc} — the glossary is UTF-8 text, one concept a line:"
+            " English forms<TAB>Ukrainian forms<TAB>Russian forms"
+        ) from None
+
+
 def max_bytes_option(func: F) -> F:
     return click.option(
         "--max-bytes",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -11,11 +12,15 @@ from pipeline.cli.options import (
     EXIT_PARTIAL,
     db_option,
     domain_errors,
+    glossary_option,
     langs_option,
     max_bytes_option,
     open_store,
 )
 from pipeline.ingest import IngestOptions
+
+if TYPE_CHECKING:
+    from pipeline.align import Lexicon
 
 MODELS_ENV = "PIPELINE_MODELS"
 
@@ -109,6 +114,7 @@ profile_option = click.option(
     help="Also write <slug>/{uk,ru,en}.md and aligned.jsonl per article here.",
 )
 @max_bytes_option
+@glossary_option
 @click.option(
     "-q", "--quiet", is_flag=True, help="No progress output; errors and the summary still print."
 )
@@ -132,6 +138,7 @@ def translate(
     workers: int | None,
     out_dir: Path | None,
     max_bytes: int,
+    glossary: Lexicon | None,
     quiet: bool,
 ) -> None:
     """Ingest PATHS and translate every segment into every language in --to.
@@ -150,6 +157,7 @@ def translate(
 
     With --executor ray, --threads is per decoding actor.
     """
+    from pipeline.align import AlignOptions
     from pipeline.executors import ExecutorSettings
     from pipeline.jobs import TranslateOptions, translate_paths
     from pipeline.progress import make_progress
@@ -174,6 +182,7 @@ def translate(
         out_dir=out_dir,
         ingest=IngestOptions(max_bytes=max_bytes),
         executor=ExecutorSettings(name=executor_name, address=ray_address, workers=workers),
+        align=AlignOptions(glossary=glossary) if glossary is not None else None,
     )
     with open_store(db_path) as store:
         report = translate_paths(paths, store, options, make_progress(quiet=quiet))
