@@ -172,7 +172,8 @@ def dice(first: Counter[str], second: Counter[str]) -> float:
 class Features:
     """What the similarity needs of one text or span: its n-grams as a bitset (``gram_bits``)
     and their number, anchors, length in chars and the word stems a learned lexicon looks up
-    (``lexicon.stems``)."""
+    (``lexicon.stems``). Trigram ids are this process's, so compare only Features made in the
+    same process (make them again from the text elsewhere; they are not meant to be stored)."""
 
     grams: int
     gram_count: int
