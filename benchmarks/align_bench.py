@@ -1,8 +1,8 @@
 """Edition alignment: strict and lax F1 of pipeline.align.align_editions on edited FLORES stories.
 
 Run: .venv/bin/python benchmarks/align_bench.py [--data ../shared/data] [--seed 2]
-     [--half heldout|tune|all] [--bridge] [--no-lexicon] [--no-seed] [--no-archive] [--check]
-     [--update-baselines [--allow-lower]]
+     [--half heldout|tune|all] [--bridge] [--no-lexicon] [--no-seed] [--no-archive] [--abridge]
+     [--check] [--update-baselines [--allow-lower]]
 
 The stories: FLORES-200 devtest is line-aligned in uk, ru and en; consecutive lines with one URL
 (the metadata file) are one article, and consecutive articles are joined into stories of at
@@ -32,7 +32,10 @@ measures without it.
 Measured: pairwise alignments (two editions given) uk-ru, uk-en, ru-en and three-way (three
 given), strict and lax P/R/F1 (pipeline.align.score); with --bridge also a run through the MT path
 with a NoisyReference stand-in engine (the reference translation, words dropped and swapped);
-and the time to align a 40-sentence three-edition story. Targets are printed with whether each
+and the time to align a 40-sentence three-edition story. --abridge measures English editions
+that leave a whole paragraph out, as English editions of a newsroom often do (``abridge``: one
+paragraph of the en edition of every story with three or more, chosen by --seed; not what the
+floors describe). Targets are printed with whether each
 is met; --check compares strict F1 with the "align" floors in benchmarks/baselines.json and exits
 1 when one is missed.
 """
@@ -403,6 +406,27 @@ def has_flores(data: Path) -> bool:
     return False
 
 
+def abridge(built: Sequence[Built], seed: int) -> list[Built]:
+    """``built`` with one whole paragraph, chosen at random (``seed``), left out of the English
+    edition of each story that has three or more; its sentences' atoms go with it, so the gold
+    leaves the other editions' sentences alone there."""
+    rng = random.Random(f"abridge-{seed}")
+    found = []
+    for story in built:
+        english = story.editions["en"]
+        if len(english.paragraphs) < 3:
+            found.append(story)
+            continue
+        cut = rng.randrange(len(english.paragraphs))
+        start = sum(len(p) for p in english.paragraphs[:cut])
+        stop = start + len(english.paragraphs[cut])
+        kept = tuple(p for k, p in enumerate(english.paragraphs) if k != cut)
+        atoms = {**story.atoms, "en": story.atoms["en"][:start] + story.atoms["en"][stop:]}
+        editions = {**story.editions, "en": Edition("en", kept)}
+        found.append(Built(story.name, editions, atoms))
+    return found
+
+
 def half_of(stories: Sequence[Story], half: str) -> list[Story]:
     """The stories of a half: even numbers are the tune half, odd the held-out one."""
     if half == "all":
@@ -424,17 +448,24 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="skip the run whose lexicon also learns from the other half as an archive",
     )
+    parser.add_argument(
+        "--abridge", action="store_true", help="English editions leave one paragraph out"
+    )
     parser.add_argument("--check", action="store_true", help="fail below baselines.json floors")
     parser.add_argument("--update-baselines", action="store_true")
     parser.add_argument("--allow-lower", action="store_true", help="let an update lower a floor")
     parser.add_argument("--json-out", type=Path)
     args = parser.parse_args(argv)
+    if args.abridge and (args.check or args.update_baselines):
+        parser.error("the floors describe unabridged stories: --abridge goes without --check")
     if not has_flores(args.data):
         return 2
     texts, all_stories = load(args.data)
     stories = half_of(all_stories, args.half)
     with tempfile.TemporaryDirectory() as tmp:
         built = build(stories, texts, args.seed, Path(tmp))
+    if args.abridge:
+        built = abridge(built, args.seed)
     sentences = sum(len(b.editions["uk"].sentences) for b in built)
     print(f"{len(built)} stories ({args.half} half, seed {args.seed}), {sentences} uk sentences")
     out: dict[str, object] = {"half": args.half, "seed": args.seed, "stories": len(built)}
