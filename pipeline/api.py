@@ -297,7 +297,7 @@ def align_folder(
     from pipeline.align import AlignOptions, read_glossary
     from pipeline.alignjob import align_paths
 
-    options = AlignOptions(glossary=read_glossary(Path(glossary))) if glossary else None
+    options = AlignOptions(glossary=read_glossary(Path(glossary)) if glossary else None)
     with _opened(db) as store:
         return align_paths([Path(path) for path in paths], store, options)
 

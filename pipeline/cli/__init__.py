@@ -92,7 +92,7 @@ def ingest(
                     click.echo(json.dumps(article_record(item), ensure_ascii=False))
         else:
             with open_store(db_path) as store:
-                aligning = AlignOptions(glossary=glossary) if glossary is not None else None
+                aligning = AlignOptions(glossary=glossary)
                 for result in jobs.ingest_paths(paths, store, options, aligning):
                     if isinstance(result, jobs.Failure):
                         failed += 1

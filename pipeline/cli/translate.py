@@ -182,7 +182,7 @@ def translate(
         out_dir=out_dir,
         ingest=IngestOptions(max_bytes=max_bytes),
         executor=ExecutorSettings(name=executor_name, address=ray_address, workers=workers),
-        align=AlignOptions(glossary=glossary) if glossary is not None else None,
+        align=AlignOptions(glossary=glossary),
     )
     with open_store(db_path) as store:
         report = translate_paths(paths, store, options, make_progress(quiet=quiet))
