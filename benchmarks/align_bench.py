@@ -1,23 +1,16 @@
 """Edition alignment: strict and lax F1 of pipeline.align.align_editions on edited FLORES stories.
 
-Run: .venv/bin/python benchmarks/align_bench.py [--data ../shared/data] [--seed 2]
+Run: .venv/bin/python benchmarks/align_bench.py [--data ../shared/data] [--seed 2 | --seeds 2 4 6 8]
      [--half heldout|tune|all] [--bridge] [--no-lexicon] [--no-seed] [--no-archive] [--abridge]
      [--check] [--update-baselines [--allow-lower]]
 
-The stories: FLORES-200 devtest is line-aligned in uk, ru and en; consecutive lines with one URL
-(the metadata file) are one article, and consecutive articles are joined into stories of at
-least ``MIN_LINES`` lines. Every edition of a story is then edited on its own, as newsrooms do
-(seeded by --seed, story and language): each segment (a line, or a sentence of it, see ``load``)
-is dropped, merged with the next, or split at a
-comma with the probabilities in ``EDITS``, and a sentence from another story is now and then
-added, which touches about 30% of sentences; paragraphs are grouped at random in each edition,
-and in about a third of the stories one edition swaps two adjacent paragraphs. The editions are
-written as Markdown stories to a temporary folder and read back through the project's ingest and
-analyze, so the sentences are the project's own. Gold units are the connected groups of sentences
-that share a FLORES line.
-
-Halves: stories with an even number are the tuning half, odd the held-out half. The aligner's
-defaults were tuned on ``--half tune --seed 1`` only; report ``--half heldout --seed 2``.
+The stories (``align_stories``): FLORES-200 devtest articles joined into stories, every edition
+edited on its own (about 30% of sentences merged, split, dropped or added; paragraphs regrouped;
+two adjacent paragraphs swapped in one edition of about a third of the stories), written as
+Markdown and read back through the project's ingest and analyze. The aligner's defaults were
+tuned on ``--half tune`` (seeds 1, 3, 5, 7) only; report ``--half heldout``. One seed's figures
+move by a point or more from the next seed's (the edits differ), so compare settings on several
+seeds (``--seeds``: one run each, then the mean of every measure).
 
 The aligner gets a word lexicon learned from the half's own editions (``learn_lexicon``: a first
 alignment's confident 1-1 units, no gold): the "batch alone" figures, a newsroom's first batch.
@@ -34,10 +27,10 @@ given), strict and lax P/R/F1 (pipeline.align.score); with --bridge also a run t
 with a NoisyReference stand-in engine (the reference translation, words dropped and swapped);
 and the time to align a 40-sentence three-edition story. --abridge measures English editions
 that leave a whole paragraph out, as English editions of a newsroom often do (``abridge``: one
-paragraph of the en edition of every story with three or more, chosen by --seed; not what the
-floors describe). Targets are printed with whether each
-is met; --check compares strict F1 with the "align" floors in benchmarks/baselines.json and exits
-1 when one is missed.
+paragraph of the en edition of every story with three or more, chosen by the seed; not what the
+floors describe). Targets are printed with whether each is met (with --seeds, for the means);
+--check compares strict F1 with the "align" floors in benchmarks/baselines.json and exits 1 when
+one is missed.
 """
 
 from __future__ import annotations
@@ -58,6 +51,20 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from align_stories import (  # noqa: E402
+    LANGS,
+    Atom,
+    Built,
+    Story,
+    abridge,
+    add_story_arguments,
+    build,
+    gold_records,
+    half_of,
+    has_flores,
+    load,
+)
+
 from pipeline.align import (  # noqa: E402
     AlignOptions,
     Edition,
@@ -69,229 +76,10 @@ from pipeline.align.lexicon import Lexicon  # noqa: E402
 from pipeline.align.score import Record, score, unit_records  # noqa: E402
 from pipeline.align.threeway import Tuning  # noqa: E402
 
-LANGS = ("uk", "ru", "en")
-FILES = {"uk": "ukr", "ru": "rus", "en": "eng"}
-MIN_LINES = 8
-# Per line and edition: drop, merge with the next, split at a comma; then add a stray sentence.
-EDITS = {"drop": 0.06, "merge": 0.08, "split": 0.08, "add": 0.06}
-BREAK = 0.3  # chance of a paragraph break between two sentences
-SWAP = 1 / 3  # share of stories in which one edition swaps two adjacent paragraphs
-CONNECT = {"uk": ", і ", "ru": ", и ", "en": ", and "}
 # Strict F1 without MT; pairs as measured in the three-edition alignment, as the newsroom uses it.
 TARGETS = {"uk-ru": 0.95, "uk-en": 0.88, "ru-en": 0.88, "uk-ru-en": 0.85}
 SPEED_TARGET_S = 0.5
 BASELINES = REPO / "benchmarks" / "baselines.json"
-
-Atom = tuple[str, int]  # ("line", segment) or ("add", segment): see ``load``
-
-
-@dataclass
-class Story:
-    number: int
-    lines: list[int]
-
-
-@dataclass
-class Built:
-    """One story as read back: editions and, per language, each sentence's atoms."""
-
-    name: str
-    editions: dict[str, Edition]
-    atoms: dict[str, list[set[Atom]]]
-
-
-def load(data: Path) -> tuple[dict[str, list[str]], list[Story]]:
-    """FLORES segments per language and the stories as lists of segment numbers.
-
-    A segment is one sentence of a FLORES line as the project's splitter cuts it, the k-th
-    sentences of a line saying the same thing in the three languages. A line cut into different
-    numbers of sentences in different languages has no sentence-level gold (which of two Russian
-    sentences goes with the one Ukrainian?) and is left out: 44 of the 1,012 devtest lines.
-    """
-    from pipeline.segment import split_sentences
-
-    lines = {
-        lang: (data / f"flores200_devtest.{code}.txt").read_text(encoding="utf-8").splitlines()
-        for lang, code in FILES.items()
-    }
-    meta = (data / "flores200_devtest.metadata.tsv").read_text(encoding="utf-8").splitlines()[1:]
-    urls = [row.split("\t")[0] for row in meta]
-    texts: dict[str, list[str]] = {lang: [] for lang in LANGS}
-    articles: list[list[int]] = []
-    for index, url in enumerate(urls):
-        if not (articles and urls[index - 1] == url):
-            articles.append([])
-        parts = {lang: split_sentences(lines[lang][index], lang) for lang in LANGS}
-        if len({len(p) for p in parts.values()}) != 1:
-            continue  # no sentence-level gold for it (see above)
-        for k in range(len(parts["uk"])):
-            articles[-1].append(len(texts["uk"]))
-            for lang in LANGS:
-                texts[lang].append(parts[lang][k])
-    stories: list[Story] = []
-    current: list[int] = []
-    for article in articles:
-        current += article
-        if len(current) >= MIN_LINES:
-            stories.append(Story(len(stories), current))
-            current = []
-    if current:
-        stories.append(Story(len(stories), current))
-    return texts, stories
-
-
-def _split(text: str) -> tuple[str, str] | None:
-    """Cut a sentence at the comma nearest its middle into two sentences (None if no comma)."""
-    cuts = [i for i in range(len(text)) if text.startswith(", ", i)]
-    cuts = [i for i in cuts if i >= 20 and len(text) - i >= 20]
-    if not cuts:
-        return None
-    cut = min(cuts, key=lambda i: abs(i - len(text) / 2))
-    rest = text[cut + 2 :]
-    return text[:cut] + ".", rest[:1].upper() + rest[1:]
-
-
-def _merge(first: str, second: str, lang: str) -> str:
-    head = first.rstrip()
-    if head.endswith("."):
-        head = head[:-1]
-    word = second.split(" ", 1)[0]
-    if word[1:].islower():
-        second = second[:1].lower() + second[1:]
-    return head + CONNECT[lang] + second
-
-
-def edit(
-    story: Story, lang: str, texts: dict[str, list[str]], seed: int
-) -> list[list[tuple[str, set[Atom]]]]:
-    """One edition's paragraphs, each a list of (text, atoms) chunks."""
-    rng = random.Random(f"{seed}-{story.number}-{lang}")
-    chunks: list[tuple[str, set[Atom]]] = []
-    lines = story.lines
-    skip = False
-    total = len(texts[lang])
-    for k, line in enumerate(lines):
-        if skip:
-            skip = False
-            continue
-        text = texts[lang][line]
-        r = rng.random()
-        if r < EDITS["drop"]:
-            pass
-        elif r < EDITS["drop"] + EDITS["merge"] and k + 1 < len(lines):
-            nxt = lines[k + 1]
-            chunks.append((_merge(text, texts[lang][nxt], lang), {("line", line), ("line", nxt)}))
-            skip = True
-        elif r < EDITS["drop"] + EDITS["merge"] + EDITS["split"] and (cut := _split(text)):
-            chunks += [(cut[0], {("line", line)}), (cut[1], {("line", line)})]
-        else:
-            chunks.append((text, {("line", line)}))
-        if rng.random() < EDITS["add"]:
-            stray = rng.randrange(total)
-            while stray in lines:
-                stray = rng.randrange(total)
-            chunks.append((texts[lang][stray], {("add", stray)}))
-    paragraphs: list[list[tuple[str, set[Atom]]]] = [[]]
-    for chunk in chunks:
-        if paragraphs[-1] and (rng.random() < BREAK or len(paragraphs[-1]) >= 5):
-            paragraphs.append([])
-        paragraphs[-1].append(chunk)
-    return [p for p in paragraphs if p]
-
-
-def _alnum(text: str) -> str:
-    return "".join(ch for ch in text.lower() if ch.isalnum())
-
-
-def build(
-    stories: Sequence[Story], texts: dict[str, list[str]], seed: int, folder: Path
-) -> list[Built]:
-    """Write every story's editions as Markdown, read them back through ingest + analyze."""
-    from pipeline.analyze import analyze
-    from pipeline.ingest import IngestOptions, read_path
-
-    built = []
-    for story in stories:
-        rng = random.Random(f"{seed}-{story.number}-swap")
-        swapper = rng.choice(LANGS) if rng.random() < SWAP else None
-        editions: dict[str, Edition] = {}
-        atoms: dict[str, list[set[Atom]]] = {}
-        for lang in LANGS:
-            paragraphs = edit(story, lang, texts, seed)
-            if lang == swapper and len(paragraphs) >= 2:
-                at = rng.randrange(len(paragraphs) - 1)
-                paragraphs[at], paragraphs[at + 1] = paragraphs[at + 1], paragraphs[at]
-            body = "\n\n".join(" ".join(text for text, _ in p) for p in paragraphs)
-            path = folder / f"story-{story.number}.{lang}.md"
-            front = f"---\ntitle: Story {story.number}\nlang: {lang}\n---\n\n"
-            path.write_text(front + body + "\n", encoding="utf-8")
-            (raw,) = read_path(path, IngestOptions())
-            article = analyze(raw)
-            read = tuple(
-                tuple(s.text for s in p.sentences) for p in article.paragraphs if p.kind != "title"
-            )
-            editions[lang] = Edition(lang, read)
-            atoms[lang] = _sentence_atoms(
-                [c for p in paragraphs for c in p], editions[lang].sentences
-            )
-        built.append(Built(f"story-{story.number}", editions, atoms))
-    return built
-
-
-def _sentence_atoms(
-    chunks: list[tuple[str, set[Atom]]], sentences: Sequence[str]
-) -> list[set[Atom]]:
-    """Each read-back sentence's atoms: the chunks its letters and digits overlap."""
-    spans = []
-    at = 0
-    for text, chunk_atoms in chunks:
-        size = len(_alnum(text))
-        spans.append((at, at + size, chunk_atoms))
-        at += size
-    out = []
-    cursor = 0
-    for sentence in sentences:
-        size = len(_alnum(sentence))
-        found: set[Atom] = set()
-        for start, end, chunk_atoms in spans:
-            if start < cursor + size and cursor < end:
-                found |= chunk_atoms
-        out.append(found or {("add", -1 - cursor)})
-        cursor += size
-    return out
-
-
-def gold_records(story: Built, langs: Sequence[str]) -> list[Record]:
-    """Gold units over ``langs``: sentences sharing an atom, transitively."""
-    parent: dict[tuple[str, int], tuple[str, int]] = {}
-
-    def find(node: tuple[str, int]) -> tuple[str, int]:
-        while parent[node] != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
-
-    owner: dict[Atom, tuple[str, int]] = {}
-    for lang in langs:
-        for index, sentence_atoms in enumerate(story.atoms[lang]):
-            node = (lang, index)
-            parent[node] = node
-            for atom in sentence_atoms:
-                if atom in owner:
-                    parent[find(node)] = find(owner[atom])
-                else:
-                    owner[atom] = node
-    groups: dict[tuple[str, int], list[tuple[str, int]]] = {}
-    for node in parent:
-        groups.setdefault(find(node), []).append(node)
-    records = []
-    for members in groups.values():
-        record: Record = {"story": story.name}
-        for lang in langs:
-            indexes = sorted(i for lg, i in members if lg == lang)
-            record[lang] = [story.editions[lang].sentences[i] for i in indexes]
-        records.append(record)
-    return records
 
 
 class NoisyReference:
@@ -389,55 +177,16 @@ def speed(
     return len(editions[0].sentences), sorted(times)[len(times) // 2]
 
 
-def add_story_arguments(
-    parser: argparse.ArgumentParser, *, seed: int = 2, half: str = "heldout"
-) -> None:
-    """--data, --seed and --half, as every benchmark over these stories takes them."""
-    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
-    parser.add_argument("--seed", type=int, default=seed)
-    parser.add_argument("--half", choices=("heldout", "tune", "all"), default=half)
-
-
-def has_flores(data: Path) -> bool:
-    """Whether ``data`` holds FLORES devtest; says so on stderr when not."""
-    if (data / "flores200_devtest.ukr.txt").is_file():
-        return True
-    print(f"no FLORES devtest in {data} (pass --data)", file=sys.stderr)
-    return False
-
-
-def abridge(built: Sequence[Built], seed: int) -> list[Built]:
-    """``built`` with one whole paragraph, chosen at random (``seed``), left out of the English
-    edition of each story that has three or more; its sentences' atoms go with it, so the gold
-    leaves the other editions' sentences alone there."""
-    rng = random.Random(f"abridge-{seed}")
-    found = []
-    for story in built:
-        english = story.editions["en"]
-        if len(english.paragraphs) < 3:
-            found.append(story)
-            continue
-        cut = rng.randrange(len(english.paragraphs))
-        start = sum(len(p) for p in english.paragraphs[:cut])
-        stop = start + len(english.paragraphs[cut])
-        kept = tuple(p for k, p in enumerate(english.paragraphs) if k != cut)
-        atoms = {**story.atoms, "en": story.atoms["en"][:start] + story.atoms["en"][stop:]}
-        editions = {**story.editions, "en": Edition("en", kept)}
-        found.append(Built(story.name, editions, atoms))
-    return found
-
-
-def half_of(stories: Sequence[Story], half: str) -> list[Story]:
-    """The stories of a half: even numbers are the tune half, odd the held-out one."""
-    if half == "all":
-        return list(stories)
-    wanted = 0 if half == "tune" else 1
-    return [s for s in stories if s.number % 2 == wanted]
-
-
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_story_arguments(parser)
+    parser.add_argument(
+        "--seeds",
+        type=int,
+        nargs="+",
+        metavar="SEED",
+        help="several seeds, one run each, and the mean of each measure (instead of --seed)",
+    )
     parser.add_argument("--bridge", action="store_true", help="also run the MT path (stand-in)")
     parser.add_argument(
         "--no-lexicon", action="store_true", help="no lexicon learned (the seed lexicon only)"
@@ -455,66 +204,88 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--update-baselines", action="store_true")
     parser.add_argument("--allow-lower", action="store_true", help="let an update lower a floor")
     parser.add_argument("--json-out", type=Path)
-    args = parser.parse_args(argv)
-    if args.abridge and (args.check or args.update_baselines):
-        parser.error("the floors describe unabridged stories: --abridge goes without --check")
-    if not has_flores(args.data):
-        return 2
-    texts, all_stories = load(args.data)
+    return parser
+
+
+@dataclass
+class SeedRun:
+    """One seed's measures: ``out`` as written to --json-out; ``settings``: setting ("batch
+    alone", "with an archive") -> measure name ("uk-ru (pair)", "uk-ru", "uk-ru-en") -> measures;
+    ``seconds``: the speed run's median CPU seconds for ``sentences`` uk sentences."""
+
+    out: dict[str, Any]
+    settings: dict[str, dict[str, dict[str, float]]]
+    sentences: int
+    seconds: float
+
+
+def _lexicons(
+    args: argparse.Namespace,
+    built: Sequence[Built],
+    archive: list[Story],
+    texts: dict[str, list[str]],
+    seed: int,
+    tuning: Tuning,
+) -> tuple[Lexicon | None, Lexicon | None]:
+    """The lexicon learned from the batch alone and the one learned with an archive (the other
+    half's stories aligned first); None where the arguments leave one out."""
+    if args.no_lexicon:
+        return None, None
+    untaught = AlignOptions(tuning=tuning)
+    start = time.process_time()
+    lexicon = learn_lexicon([[b.editions[lang] for lang in LANGS] for b in built], options=untaught)
+    took = time.process_time() - start
+    print(f"lexicon: {len(lexicon)} stem pairs learned from the batch in {took:.1f} CPU s")
+    if args.half == "all" or args.no_archive:
+        return lexicon, None
+    with tempfile.TemporaryDirectory() as tmp:
+        aligned_before = build(archive, texts, seed, Path(tmp))
+    start = time.process_time()
+    known = archive_pairs(aligned_before, tuning)
+    archived = learn_lexicon(
+        [[b.editions[lang] for lang in LANGS] for b in built], known=known, options=untaught
+    )
+    took = time.process_time() - start
+    print(
+        f"archive: the other half's {len(aligned_before)} stories aligned first, "
+        f"{len(known)} confident sentence pairs; with the batch {len(archived)} stem "
+        f"pairs ({took:.1f} CPU s)"
+    )
+    return lexicon, archived
+
+
+def run_seed(
+    args: argparse.Namespace, texts: dict[str, list[str]], all_stories: list[Story], seed: int
+) -> SeedRun:
+    """Build the half's stories with ``seed``, align them every way the arguments ask for and
+    print each table."""
     stories = half_of(all_stories, args.half)
     with tempfile.TemporaryDirectory() as tmp:
-        built = build(stories, texts, args.seed, Path(tmp))
+        built = build(stories, texts, seed, Path(tmp))
     if args.abridge:
-        built = abridge(built, args.seed)
+        built = abridge(built, seed)
     sentences = sum(len(b.editions["uk"].sentences) for b in built)
-    print(f"{len(built)} stories ({args.half} half, seed {args.seed}), {sentences} uk sentences")
-    out: dict[str, object] = {"half": args.half, "seed": args.seed, "stories": len(built)}
+    print(f"{len(built)} stories ({args.half} half, seed {seed}), {sentences} uk sentences")
+    out: dict[str, Any] = {"half": args.half, "seed": seed, "stories": len(built)}
     tuning = Tuning(seed_lexicon=not args.no_seed)
-    untaught = AlignOptions(tuning=tuning)
-    lexicon = archived = None
-    if not args.no_lexicon:
-        start = time.process_time()
-        lexicon = learn_lexicon(
-            [[b.editions[lang] for lang in LANGS] for b in built], options=untaught
-        )
-        took = time.process_time() - start
-        print(f"lexicon: {len(lexicon)} stem pairs learned from the batch in {took:.1f} CPU s")
-        if args.half != "all" and not args.no_archive:
-            others = [s for s in all_stories if s not in stories]
-            with tempfile.TemporaryDirectory() as tmp:
-                archive = build(others, texts, args.seed, Path(tmp))
-            start = time.process_time()
-            known = archive_pairs(archive, tuning)
-            archived = learn_lexicon(
-                [[b.editions[lang] for lang in LANGS] for b in built], known=known, options=untaught
-            )
-            took = time.process_time() - start
-            print(
-                f"archive: the other half's {len(archive)} stories aligned first, "
-                f"{len(known)} confident sentence pairs; with the batch {len(archived)} stem "
-                f"pairs ({took:.1f} CPU s)"
-            )
+    archive = [s for s in all_stories if s not in stories]
+    lexicon, archived = _lexicons(args, built, archive, texts, seed, tuning)
     out["lexicon"] = lexicon is not None
     out["seed_lexicon"] = tuning.seed_lexicon
     pairwise, threeway = measure(built, AlignOptions(lexicon=lexicon, tuning=tuning))
     out["model_free"] = {"pairwise": pairwise, "threeway": threeway}
     _table("without MT, two editions given", pairwise)
     _table("without MT, three editions given (pairs are the three-way units cut down)", threeway)
-    settings = {"batch alone": _named(pairwise, threeway)}
+    alone = "each story alone" if args.no_lexicon else "batch alone"
+    settings = {alone: _named(pairwise, threeway)}
     if archived is not None:
         pairwise_a, threeway_a = measure(built, AlignOptions(lexicon=archived, tuning=tuning))
         out["model_free_archive"] = {"pairwise": pairwise_a, "threeway": threeway_a}
         _table("without MT, with an archive, two editions given", pairwise_a)
         _table("without MT, with an archive, three editions given", threeway_a)
         settings["with an archive"] = _named(pairwise_a, threeway_a)
-    # The floors' names: "uk-ru (pair)", "uk-ru-en", and the same with " archive".
-    plain = {
-        f"{name} archive" if setting == "with an archive" else name: m
-        for setting, results in settings.items()
-        for name, m in results.items()
-    }
     if args.bridge:
-        bridge = NoisyReference(built, texts, args.seed)
+        bridge = NoisyReference(built, texts, seed)
         bridged = measure(built, AlignOptions(bridge=bridge, lexicon=lexicon, tuning=tuning))
         out["noisy_reference_bridge"] = {"pairwise": bridged[0], "threeway": bridged[1]}
         _table("with a NoisyReference bridge, two editions given", bridged[0])
@@ -522,7 +293,26 @@ def main(argv: list[str] | None = None) -> int:
     count, seconds = speed(built, lexicon, tuning=tuning)
     out["speed"] = {"sentences": count, "seconds": seconds}
     print(f"\nspeed: a {count}-sentence three-edition story: {seconds:.3f} CPU s (median of 5)")
-    print("\ntargets (strict F1 without MT): pairs aligned as pairs / within three editions")
+    return SeedRun(out, settings, count, seconds)
+
+
+def mean_settings(
+    runs: Sequence[dict[str, dict[str, dict[str, float]]]],
+) -> dict[str, dict[str, dict[str, float]]]:
+    """Each measure's mean over ``runs`` (every run measured the same settings and names)."""
+    first = runs[0]
+    return {
+        setting: {
+            name: {key: sum(r[setting][name][key] for r in runs) / len(runs) for key in measures}
+            for name, measures in results.items()
+        }
+        for setting, results in first.items()
+    }
+
+
+def _targets(settings: dict[str, dict[str, dict[str, float]]], seconds: float, title: str) -> None:
+    print(f"\ntargets (strict F1 without MT{title}):")
+    print("  pairs aligned as pairs / within three editions")
     for setting, results in settings.items():
         print(f"  {setting}")
         for name, floor in TARGETS.items():
@@ -536,10 +326,45 @@ def main(argv: list[str] | None = None) -> int:
             print(f"    {name:9} >= {floor:.2f}   {cells[0]:>12}   {cells[1]:>12}")
     fast = seconds < SPEED_TARGET_S
     print(f"  speed       {seconds:.3f} s < {SPEED_TARGET_S} s  {'met' if fast else 'MISSED'}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.abridge and (args.check or args.update_baselines):
+        parser.error("the floors describe unabridged stories: --abridge goes without --check")
+    if not has_flores(args.data):
+        return 2
+    seeds = args.seeds or [args.seed]
+    texts, all_stories = load(args.data)
+    runs = []
+    for seed in seeds:
+        if len(seeds) > 1:
+            print(f"\n=== seed {seed}")
+        runs.append(run_seed(args, texts, all_stories, seed))
+    if len(runs) == 1:
+        settings, seconds, title = runs[0].settings, runs[0].seconds, ""
+        out: dict[str, Any] = runs[0].out
+    else:
+        settings = mean_settings([run.settings for run in runs])
+        # The slowest seed's median: the speed target holds for each story, not on average.
+        seconds = max(run.seconds for run in runs)
+        title = f", mean of seeds {' '.join(map(str, seeds))}; speed: the slowest seed"
+        for setting, results in settings.items():
+            _table(f"mean of seeds {' '.join(map(str, seeds))}, {setting}", results)
+        out = {"seeds": [run.out for run in runs], "mean": settings}
+    _targets(settings, seconds, title)
     if args.json_out:
         args.json_out.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    # The floors' names: "uk-ru (pair)", "uk-ru-en", and the same with " archive".
+    plain = {
+        f"{name} archive" if setting == "with an archive" else name: m
+        for setting, results in settings.items()
+        for name, m in results.items()
+    }
+    seed_words = f"--seeds {' '.join(map(str, seeds))}" if args.seeds else f"--seed {args.seed}"
+    measured_with = f"--half {args.half} {seed_words}"
     status = 0
-    measured_with = f"--half {args.half} --seed {args.seed}"
     if args.update_baselines:
         _update(plain, allow_lower=args.allow_lower, measured_with=measured_with)
     if args.check:

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import align_bench as bench
+import align_stories
 
 from pipeline.align import AlignOptions, threeway
 from pipeline.align.similarity import Features, length_prior
@@ -26,13 +27,13 @@ from pipeline.align.similarity import Features, length_prior
 Shares = dict[tuple[int, str], Counter[str]]
 
 
-def line_shares(built: list[bench.Built]) -> Shares:
+def line_shares(built: list[align_stories.Built]) -> Shares:
     """(id of an edition's paragraphs, sentence) -> share of each source line it holds."""
     shares: Shares = {}
     for story in built:
-        for lang in bench.LANGS:
+        for lang in align_stories.LANGS:
             edition = story.editions[lang]
-            sizes = [len(bench._alnum(s)) for s in edition.sentences]
+            sizes = [len(align_stories._alnum(s)) for s in edition.sentences]
             totals: Counter[str] = Counter()
             for size, atoms in zip(sizes, story.atoms[lang], strict=True):
                 for atom in atoms:
@@ -79,14 +80,14 @@ def perfect_similarity(shares: Shares) -> Iterator[None]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    bench.add_story_arguments(parser, seed=1, half="tune")
+    align_stories.add_story_arguments(parser, seed=1, half="tune")
     args = parser.parse_args(argv)
-    if not bench.has_flores(args.data):
+    if not align_stories.has_flores(args.data):
         return 2
-    texts, stories = bench.load(args.data)
-    stories = bench.half_of(stories, args.half)
+    texts, stories = align_stories.load(args.data)
+    stories = align_stories.half_of(stories, args.half)
     with tempfile.TemporaryDirectory() as tmp:
-        built = bench.build(stories, texts, args.seed, Path(tmp))
+        built = align_stories.build(stories, texts, args.seed, Path(tmp))
     with perfect_similarity(line_shares(built)):
         pairwise, three = bench.measure(built, AlignOptions())
     print(f"{len(built)} stories ({args.half} half, seed {args.seed}), perfect similarity")

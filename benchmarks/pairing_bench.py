@@ -38,7 +38,7 @@ for folder in (REPO, REPO / "benchmarks"):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
-from align_bench import (  # noqa: E402
+from align_stories import (  # noqa: E402
     LANGS,
     Built,
     add_story_arguments,
