@@ -101,18 +101,26 @@ class Evaluation:
     """Scores against a gold file (``report``) and what they cover: ``scored``, the number of
     aligned stories the gold holds; ``not_in_gold``, aligned stories it does not (left out, so
     that aligning more than the gold covers does not read as wrong units); ``not_aligned``, gold
-    stories nothing aligned matched (their units count as missed)."""
+    stories nothing aligned matched (their units count as missed); ``outside``, units of scored
+    stories none of whose sentences the gold holds (a title a gold of body text leaves out),
+    left out as well."""
 
     report: ScoreReport
     scored: int
     not_in_gold: int
     not_aligned: tuple[str, ...]
+    outside: int = 0
 
     def lines(self) -> list[str]:
         """The score table, then a line on what it covers."""
         out = [*self.report.lines(), f"scored: {self.scored} aligned stor(ies) the gold holds"]
         if self.not_in_gold:
             out.append(f"left out: {self.not_in_gold} aligned stor(ies) not in the gold file")
+        if self.outside:
+            out.append(
+                f"left out: {self.outside} unit(s) with no sentence in the gold (a title the"
+                " gold does not hold, say)"
+            )
         if self.not_aligned:
             names = ", ".join(self.not_aligned[:5]) + (", ..." if len(self.not_aligned) > 5 else "")
             out.append(
@@ -126,37 +134,47 @@ def evaluate(gold_path: Path, units: Sequence[UnitView]) -> Evaluation:
     """Strict and lax P/R/F1 of units against a gold JSONL file (`pipeline.align.score`).
 
     A gold story named otherwise than the store's id (the original article's) is matched to
-    the aligned story sharing most sentences with it. Only stories the gold holds are scored.
+    the aligned story sharing most sentences with it. Only stories the gold holds are scored,
+    and in them only units with a sentence the gold holds (a unit wholly outside it, such as a
+    title of a gold that covers body text only, is neither right nor wrong there).
     Raises NotFound / AlignmentFileError for a missing or malformed file."""
     from pipeline.align.score import read_units, score
 
     gold = read_units(gold_path)
     predicted = _relabel(gold, [unit.record() for unit in units])
-    gold_stories = {str(record["story"]) for record in gold}
+    gold_bags = _sentence_bags(gold)
     aligned = {str(record["story"]) for record in predicted}
-    kept = [record for record in predicted if str(record["story"]) in gold_stories]
+    in_stories = [record for record in predicted if str(record["story"]) in gold_bags]
+    kept = [
+        record
+        for record in in_stories
+        if _sentence_bags([record])[str(record["story"])] & gold_bags[str(record["story"])]
+    ]
     return Evaluation(
         report=score(gold, kept),
-        scored=len(aligned & gold_stories),
-        not_in_gold=len(aligned - gold_stories),
-        not_aligned=tuple(sorted(gold_stories - aligned)),
+        scored=len(aligned & gold_bags.keys()),
+        not_in_gold=len(aligned - gold_bags.keys()),
+        not_aligned=tuple(sorted(gold_bags.keys() - aligned)),
+        outside=len(in_stories) - len(kept),
     )
+
+
+def _sentence_bags(records: Sequence[dict[str, Any]]) -> dict[str, set[tuple[str, str]]]:
+    """Per story, its records' (language, sentence) pairs, the text as ``same_text`` reads it."""
+    from pipeline.align.score import same_text
+
+    found: dict[str, set[tuple[str, str]]] = {}
+    for record in records:
+        bag = found.setdefault(str(record["story"]), set())
+        for lang in LANGS:
+            bag.update((lang, same_text(text)) for text in record.get(lang, ()))
+    return found
 
 
 def _relabel(
     gold: Sequence[dict[str, Any]], predicted: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
-    from pipeline.align.score import same_text
-
-    def sentences(records: Sequence[dict[str, Any]]) -> dict[str, set[tuple[str, str]]]:
-        found: dict[str, set[tuple[str, str]]] = {}
-        for record in records:
-            bag = found.setdefault(str(record["story"]), set())
-            for lang in LANGS:
-                bag.update((lang, same_text(text)) for text in record.get(lang, ()))
-        return found
-
-    gold_bags, ours = sentences(gold), sentences(predicted)
+    gold_bags, ours = _sentence_bags(gold), _sentence_bags(predicted)
     names = {}
     for story, bag in ours.items():
         if story in gold_bags:

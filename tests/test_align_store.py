@@ -390,6 +390,69 @@ def test_align_eval_scores_only_the_stories_the_gold_holds(tmp_path: Path) -> No
     assert "missed: 1 gold stor(ies) not aligned here" in scored and "(elsewhere)" in scored
 
 
+def test_align_eval_leaves_out_units_the_gold_does_not_hold(tmp_path: Path) -> None:
+    """A gold of body text only (no title units): the aligned title unit is left out, not
+    scored as a wrong unit; the same gold with the title scores it again."""
+    db = str(tmp_path / "titles.db")
+    _, output = run("align", str(BUDGET), "--db", db, "--json")
+    units = [json.loads(line) for line in output.splitlines()]
+    title = units[0]  # the titles come first, aligned as one unit
+    assert title["kind"] == "1-1-1" and title["en"][0].startswith("Kyiv City Council allocates")
+    path = tmp_path / "gold.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in units[1:]), "utf-8")
+    code, scored = run("align", "--db", db, "--eval", str(path))
+    assert code == 0, scored
+    rows = {line.split()[0]: line.split()[1:] for line in scored.splitlines() if line[:2] == "uk"}
+    assert float(rows["uk-ru-en"][0]) == 1.0  # strict precision: the title unit is not wrong
+    assert "left out: 1 unit(s) with no sentence in the gold" in scored
+    spoiled = {**title, "en": []}  # a gold whose title unit disagrees: scored, and wrong
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(spoiled, ensure_ascii=False) + "\n")
+    code, scored = run("align", "--db", db, "--eval", str(path))
+    rows = {line.split()[0]: line.split()[1:] for line in scored.splitlines() if line[:2] == "uk"}
+    assert float(rows["uk-ru-en"][0]) < 1.0 and "unit(s) with no sentence" not in scored
+
+
+PERSIAN = {
+    "uk": (
+        "У персів відносно легка і в основному правильна граматика. Тому прочитання цього "
+        "підручника з граматики допоможе вам багато дізнатися про перську граматику. "
+        "Підручник можна знайти в будь-якій бібліотеці."
+    ),
+    "ru": (
+        "В персидском языке относительно лёгкая и в основном правильная грамматика. Поэтому "
+        "чтение этого учебника грамматики поможет вам многое узнать о персидской грамматике. "
+        "Учебник можно найти в любой библиотеке."
+    ),
+    "en": (
+        "Persian has a relatively easy and mostly regular grammar, and therefore, reading this "
+        "grammar primer would help you learn much about Persian grammar. The primer can be "
+        "found in any library."
+    ),
+}
+
+
+def test_a_story_without_headlines_aligns_its_titles_apart(tmp_path: Path) -> None:
+    """No headline in any edition: each is titled by its first sentence, which its body holds
+    too. English merged the first two sentences, so its title is both; read with the bodies in
+    one programme it pairs with uk and ru body sentences. The titles are one unit, the bodies
+    the others."""
+    folder = tmp_path / "persian"
+    folder.mkdir()
+    for lang, text in PERSIAN.items():
+        (folder / f"story.{lang}.md").write_text(text + "\n", "utf-8")
+    code, output = run("align", str(folder), "--db", str(tmp_path / "p.db"), "--json")
+    assert code == 0, output
+    records = [json.loads(line) for line in output.splitlines()]
+    firsts = {lang: text.split(". ")[0] for lang, text in PERSIAN.items()}
+    firsts["en"] = PERSIAN["en"].split(". ")[0]  # the merged sentence, its full stop left off
+    assert {lang: records[0][lang] for lang in ("uk", "ru", "en")} == {
+        lang: [first] for lang, first in firsts.items()
+    }
+    merged = next(r for r in records[1:] if r["en"] and r["en"][0].startswith("Persian"))
+    assert (len(merged["uk"]), len(merged["ru"]), len(merged["en"])) == (2, 2, 1)
+
+
 def _squirrel_story(folder: Path) -> Path:
     """Two editions whose words neither transliteration nor the seed lexicon link (see
     test_align_editions.SQUIRREL_UK): English drops the first sentence."""

@@ -337,6 +337,49 @@ def test_one_paragraph_markdown_is_titled_by_its_first_sentence(tmp_path: Path) 
     assert [block.text for block in article.blocks] == [EN_STORY]
 
 
+SECOND_PARAGRAPH = "The next session of the council is in April. The mayor will report then."
+
+
+@pytest.mark.parametrize("suffix", [".md", ".txt"])
+def test_paragraphs_without_a_headline_are_titled_by_their_first_sentence(
+    tmp_path: Path, suffix: str
+) -> None:
+    """No heading, no front matter, no headline line: nothing refused and nothing lost; the
+    first paragraph stays in the story (not taken whole for a title)."""
+    path = write(tmp_path / f"untitled{suffix}", f"{EN_STORY}\n\n{SECOND_PARAGRAPH}\n")
+    [article] = read_path(path, OPTIONS)
+    assert (
+        article.title
+        == "The city council approved the budget for next year after a long debate on Tuesday"
+    )
+    assert [block.text for block in article.blocks] == [EN_STORY, SECOND_PARAGRAPH]
+
+
+def test_markdown_headline_line_without_a_hash_is_the_title(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "plain.md", f"Kyiv passes its budget\n\n{EN_STORY}\n\n{SECOND_PARAGRAPH}\n"
+    )
+    [article] = read_path(path, OPTIONS)
+    assert article.title == "Kyiv passes its budget"
+    assert [block.text for block in article.blocks] == [EN_STORY, SECOND_PARAGRAPH]
+
+
+@pytest.mark.parametrize(
+    ("line", "title_like"),
+    [
+        ("Kyiv passes its budget", True),
+        ("Чи вистачить світла взимку?", True),
+        ("The council met on Tuesday.", False),
+        ("Read also:", False),
+        ("x" * 201, False),
+    ],
+)
+def test_is_title_line(line: str, title_like: bool) -> None:
+    from pipeline.ingest.short import is_title_line
+
+    assert is_title_line(line) is title_like
+
+
 # --- word-processor characters and emoji ------------------------------------------------------
 
 

@@ -213,8 +213,13 @@ def _read_markdown(
         raise IngestError(path, str(err), "fix the block between the --- lines") from None
     blocks = make_blocks(parts.blocks)
     title = parts.title
-    if not title and len(blocks) == 1 and blocks[0].kind == "p":
-        title = short.first_sentence(blocks[0].text)  # one paragraph: titled by its start
+    if not title and blocks and blocks[0].kind == "p":
+        # No heading: a first line that reads as a headline is the title, else the story is
+        # titled by its start and keeps it, as a one-paragraph file is.
+        if len(blocks) > 1 and short.is_title_line(blocks[0].text):
+            title, blocks = blocks[0].text, blocks[1:]
+        else:
+            title = short.first_sentence(blocks[0].text)
     if not title:
         raise IngestError(path, "no title", "add 'title:' to the front matter or a '# ' heading")
     if not blocks:

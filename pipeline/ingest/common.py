@@ -1,4 +1,5 @@
-"""Options, the ingest error, and the text normalisation every reader applies."""
+"""Options, the ingest error, the text normalisation every reader applies, and the first
+sentence of a paragraph that titles a story without a headline."""
 
 from __future__ import annotations
 
@@ -141,3 +142,17 @@ def path_key(path: Path, index: int | None = None) -> str:
 def word_set(text: str, sep: str | None = None) -> frozenset[str]:
     """A set of markers written as one string: space-separated, or split on `sep`."""
     return frozenset(item.strip() for item in text.split(sep) if item.strip())
+
+
+# A sentence end: ., !, ? or … (maybe closed by a quote or bracket) before a space and a
+# capital or digit, after at least 12 characters (so "U.S." or "Д. Петренко" do not end it).
+_FIRST_SENTENCE = re.compile(
+    r"^(?P<first>.{12,}?[.!?…][»”\"')\]]?)(?=\s+[«\"„“(]?[^\W\d_a-zа-яёіїєґ]|\s+\d)"
+)
+
+
+def first_sentence(paragraph: str) -> str:
+    """A paragraph's first sentence, as a title (its final full stop left off)."""
+    match = _FIRST_SENTENCE.match(paragraph)
+    sentence = match.group("first") if match else paragraph
+    return sentence[:-1] if sentence.endswith(".") and not sentence.endswith("..") else sentence

@@ -4,24 +4,26 @@ a story; these files have none."""
 
 from __future__ import annotations
 
-import re
-
 from pipeline.ingest import chrome
+from pipeline.ingest.common import first_sentence
 from pipeline.ingest.text import CleanedText, split_units, take_metadata
 
-# A sentence end: ., !, ? or … (maybe closed by a quote or bracket) before a space and a
-# capital or digit, after at least 12 characters (so "U.S." or "Д. Петренко" do not end it).
-_FIRST_SENTENCE = re.compile(
-    r"^(?P<first>.{12,}?[.!?…][»”\"')\]]?)(?=\s+[«\"„“(]?[^\W\d_a-zа-яёіїєґ]|\s+\d)"
-)
 SHORT_STORY_UNITS = 3  # at most this many lines of text, metadata aside
+# The longest line read as a headline where nothing marks one (in characters; headlines of
+# Ukrainian, Russian and English news sites run to about 120).
+TITLE_LINE_MAX = 200
 
 
-def first_sentence(paragraph: str) -> str:
-    """A paragraph's first sentence, as a title (its final full stop left off)."""
-    match = _FIRST_SENTENCE.match(paragraph)
-    sentence = match.group("first") if match else paragraph
-    return sentence[:-1] if sentence.endswith(".") and not sentence.endswith("..") else sentence
+def is_title_line(text: str) -> bool:
+    """Whether a paragraph reads as a headline: one line of at most ``TITLE_LINE_MAX``
+    characters that does not end like a sentence (a question or exclamation may)."""
+    line = text.strip()
+    return (
+        0 < len(line) <= TITLE_LINE_MAX
+        and "\n" not in line
+        and chrome.has_letters(line)
+        and not line.endswith((".", ":", ";", ","))
+    )
 
 
 def short_story(text: str) -> CleanedText | None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from pipeline.ingest import chrome
 from pipeline.ingest.byline import looks_like_name_line, parse_byline
-from pipeline.ingest.common import clean_inline
+from pipeline.ingest.common import clean_inline, first_sentence
 
 BULLET = re.compile(r"^\s*(?:[-•–*▪◦●■►✓]|\d{1,2}[.)])\s+(?P<text>\S.*)$")
 # An em dash opens dialogue lines as often as list items; it is a bullet only in a run of
@@ -209,9 +209,16 @@ def clean_dump(text: str, boilerplate: frozenset[str] = frozenset()) -> CleanedT
     head = find_headline(units, boilerplate)
     if head is None:
         return None
-    result = CleanedText(title=units[head], blocks=[], dropped=list(units[:head]))
-    _clean_body(units[head + 1 :], result, boilerplate)
-    _check_confidence(units[head + 1 :], result)
+    title, body = units[head], units[head + 1 :]
+    lead = first_sentence(title)
+    if body and lead != title.rstrip(".") and _is_prose(title):
+        # No headline on the page: what was found is the story's first paragraph. It stays in
+        # the story, which is titled by its first sentence, as a one-paragraph file is. (A
+        # short file's paragraph with nothing after it is left to ``short.short_story``.)
+        title, body = lead, units[head:]
+    result = CleanedText(title=title, blocks=[], dropped=list(units[:head]))
+    _clean_body(body, result, boilerplate)
+    _check_confidence(body, result)
     # Bylines and source links above the headline are metadata too, the nearest first: a
     # stamp at the very top of a page ("date 2025-01-26 All Sections") is the page's, and a
     # byline under the headline is better than either.
