@@ -46,6 +46,8 @@ from functools import lru_cache
 from pipeline.align.addresses import article_number, neutral_path, neutral_url, unique_keys
 from pipeline.align.documents import (
     MIN_OTHERS,
+    RATIO_NONE,
+    UNRELATED,
     DocumentIndex,
     Ranking,
     evidence,
@@ -490,11 +492,16 @@ class _TextEvidence:
         if of_b.best != a.id:
             return 0.0
         one_script = same_script(a.lang, b.lang)
+        runner_up = max(of_a.runner_up, of_b.runner_up)
         if min(of_a.others, of_b.others) < MIN_OTHERS:
+            if runner_up >= UNRELATED[one_script] and of_a.similarity < RATIO_NONE * runner_up:
+                # A rival about as alike as the best (a follow-up of the same story, its
+                # names and numbers the same): too close to call on sentences, which match
+                # both.
+                return 0.0
             return sentence_evidence(
                 (a.title, *a.sentences), (b.title, *b.sentences), same_script=one_script
             )
-        runner_up = max(of_a.runner_up, of_b.runner_up)
         return evidence(of_a.similarity, runner_up, same_script=one_script)
 
 
