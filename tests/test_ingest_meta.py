@@ -355,6 +355,13 @@ def test_paragraphs_without_a_headline_are_titled_by_their_first_sentence(
     assert [block.text for block in article.blocks] == [EN_STORY, SECOND_PARAGRAPH]
 
 
+def test_an_html_fragment_without_a_title_is_titled_by_its_first_sentence(tmp_path: Path) -> None:
+    path = write(tmp_path / "body.html", f"<p>{EN_STORY}</p>\n<p>{SECOND_PARAGRAPH}</p>\n")
+    [article] = read_path(path, OPTIONS)
+    assert article.title.startswith("The city council approved the budget for next year")
+    assert [block.text for block in article.blocks] == [EN_STORY, SECOND_PARAGRAPH]
+
+
 def test_markdown_headline_line_without_a_hash_is_the_title(tmp_path: Path) -> None:
     path = write(
         tmp_path / "plain.md", f"Kyiv passes its budget\n\n{EN_STORY}\n\n{SECOND_PARAGRAPH}\n"

@@ -180,17 +180,23 @@ def _read_html(
             "no main content found in the page",
             "check that the page holds the story, or save it as text",
         )
-    if not parts.title:
+    blocks = make_blocks(parts.blocks)
+    title = parts.title
+    if not title and blocks and blocks[0].kind == "p":
+        # A fragment (a CMS body, a paragraph pasted into a file): titled by its start, as a
+        # Markdown or text file without a headline is.
+        title = short.first_sentence(blocks[0].text)
+    if not title:
         raise IngestError(
             path, "no title found (no <title>, <h1> or og:title)", "add a title to the page"
         )
     return [
         RawArticle(
             source_path=str(path),
-            key=story_key(url=parts.url, title=parts.title, date=parts.date),
+            key=story_key(url=parts.url, title=title, date=parts.date),
             format="html",
-            title=parts.title,
-            blocks=make_blocks(parts.blocks),
+            title=title,
+            blocks=blocks,
             author=parts.author,
             date=parts.date,
             url=parts.url,
