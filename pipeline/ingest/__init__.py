@@ -19,6 +19,7 @@ from pipeline.ingest.common import (
     IngestOptions,
     OwnFilesSkipped,
     escape_json_breaks,
+    first_sentence,
     make_blocks,
     normalize_text,
 )
@@ -185,7 +186,7 @@ def _read_html(
     if not title and blocks and blocks[0].kind == "p":
         # A fragment (a CMS body, a paragraph pasted into a file): titled by its start, as a
         # Markdown or text file without a headline is.
-        title = short.first_sentence(blocks[0].text)
+        title = first_sentence(blocks[0].text)
     if not title:
         raise IngestError(
             path, "no title found (no <title>, <h1> or og:title)", "add a title to the page"
@@ -225,7 +226,7 @@ def _read_markdown(
         if len(blocks) > 1 and short.is_title_line(blocks[0].text):
             title, blocks = blocks[0].text, blocks[1:]
         else:
-            title = short.first_sentence(blocks[0].text)
+            title = first_sentence(blocks[0].text)
     if not title:
         raise IngestError(path, "no title", "add 'title:' to the front matter or a '# ' heading")
     if not blocks:
