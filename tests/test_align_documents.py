@@ -14,6 +14,7 @@ from pipeline.align.documents import (
     DocumentIndex,
     evidence,
     sentence_evidence,
+    sentence_margin,
 )
 from pipeline.align.pairing import Candidate, names, pair_editions
 from pipeline.cli import main
@@ -150,6 +151,24 @@ FERRY_BACK = {
     "en": ("Ferry returns to Odesa", "The ferry Yulia returned from Istanbul to Odesa with 120 "
            "passengers. Captain Oleh Dorosh says the voyage took 19 hours."),
 }  # fmt: skip
+
+
+def _texts(story: dict[str, tuple[str, str]], lang: str) -> tuple[str, ...]:
+    title, text = story[lang]
+    return (title, *text.split(". "))
+
+
+@pytest.mark.parametrize(("rival", "linked"), [("tram", True), ("ferry-back", False)])
+def test_sentences_count_by_their_lead_over_the_runner_up(rival: str, linked: bool) -> None:
+    """The ferry's uk and en editions against an unrelated runner-up keep their sentence
+    evidence; against the follow-up, whose sentences match as well, they get nothing."""
+    stories = {**STORIES, "ferry-back": FERRY_BACK}
+    first, second = _texts(STORIES["ferry"], "uk"), _texts(STORIES["ferry"], "en")
+    rivals = [_texts(stories[rival], "en"), _texts(stories[rival], "uk")]
+    plain = sentence_evidence(first, second, same_script=False)
+    margin = sentence_margin(first, second, rivals, same_script=False)
+    assert plain > 0.5
+    assert (margin == plain) if linked else (margin == 0.0)
 
 
 def test_a_follow_up_with_the_same_names_and_numbers_is_not_linked_to_the_story() -> None:

@@ -52,6 +52,7 @@ from pipeline.align.documents import (
     Ranking,
     evidence,
     sentence_evidence,
+    sentence_margin,
 )
 from pipeline.align.similarity import same_script
 from pipeline.domain import page_key
@@ -442,6 +443,7 @@ class _TextEvidence:
 
     def __init__(self, candidates: Sequence[Candidate], focused: set[str] | None) -> None:
         self._candidates = candidates
+        self._by_id = {c.id: c for c in candidates}
         self._focused = focused
         self._index: DocumentIndex | None = None
         self._scope: list[Candidate] = []
@@ -502,7 +504,23 @@ class _TextEvidence:
             return sentence_evidence(
                 (a.title, *a.sentences), (b.title, *b.sentences), same_script=one_script
             )
-        return evidence(of_a.similarity, runner_up, same_script=one_script)
+        ranked = evidence(of_a.similarity, runner_up, same_script=one_script)
+        if ranked >= 1.0:
+            return ranked
+        # Each the other's best but not far ahead of the runner-up (stories on one subject,
+        # editions that differ much): the sentences get a say, by how much better they match
+        # each other than each matches its runner-up. benchmarks/pairing_bench.py, undated
+        # articles, recall: tune half seeds 1 / 3 0.772 / 0.784 -> 0.836 / 0.871, held-out
+        # seeds 2 / 4 0.774 / 0.732 -> 0.810 / 0.792; no wrong link in any of its settings.
+        rivals = [self._texts(rival) if rival else None for rival in (of_a.rival, of_b.rival)]
+        margin = sentence_margin(
+            self._texts(a.id), self._texts(b.id), rivals, same_script=one_script
+        )
+        return max(ranked, margin)
+
+    def _texts(self, article: str) -> tuple[str, ...]:
+        found = self._by_id[article]
+        return (found.title, *found.sentences)
 
 
 # Days around a focused article whose articles the texts' index holds: an edition's rivals are
