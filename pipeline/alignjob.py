@@ -209,7 +209,9 @@ def _align_story(
 ) -> None:
     articles = {a.lang: a for a in (original, *editions)}
     langs = tuple(lang for lang in LANGS if lang in articles)
-    aligned = _aligned([articles[lang] for lang in langs], options)
+    heads = {lang: _title_segments(articles[lang]) for lang in langs}
+    repeats = {lang for lang in langs if _titled_by_its_start(articles[lang], heads[lang])}
+    aligned = _aligned([articles[lang] for lang in langs], options, heads, bool(repeats))
     segments = {lang: articles[lang].segments for lang in langs}
     units = [
         NewUnit(
@@ -230,7 +232,14 @@ def _align_story(
             lang: tuple(segments[lang][i].text for i in unit.sentences.get(lang, ()))
             for lang in langs
         }
-        report.units.append(UnitView(original.id, langs, kind, unit.confidence, texts))
+        repeat = bool(repeats) and all(
+            lang in repeats and i < heads[lang]
+            for lang, found in unit.sentences.items()
+            for i in found
+        )
+        report.units.append(
+            UnitView(original.id, langs, kind, unit.confidence, texts, title_repeat=repeat)
+        )
         alone = [lang for lang in langs if texts[lang]]
         if len(alone) == 1:
             lang = alone[0]
@@ -260,16 +269,21 @@ def _align_story(
         report.memory += len(pairs)
 
 
-def _aligned(articles: Sequence[StoredArticle], options: AlignOptions | None) -> list[AlignedUnit]:
+def _aligned(
+    articles: Sequence[StoredArticle],
+    options: AlignOptions | None,
+    heads: Mapping[str, int],
+    apart: bool,
+) -> list[AlignedUnit]:
     """Units over the articles' segments (flat indexes). A headline is the programme's first
     paragraph, an anchor at the top of every edition. Where a story has no headline it is
     titled by its first sentence (``pipeline.ingest.common.first_sentence``), which its body
     holds too; read twice in one programme, that sentence pairs one edition's title with
     another's body, so there the titles are aligned with the titles alone and the bodies with
     the bodies (held-out half of benchmarks/align_bench.py as headline-less Markdown through
-    `pipeline align`, seed 2: three-way strict F1 0.905 -> 0.927)."""
-    heads = {a.lang: sum(1 for s in a.segments if s.para_index == 0) for a in articles}
-    if not any(_titled_by_its_start(a, heads[a.lang]) for a in articles):
+    `pipeline align`, seed 2: three-way strict F1 0.905 -> 0.927). ``heads``: each language's
+    title segments; ``apart``: whether some edition is titled by its start."""
+    if not apart:
         return align_editions([_edition(a) for a in articles], options=options)
     titles = align_editions(
         [Edition(a.lang, (tuple(s.text for s in a.segments[: heads[a.lang]]),)) for a in articles],
@@ -284,6 +298,10 @@ def _aligned(articles: Sequence[StoredArticle], options: AlignOptions | None) ->
         for u in bodies
     ]
     return [*titles, *shifted]
+
+
+def _title_segments(article: StoredArticle) -> int:
+    return sum(1 for segment in article.segments if segment.para_index == 0)
 
 
 def _titled_by_its_start(article: StoredArticle, head: int) -> bool:

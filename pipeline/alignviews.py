@@ -31,13 +31,17 @@ class OneSided:
 
 @dataclass(frozen=True)
 class UnitView:
-    """A stored unit with its sentences' text: the `pipeline align --json` record."""
+    """A stored unit with its sentences' text: the `pipeline align --json` record.
+    ``title_repeat``: a unit of titles only, each repeating its story's first sentence (a story
+    without a headline is titled by its start), so the sentences are in the body's units as
+    well; `--json` leaves it out, so that each sentence is printed once."""
 
     story: str
     langs: tuple[str, ...]
     kind: str
     confidence: float
     texts: Mapping[str, tuple[str, ...]]
+    title_repeat: bool = False
 
     def record(self) -> dict[str, object]:
         """{"story", "uk", "ru", "en", "kind", "confidence"}: every language key present."""

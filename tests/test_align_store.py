@@ -14,7 +14,7 @@ from lxml import etree
 from pipeline.align import AlignedUnit, AlignOptions, Edition
 from pipeline.align.lexicon import unit_pairs
 from pipeline.alignjob import align_paths, align_store, human_texts
-from pipeline.alignviews import one_edition_only
+from pipeline.alignviews import one_edition_only, story_units
 from pipeline.cli import main
 from pipeline.domain import Segment, Version
 from pipeline.publish.collect import language_version
@@ -435,22 +435,24 @@ PERSIAN = {
 def test_a_story_without_headlines_aligns_its_titles_apart(tmp_path: Path) -> None:
     """No headline in any edition: each is titled by its first sentence, which its body holds
     too. English merged the first two sentences, so its title is both; read with the bodies in
-    one programme it pairs with uk and ru body sentences. The titles are one unit, the bodies
-    the others."""
+    one programme it pairs with uk and ru body sentences. The titles are one stored unit, the
+    bodies the others; `--json` prints each sentence once (the titles' unit left out)."""
     folder = tmp_path / "persian"
     folder.mkdir()
     for lang, text in PERSIAN.items():
         (folder / f"story.{lang}.md").write_text(text + "\n", "utf-8")
-    code, output = run("align", str(folder), "--db", str(tmp_path / "p.db"), "--json")
+    db = tmp_path / "p.db"
+    code, output = run("align", str(folder), "--db", str(db), "--json")
     assert code == 0, output
     records = [json.loads(line) for line in output.splitlines()]
-    firsts = {lang: text.split(". ")[0] for lang, text in PERSIAN.items()}
-    firsts["en"] = PERSIAN["en"].split(". ")[0]  # the merged sentence, its full stop left off
-    assert {lang: records[0][lang] for lang in ("uk", "ru", "en")} == {
-        lang: [first] for lang, first in firsts.items()
-    }
-    merged = next(r for r in records[1:] if r["en"] and r["en"][0].startswith("Persian"))
-    assert (len(merged["uk"]), len(merged["ru"]), len(merged["en"])) == (2, 2, 1)
+    printed = [text for record in records for lang in PERSIAN for text in record[lang]]
+    assert len(printed) == len(set(printed)) == 8  # every body sentence (3 uk, 3 ru, 2 en), once
+    assert (len(records[0]["uk"]), len(records[0]["ru"]), len(records[0]["en"])) == (2, 2, 1)
+    titles = {lang: [text.split(". ")[0]] for lang, text in PERSIAN.items()}
+    with Store(db) as store:
+        (story,) = store.units.stories()
+        stored = story_units(store, story)
+    assert {lang: list(stored[0].texts[lang]) for lang in PERSIAN} == titles
 
 
 def _squirrel_story(folder: Path) -> Path:

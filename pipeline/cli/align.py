@@ -93,7 +93,8 @@ def align(
             click.echo(f"error: {failure}", err=True)
         if as_json:
             for unit in report.units:
-                click.echo(json.dumps(unit.record(), ensure_ascii=False))
+                if not unit.title_repeat:
+                    click.echo(json.dumps(unit.record(), ensure_ascii=False))
         else:
             for line in alignjob.summary_lines(report):
                 click.echo(line)
