@@ -149,11 +149,7 @@ def evaluate(gold_path: Path, units: Sequence[UnitView]) -> Evaluation:
     gold_bags = _sentence_bags(gold)
     aligned = {str(record["story"]) for record in predicted}
     in_stories = [record for record in predicted if str(record["story"]) in gold_bags]
-    kept = [
-        record
-        for record in in_stories
-        if _sentence_bags([record])[str(record["story"])] & gold_bags[str(record["story"])]
-    ]
+    kept = [record for record in in_stories if _sentences(record) & gold_bags[str(record["story"])]]
     return Evaluation(
         report=score(gold, kept),
         scored=len(aligned & gold_bags.keys()),
@@ -164,15 +160,18 @@ def evaluate(gold_path: Path, units: Sequence[UnitView]) -> Evaluation:
 
 
 def _sentence_bags(records: Sequence[dict[str, Any]]) -> dict[str, set[tuple[str, str]]]:
-    """Per story, its records' (language, sentence) pairs, the text as ``same_text`` reads it."""
-    from pipeline.align.score import same_text
-
+    """Per story, its records' sentences (``_sentences``)."""
     found: dict[str, set[tuple[str, str]]] = {}
     for record in records:
-        bag = found.setdefault(str(record["story"]), set())
-        for lang in LANGS:
-            bag.update((lang, same_text(text)) for text in record.get(lang, ()))
+        found.setdefault(str(record["story"]), set()).update(_sentences(record))
     return found
+
+
+def _sentences(record: dict[str, Any]) -> set[tuple[str, str]]:
+    """A record's (language, sentence) pairs, the text as ``same_text`` reads it."""
+    from pipeline.align.score import same_text
+
+    return {(lang, same_text(text)) for lang in LANGS for text in record.get(lang, ())}
 
 
 def _relabel(

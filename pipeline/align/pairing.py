@@ -46,12 +46,9 @@ from functools import lru_cache
 from pipeline.align.addresses import article_number, neutral_path, neutral_url, unique_keys
 from pipeline.align.documents import (
     MIN_OTHERS,
-    RATIO_NONE,
-    UNRELATED,
     DocumentIndex,
     Ranking,
     evidence,
-    sentence_evidence,
     sentence_margin,
 )
 from pipeline.align.similarity import same_script
@@ -494,25 +491,22 @@ class _TextEvidence:
         if of_b.best != a.id:
             return 0.0
         one_script = same_script(a.lang, b.lang)
-        runner_up = max(of_a.runner_up, of_b.runner_up)
+        # The sentences count by how much better the two match each other than each matches
+        # its runner-up, so a follow-up of the story (its names and numbers the same) gives
+        # nothing: among few others, where the cosines are too few to rank by, and where the
+        # two are each other's best but not far ahead of the runner-up (stories on one subject,
+        # editions that differ much). benchmarks/pairing_bench.py, undated articles, recall:
+        # tune half seeds 1 / 3 0.772 / 0.784 -> 0.836 / 0.871, held-out seeds 2 / 4
+        # 0.774 / 0.732 -> 0.810 / 0.792; no wrong link in any of its settings.
+        rivals = [self._texts(rival) if rival else None for rival in (of_a.rival, of_b.rival)]
         if min(of_a.others, of_b.others) < MIN_OTHERS:
-            if runner_up >= UNRELATED[one_script] and of_a.similarity < RATIO_NONE * runner_up:
-                # A rival about as alike as the best (a follow-up of the same story, its
-                # names and numbers the same): too close to call on sentences, which match
-                # both.
-                return 0.0
-            return sentence_evidence(
-                (a.title, *a.sentences), (b.title, *b.sentences), same_script=one_script
+            return sentence_margin(
+                self._texts(a.id), self._texts(b.id), rivals, same_script=one_script
             )
+        runner_up = max(of_a.runner_up, of_b.runner_up)
         ranked = evidence(of_a.similarity, runner_up, same_script=one_script)
         if ranked >= 1.0:
             return ranked
-        # Each the other's best but not far ahead of the runner-up (stories on one subject,
-        # editions that differ much): the sentences get a say, by how much better they match
-        # each other than each matches its runner-up. benchmarks/pairing_bench.py, undated
-        # articles, recall: tune half seeds 1 / 3 0.772 / 0.784 -> 0.836 / 0.871, held-out
-        # seeds 2 / 4 0.774 / 0.732 -> 0.810 / 0.792; no wrong link in any of its settings.
-        rivals = [self._texts(rival) if rival else None for rival in (of_a.rival, of_b.rival)]
         margin = sentence_margin(
             self._texts(a.id), self._texts(b.id), rivals, same_script=one_script
         )
