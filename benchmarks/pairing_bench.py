@@ -1,7 +1,7 @@
 """Edition pairing: precision and recall of pipeline.align.pair_editions without urls or file names.
 
 Run: .venv/bin/python benchmarks/pairing_bench.py [--data ../shared/data] [--seed 2]
-     [--half heldout|tune|all]
+     [--half heldout|tune|all] [--archive 1000]
 
 The articles are align_bench's edited FLORES stories (same halves and seeds: tuned on the tune
 half, report the held-out half), each edition one article whose title is its first sentence (the
@@ -20,6 +20,9 @@ dates can pair them. Settings:
 A pair counts as linked when pairing puts both articles in one story (links are transitive);
 recall is over the gold pairs (each two editions of a story present), precision over the linked.
 Uncertain pairs are reported by pairing, not linked: they are counted, not scored.
+
+``--archive N`` also times an archive of N stories (eight random FLORES segments each, unedited,
+five stories a day, or undated): pairing's cost as a newsroom brings in its back catalogue.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import date, timedelta
 from itertools import combinations
 from pathlib import Path
 
@@ -102,6 +106,27 @@ def measure(articles: list[Candidate], *, batch: int = 0) -> dict[str, float]:
     }
 
 
+def archive(texts: dict[str, list[str]], size: int, seed: int, *, dated: bool) -> list[Candidate]:
+    """A newsroom archive of ``size`` stories for timing pairing at scale: each story eight
+    random FLORES segments in uk, ru and en (unedited; title the first), ``ARCHIVE_DAILY``
+    stories a day (an edition now and then out the next day), or no dates at all."""
+    rng = random.Random(f"{seed}-archive")
+    start = date(2025, 1, 1)
+    found = []
+    for index in range(size):
+        lines = rng.sample(range(len(texts["uk"])), 8)
+        day = start + timedelta(days=index // ARCHIVE_DAILY)
+        for lang in LANGS:
+            out = day + timedelta(days=1 if rng.random() < 0.1 else 0)
+            title, *rest = (texts[lang][k] for k in lines)
+            when = out.isoformat() if dated else None
+            found.append(Candidate(f"a{index}.{lang}", lang, title, tuple(rest), date=when))
+    return found
+
+
+ARCHIVE_DAILY = 5
+
+
 def settings(seed: int) -> dict[str, tuple[bool, Keep, int]]:
     rng = random.Random(f"{seed}-alone")
     alone: dict[int, str] = {}
@@ -128,6 +153,13 @@ def settings(seed: int) -> dict[str, tuple[bool, Keep, int]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_story_arguments(parser)
+    parser.add_argument(
+        "--archive",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also time pairing an archive of N stories (dated, then undated)",
+    )
     args = parser.parse_args(argv)
     if not has_flores(args.data):
         return 2
@@ -140,6 +172,13 @@ def main(argv: list[str] | None = None) -> int:
           f" {'uncertain':>9} {'CPU s':>6}")  # fmt: skip
     for name, (dated, keep, batch) in settings(args.seed).items():
         m = measure(candidates(built, args.seed, dated=dated, keep=keep), batch=batch)
+        print(
+            f"{name:17} {m['precision']:9.3f} {m['recall']:7.3f} {m['linked']:7.0f}"
+            f" {m['wrong']:6.0f} {m['gold']:5.0f} {m['uncertain']:9.0f} {m['seconds']:6.1f}"
+        )
+    for dated in (True, False) if args.archive else ():
+        m = measure(archive(texts, args.archive, args.seed, dated=dated))
+        name = f"archive {args.archive} {'dated' if dated else 'undated'}"
         print(
             f"{name:17} {m['precision']:9.3f} {m['recall']:7.3f} {m['linked']:7.0f}"
             f" {m['wrong']:6.0f} {m['gold']:5.0f} {m['uncertain']:9.0f} {m['seconds']:6.1f}"

@@ -4,6 +4,7 @@ pairs."""
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import pytest
@@ -219,10 +220,10 @@ def test_declared_and_url_pairs_are_sure_and_a_store_link_is_kept() -> None:
 def test_pairs_to_score_are_each_pair_holding_a_focused_article_once(
     focus: set[str] | None,
 ) -> None:
-    from pipeline.align.pairing import _pairs_to_score
+    from pipeline.align.candidates import pairs_to_score
 
     ordered = [Candidate(f"c{k}", "uk", "T") for k in range(5)]
-    found = [(a.id, b.id) for a, b in _pairs_to_score(ordered, focus)]
+    found = [(a.id, b.id) for a, b in pairs_to_score(ordered, focus, {c.id: [] for c in ordered})]
     expected = [
         (a.id, b.id)
         for k, a in enumerate(ordered)
@@ -230,6 +231,57 @@ def test_pairs_to_score_are_each_pair_holding_a_focused_article_once(
         if focus is None or a.id in focus or b.id in focus
     ]
     assert sorted(found) == expected
+
+
+def _dated_batch(seed: int) -> tuple[list[Candidate], dict[str, list[object]]]:
+    """Forty articles over ten days (some undated), a few sharing a key across the days."""
+    rng = random.Random(seed)
+    ordered = []
+    keys: dict[str, list[object]] = {}
+    for k in range(40):
+        day = rng.choice([None, *range(1, 11)])
+        date = None if day is None else f"2026-03-{day:02d}T09:00:00"
+        ordered.append(Candidate(f"c{k:02d}", rng.choice(["uk", "ru", "en"]), "T", date=date))
+        keys[f"c{k:02d}"] = [("url", rng.randrange(12))] if rng.random() < 0.5 else []
+    return ordered, keys
+
+
+@pytest.mark.parametrize("focus", [None, {"c03", "c17", "c30"}])
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_pairs_to_score_are_the_pairs_within_a_day_or_sharing_a_key(
+    seed: int, focus: set[str] | None
+) -> None:
+    """Blocking by day leaves out only pairs that could never score: dated more than a day
+    apart and sharing no url, file name or article number; each pair comes once, earlier
+    first."""
+    from pipeline.align.candidates import pairs_to_score, worth_scoring
+
+    ordered, keys = _dated_batch(seed)
+    found = [(a.id, b.id) for a, b in pairs_to_score(ordered, focus, keys)]
+    expected = [
+        (a.id, b.id)
+        for k, a in enumerate(ordered)
+        for b in ordered[k + 1 :]
+        if (worth_scoring(a, b) or set(keys[a.id]) & set(keys[b.id]))
+        and (focus is None or a.id in focus or b.id in focus)
+    ]
+    assert len(found) == len(set(found))
+    assert sorted(found) == expected
+    assert len(found) < len(ordered) * (len(ordered) - 1) // 2
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_text_rivals_are_the_articles_of_the_language_within_a_day(seed: int) -> None:
+    from pipeline.align.candidates import worth_scoring
+    from pipeline.align.pairing import _TextEvidence
+
+    ordered, _ = _dated_batch(seed)
+    texts = _TextEvidence(ordered, None)
+    texts._build()
+    for one in ordered:
+        for lang in ("uk", "ru", "en"):
+            expected = [c.id for c in ordered if c.lang == lang and worth_scoring(one, c)]
+            assert [c.id for c in texts._rivals(one, lang)] == expected
 
 
 _FERRY_PAGES = {

@@ -38,12 +38,21 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date as Date
+from datetime import timedelta
 from functools import lru_cache
 
 from pipeline.align.addresses import article_number, neutral_path, neutral_url, unique_keys
+from pipeline.align.candidates import (
+    Candidate,
+    by_day,
+    candidate_keys,
+    day_of,
+    pairs_to_score,
+    worth_scoring,
+)
 from pipeline.align.documents import (
     MIN_OTHERS,
     DocumentIndex,
@@ -76,26 +85,6 @@ _TRANSLIT = str.maketrans(
         "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya", "'": "", "’": "",
     }
 )  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """One stored article as pairing sees it.
-
-    ``sentences``: its text in reading order (the title first); ``translation_of``: the url or
-    id of the article it declares itself an edition of; ``edition_of``: the id of the article
-    the store already links it to, kept as linked (with ``edition_confidence``)."""
-
-    id: str
-    lang: str
-    title: str
-    sentences: tuple[str, ...] = ()
-    url: str | None = None
-    date: str | None = None  # ISO 8601, as stored
-    translation_of: str | None = None
-    edition_of: str | None = None
-    edition_confidence: float | None = None  # of the stored link (None: declared or unknown)
-    source_path: str | None = None  # the file it was read from
 
 
 @dataclass(frozen=True)
@@ -159,7 +148,8 @@ def _latin(word: str) -> str:
     return "".join(ch for ch in plain if ch.isascii() and ch.isalpha())
 
 
-@lru_cache(maxsize=4096)
+# Large enough for a batch of thousands of articles: each is asked about once per other article.
+@lru_cache(maxsize=65536)
 def _anchors(candidate: Candidate) -> tuple[set[str], set[str]]:
     """Numbers and names of a candidate's title and text (each pair of a batch asks again)."""
     text = " ".join((candidate.title, *candidate.sentences))
@@ -172,13 +162,6 @@ def _overlap(a: set[str], b: set[str]) -> float:
     if not a or not b:
         return 0.0
     return len(a & b) / max(len(a), len(b))
-
-
-def _day(value: str | None) -> Date | None:
-    try:
-        return Date.fromisoformat((value or "")[:10])
-    except ValueError:
-        return None
 
 
 def title_similarity(a: str, b: str) -> float:
@@ -209,7 +192,7 @@ def pair_score(
     if a.lang == b.lang:
         return 0.0, ()
     reasons: list[str] = []
-    day_a, day_b = _day(a.date), _day(b.date)
+    day_a, day_b = day_of(a.date), day_of(b.date)
     days_apart = abs((day_a - day_b).days) if day_a and day_b else None
     same_day = days_apart is not None and days_apart <= 1
     url_a, url_b = neutral_url(a.url), neutral_url(b.url)
@@ -301,14 +284,15 @@ def pair_editions(
     scored: list[Pair] = []
     ordered = sorted(candidates, key=lambda c: (_lang_rank(c.lang), c.id))
     texts = _TextEvidence(ordered, focused)
-    for a, b in _pairs_to_score(ordered, focused):
+    keys = {c.id: candidate_keys(c, files, numbered) for c in candidates}
+    for a, b in pairs_to_score(ordered, focused, keys):
         if a.lang == b.lang or root(a.id) == root(b.id):
             continue
         same_file = a.id in files and files[a.id] == files.get(b.id)
         same_number = a.id in numbered and numbered[a.id] == numbered.get(b.id)
         if same_file or same_number or _same_url(a, b):
             confidence, reasons = pair_score(a, b, same_file=same_file, same_number=same_number)
-        elif _worth_scoring(a, b):
+        elif worth_scoring(a, b):
             confidence, reasons = pair_score(a, b, content=texts.evidence(a, b))
         else:
             continue
@@ -340,37 +324,17 @@ def pair_editions(
     groups: dict[str, list[str]] = {}
     for c in candidates:
         groups.setdefault(root(c.id), []).append(c.id)
+    known = _KnownPairs(pairs + scored)
     stories = []
     for members in groups.values():
         if len(members) < 2:
             continue
         original = _original(members, by_id, declared_of)
-        editions = [_edition_pair(original, m, pairs + scored) for m in members if m != original]
+        editions = [_edition_pair(original, m, known) for m in members if m != original]
         editions.sort(key=lambda p: _lang_rank(by_id[p.edition].lang))
         stories.append(Story(original, tuple(editions)))
     stories.sort(key=lambda s: s.original)
     return Pairing(stories=stories, uncertain=uncertain)
-
-
-def _pairs_to_score(
-    ordered: Sequence[Candidate], focused: set[str] | None
-) -> Iterator[tuple[Candidate, Candidate]]:
-    """Each unordered pair of ``ordered`` once, the earlier first; with ``focused``, only pairs
-    holding a focused candidate (so an ingest into a store of N articles costs N per new
-    article, not N squared)."""
-    if focused is None:
-        for i, a in enumerate(ordered):
-            for b in ordered[i + 1 :]:
-                yield a, b
-        return
-    position = {c.id: k for k, c in enumerate(ordered)}
-    for k in sorted(position[f] for f in focused if f in position):
-        one = ordered[k]
-        for other in ordered:
-            at = position[other.id]
-            if at == k or (other.id in focused and at < k):
-                continue  # itself, or a pair already given with the other focused one first
-            yield (one, other) if k < at else (other, one)
 
 
 def _neutral_file(candidate: Candidate) -> str | None:
@@ -382,14 +346,26 @@ def _lang_rank(lang: str) -> int:
     return LANG_ORDER.index(lang) if lang in LANG_ORDER else len(LANG_ORDER)
 
 
-def _edition_pair(original: str, member: str, pairs: list[Pair]) -> Pair:
-    """The pair of member and the original (``pairs``: linked first, then every scored one):
-    direct, else through another edition (as sure as the weakest of member's links)."""
-    for pair in pairs:
-        if {pair.original, pair.edition} == {original, member}:
-            return Pair(original, member, pair.confidence, pair.reasons, pair.declared)
-    linked = [p for p in pairs if member in (p.original, p.edition)]
-    weakest = min((p.confidence for p in linked), default=0.0)
+class _KnownPairs:
+    """Pairs (linked first, then every scored one) looked up by their two articles: the first
+    pair of two articles, and the weakest pair holding an article."""
+
+    def __init__(self, pairs: Iterable[Pair]) -> None:
+        self.first: dict[frozenset[str], Pair] = {}
+        self.weakest: dict[str, float] = {}
+        for pair in pairs:
+            self.first.setdefault(frozenset((pair.original, pair.edition)), pair)
+            for member in (pair.original, pair.edition):
+                self.weakest[member] = min(self.weakest.get(member, 1.0), pair.confidence)
+
+
+def _edition_pair(original: str, member: str, known: _KnownPairs) -> Pair:
+    """The pair of member and the original: direct, else through another edition (as sure as
+    the weakest of member's links)."""
+    pair = known.first.get(frozenset((original, member)))
+    if pair is not None:
+        return Pair(original, member, pair.confidence, pair.reasons, pair.declared)
+    weakest = known.weakest.get(member, 0.0)
     return Pair(original, member, weakest, ("through another edition",))
 
 
@@ -408,7 +384,7 @@ def _second_look(
     out = []
     for pair in scored:
         a, b = by_id[pair.original], by_id[pair.edition]
-        if pair.confidence < link and open_pair(a.id, b.id) and _worth_scoring(a, b):
+        if pair.confidence < link and open_pair(a.id, b.id) and worth_scoring(a, b):
             content = texts.evidence(a, b, taken=taken)
             if content:
                 confidence, reasons = pair_score(a, b, content=content)
@@ -420,12 +396,6 @@ def _second_look(
 def _same_url(a: Candidate, b: Candidate) -> bool:
     url_a, url_b = neutral_url(a.url), neutral_url(b.url)
     return bool(url_a and url_b and url_a[0] == url_b[0])
-
-
-def _worth_scoring(a: Candidate, b: Candidate) -> bool:
-    """Whether two articles' dates allow them to be editions (within a day, or one undated)."""
-    day_a, day_b = _day(a.date), _day(b.date)
-    return day_a is None or day_b is None or abs((day_a - day_b).days) <= 1
 
 
 Taken = Callable[[str, str], bool]
@@ -445,21 +415,40 @@ class _TextEvidence:
         self._index: DocumentIndex | None = None
         self._scope: list[Candidate] = []
         self._ranked: dict[tuple[str, str], Ranking] = {}
+        # Per language: the scope's undated candidates and its dated ones by day, so a dated
+        # article's rivals are looked up by day, not found by a pass over the whole scope.
+        self._undated: dict[str, list[Candidate]] = {}
+        self._by_day: dict[str, dict[Date, list[Candidate]]] = {}
+        self._place: dict[str, int] = {}
 
     def _build(self) -> DocumentIndex:
         if self._index is None:
             scope = list(self._candidates)
             if self._focused is not None:
-                days = {_day(c.date) for c in scope if c.id in self._focused}
+                days = {day_of(c.date) for c in scope if c.id in self._focused}
                 if None not in days:  # an undated article may be an edition of any other
                     scope = [
                         c
                         for c in scope
-                        if c.id in self._focused or _near_days(_day(c.date), days, REACH_DAYS)
+                        if c.id in self._focused or _near_days(day_of(c.date), days, REACH_DAYS)
                     ]
             self._scope = scope
+            self._place = {c.id: k for k, c in enumerate(scope)}
+            for lang in {c.lang for c in scope}:
+                undated, dated = by_day(c for c in scope if c.lang == lang)
+                self._undated[lang], self._by_day[lang] = undated, dated
             self._index = DocumentIndex({c.id: (c.title, *c.sentences) for c in scope})
         return self._index
+
+    def _rivals(self, one: Candidate, lang: str) -> list[Candidate]:
+        """The scope's candidates of ``lang`` worth scoring with ``one``, in the scope's order."""
+        day = day_of(one.date)
+        if day is None:
+            return [c for c in self._scope if c.lang == lang]
+        dated = self._by_day.get(lang, {})
+        near = [dated.get(day + timedelta(days=shift), []) for shift in (-1, 0, 1)]
+        found = [*self._undated.get(lang, []), *(c for group in near for c in group)]
+        return sorted(found, key=lambda c: self._place[c.id])
 
     def _rank(self, one: Candidate, lang: str, taken: Taken | None = None) -> Ranking:
         key = (one.id, lang)
@@ -467,11 +456,7 @@ class _TextEvidence:
         if found is None:
             index = self._build()
             rivals = (
-                c.id
-                for c in self._scope
-                if c.lang == lang
-                and _worth_scoring(one, c)
-                and not (taken and taken(c.id, one.lang))
+                c.id for c in self._rivals(one, lang) if not (taken and taken(c.id, one.lang))
             )
             found = index.ranked(one.id, rivals)
             if not taken:
