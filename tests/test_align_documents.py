@@ -214,31 +214,34 @@ def test_an_edition_is_most_like_its_counterpart() -> None:
         assert ranking.others == len(STORIES)
 
 
-@pytest.mark.parametrize("batch_from", [1, 10**6])
 def test_ranking_many_at_once_gives_each_pairs_own_cosine(
-    batch_from: int, monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The numpy pass over many others (``BATCH_FROM`` or more) and the dot product of one pair
-    give the same cosines, an article with no terms (a blank one) 0."""
+    """The numpy pass over many others (``BATCH_FROM`` or more) ranks as the dot product of
+    each pair does, an article with no terms (a blank one) at 0."""
     import pipeline.align.documents as documents
 
     articles = {a.id: (a.title, *a.sentences) for a in _all()}
     articles["blank.en"] = ("",)
-    reference = DocumentIndex(articles)
     english = [key for key in articles if key.endswith(".en")]
-    expected = {
-        (one, other): reference.similarity(one, other)
-        for one in articles
-        if one.endswith(".uk")
-        for other in english
-    }
-    monkeypatch.setattr(documents, "BATCH_FROM", batch_from)
-    index = DocumentIndex(articles)
-    for one in {one for one, _ in expected}:
-        index.ranked(one, english)
-    for (one, other), value in expected.items():
-        assert index.similarity(one, other) == pytest.approx(value, abs=1e-12)
-    assert all(index.similarity(one, "blank.en") == 0.0 for one, _ in expected)
+    ukrainian = [key for key in articles if key.endswith(".uk")]
+    one_by_one = DocumentIndex(articles)
+    monkeypatch.setattr(documents, "BATCH_FROM", 10**6)
+    expected = {one: one_by_one.ranked(one, english) for one in ukrainian}
+    monkeypatch.setattr(documents, "BATCH_FROM", 1)
+    at_once = DocumentIndex(articles)
+    for one in ukrainian:
+        found = at_once.ranked(one, english)
+        assert (found.best, found.rival, found.others) == (
+            expected[one].best,
+            expected[one].rival,
+            expected[one].others,
+        )
+        assert found.similarity == pytest.approx(expected[one].similarity, abs=1e-12)
+        assert found.runner_up == pytest.approx(expected[one].runner_up, abs=1e-12)
+        row = at_once._row(one, english)
+        assert row == pytest.approx([one_by_one.similarity(one, e) for e in english], abs=1e-12)
+        assert row[english.index("blank.en")] == 0.0
 
 
 @pytest.mark.parametrize(

@@ -105,14 +105,14 @@ def by_day(
 ) -> tuple[list[Candidate], dict[Date, list[Candidate]]]:
     """The undated candidates, and the dated ones by day (each list in the given order)."""
     undated: list[Candidate] = []
-    by_day: dict[Date, list[Candidate]] = {}
+    dated: dict[Date, list[Candidate]] = {}
     for c in candidates:
         day = day_of(c.date)
         if day is None:
             undated.append(c)
         else:
-            by_day.setdefault(day, []).append(c)
-    return undated, by_day
+            dated.setdefault(day, []).append(c)
+    return undated, dated
 
 
 def candidate_keys(

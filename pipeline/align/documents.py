@@ -99,29 +99,26 @@ class DocumentIndex:
         """The article of ``others`` most like ``one``, its cosine and the runner-up's (0 where
         there is none), and how many others there were."""
         others = list(others)
-        self._compute(one, others)
+        if len(others) >= BATCH_FROM:
+            values = self._row(one, others)
+        else:
+            values = [self.similarity(one, other) for other in others]
         best: str | None = None
         rival: str | None = None
         top = second = 0.0
-        count = 0
-        for other in others:
-            count += 1
-            value = self.similarity(one, other)
+        for other, value in zip(others, values, strict=True):
             if best is None or value > top:
                 best, rival, top, second = other, best, value, (top if best is not None else 0.0)
             elif rival is None or value > second:
                 rival, second = other, value
-        return Ranking(best, top, second, count, rival)
+        return Ranking(best, top, second, len(others), rival)
 
-    def _compute(self, one: str, others: Sequence[str]) -> None:
-        """Cosines of ``one`` with those of ``others`` not known yet, in one pass of numpy over
-        their weights: ranking every article against all others of its language is pairing's
-        quadratic part, and this is 4.6 times faster than a dot product per pair in Python
-        (100 articles against 600 of pairing_bench's undated archive; the same cosines to
-        1e-15)."""
-        missing = [o for o in others if _key(one, o) not in self._known]
-        if len(missing) < BATCH_FROM:
-            return
+    def _row(self, one: str, others: Sequence[str]) -> list[float]:
+        """Cosines of ``one`` with each of ``others``, in one pass of numpy over their weights:
+        ranking every article against all others of its language is pairing's quadratic part,
+        and this is 4.6 times faster than a dot product per pair in Python (100 articles
+        against 600 of pairing_bench's undated archive; the same cosines to 1e-15). Not kept:
+        an undated archive of thousands would hold millions of them."""
         import numpy as np
 
         if self._arrays is None:
@@ -129,16 +126,16 @@ class DocumentIndex:
         arrays = self._arrays
         dense = np.zeros(len(arrays.terms))
         dense[arrays.ids[one]] = arrays.weights[one]
-        filled = [o for o in missing if len(arrays.ids[o])]
-        for other in missing:
-            self._known[_key(one, other)] = 0.0
-        if not filled:
-            return
-        ids = np.concatenate([arrays.ids[o] for o in filled])
-        weights = np.concatenate([arrays.weights[o] for o in filled])
-        starts = np.cumsum([0] + [len(arrays.ids[o]) for o in filled[:-1]])
-        for other, value in zip(filled, np.add.reduceat(dense[ids] * weights, starts), strict=True):
-            self._known[_key(one, other)] = float(value)
+        filled = [k for k, other in enumerate(others) if len(arrays.ids[other])]
+        values = [0.0] * len(others)
+        if filled:
+            ids = np.concatenate([arrays.ids[others[k]] for k in filled])
+            weights = np.concatenate([arrays.weights[others[k]] for k in filled])
+            starts = np.cumsum([0] + [len(arrays.ids[others[k]]) for k in filled[:-1]])
+            products = np.add.reduceat(dense[ids] * weights, starts)
+            for k, value in zip(filled, products.tolist(), strict=True):
+                values[k] = value
+        return values
 
 
 # Others from which ``DocumentIndex.ranked`` computes cosines with numpy (fewer: one by one).
