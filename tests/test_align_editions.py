@@ -313,6 +313,24 @@ def test_a_lexicon_decides_what_trigrams_cannot() -> None:
     assert weather in [dict(u.sentences) for u in helped]
 
 
+def test_a_lexicon_keeps_a_bounded_number_of_span_views(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A lexicon serves a whole batch: what it keeps of the spans it was asked about is capped
+    (``VIEWS_KEPT``), and a view asked for again after the cap cleared it scores the same."""
+    import pipeline.align.lexicon as lexicon_module
+
+    uk, en = CAT_DOG_WEATHER
+    editions = [Edition("uk", (uk,)), Edition("en", (en,))]
+    lexicon = learn(LEARNED)
+    unbounded = align_editions(editions, options=AlignOptions(lexicon=lexicon, tuning=NO_SEED))
+    unbounded_views = len(lexicon._views)
+    monkeypatch.setattr(lexicon_module, "VIEWS_KEPT", 3)
+    capped = learn(LEARNED)
+    found = align_editions(editions, options=AlignOptions(lexicon=capped, tuning=NO_SEED))
+    assert unbounded_views > 3 >= len(capped._views)
+    assert [dict(u.sentences) for u in found] == [dict(u.sentences) for u in unbounded]
+    assert [u.confidence for u in found] == [u.confidence for u in unbounded]
+
+
 def test_the_seed_lexicon_aligns_one_story_alone() -> None:
     """Nothing learned, one story: the packaged seed lexicon knows dog and weather in all three
     languages, so each English sentence gets its own unit."""
