@@ -8,7 +8,7 @@ and an undated article is compared with every other.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date as Date
 from datetime import timedelta
@@ -75,9 +75,7 @@ def pairs_to_score(
         if day is None:
             yield from ordered
             return
-        yield from undated
-        for shift in (-1, 0, 1):
-            yield from dated.get(day + timedelta(days=shift), ())
+        yield from within_a_day(day, undated, dated)
         given: set[str] = set()
         for key in keys[one.id]:
             for other in sharing[key]:
@@ -113,6 +111,16 @@ def by_day(
         else:
             dated.setdefault(day, []).append(c)
     return undated, dated
+
+
+def within_a_day(
+    day: Date, undated: Sequence[Candidate], dated: Mapping[Date, Sequence[Candidate]]
+) -> Iterator[Candidate]:
+    """The candidates worth scoring with one of ``day`` (``worth_scoring``), from the buckets
+    ``by_day`` makes: the undated, then those of the day before, the day and the day after."""
+    yield from undated
+    for shift in (-1, 0, 1):
+        yield from dated.get(day + timedelta(days=shift), ())
 
 
 def candidate_keys(

@@ -41,7 +41,6 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date as Date
-from datetime import timedelta
 from functools import lru_cache
 
 from pipeline.align.addresses import article_number, neutral_path, neutral_url, unique_keys
@@ -51,6 +50,7 @@ from pipeline.align.candidates import (
     candidate_keys,
     day_of,
     pairs_to_score,
+    within_a_day,
     worth_scoring,
 )
 from pipeline.align.documents import (
@@ -445,9 +445,7 @@ class _TextEvidence:
         day = day_of(one.date)
         if day is None:
             return [c for c in self._scope if c.lang == lang]
-        dated = self._by_day.get(lang, {})
-        near = [dated.get(day + timedelta(days=shift), []) for shift in (-1, 0, 1)]
-        found = [*self._undated.get(lang, []), *(c for group in near for c in group)]
+        found = within_a_day(day, self._undated.get(lang, []), self._by_day.get(lang, {}))
         return sorted(found, key=lambda c: self._place[c.id])
 
     def _rank(self, one: Candidate, lang: str, taken: Taken | None = None) -> Ranking:
