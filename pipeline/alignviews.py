@@ -192,14 +192,35 @@ def _relabel(
 
 def write_tmx(store: Store, path: Path) -> int:
     """Every stored story's units with sentences in two or more languages as TMX 1.4b (one
-    `tu` a unit, its sentences joined by spaces per language); returns how many units."""
+    `tu` a unit, its sentences joined by spaces per language); returns how many units.
+
+    A parallel corpus holds each pair once: a story without a headline is titled by its first
+    sentence (``pipeline.ingest.common.first_sentence``, its full stop left off), so its title
+    unit repeats a body unit; of two units of a story whose sentences differ by no more than a
+    final full stop, the later (the body's, full stops kept) is written, in the first's place.
+    """
     from pipeline.publish.tmx import render_unit_tmx
 
-    units = [
-        (unit.story, unit.kind, unit.confidence, dict(unit.texts))
-        for story in store.units.stories()
-        for unit in story_units(store, story)
-        if sum(1 for texts in unit.texts.values() if texts) >= 2
-    ]
+    units: list[tuple[str, str, float, dict[str, tuple[str, ...]]]] = []
+    placed: dict[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], int] = {}
+    for story in store.units.stories():
+        for unit in story_units(store, story):
+            if sum(1 for texts in unit.texts.values() if texts) < 2:
+                continue
+            key = (
+                unit.story,
+                tuple(
+                    sorted(
+                        (lang, tuple(t.removesuffix(".") for t in texts))
+                        for lang, texts in unit.texts.items()
+                    )
+                ),
+            )
+            entry = (unit.story, unit.kind, unit.confidence, dict(unit.texts))
+            if key in placed:
+                units[placed[key]] = entry
+            else:
+                placed[key] = len(units)
+                units.append(entry)
     path.write_bytes(render_unit_tmx(units))
     return len(units)

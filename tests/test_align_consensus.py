@@ -1,11 +1,12 @@
 """Three-edition consensus: a link stands when two of the joint, pairwise and composed
-alignments make it; every sentence stays in exactly one unit."""
+alignments make it, or when the pair's own alignment makes it confidently; every sentence stays
+in exactly one unit."""
 
 from __future__ import annotations
 
 import pytest
 
-from pipeline.align.consensus import combine, links
+from pipeline.align.consensus import CONFIDENT, combine, links
 from pipeline.align.similarity import length_log_prob
 
 LANGS = ("uk", "ru", "en")
@@ -53,6 +54,36 @@ def test_a_link_one_alignment_makes_is_dropped_when_others_disagree():
         {"uk": (1,), "ru": (1,), "en": ()},
         {"uk": (), "ru": (), "en": (1,)},
     ]
+
+
+@pytest.mark.parametrize(
+    ("confidence", "least", "joined"),
+    [
+        (CONFIDENT + 0.05, CONFIDENT, True),
+        (CONFIDENT - 0.05, CONFIDENT, False),
+        (CONFIDENT + 0.05, None, False),  # two votes only
+    ],
+)
+def test_a_confident_pairwise_link_stands_without_a_second_vote(confidence, least, joined):
+    # Only the uk-en alignment links uk 1 with en 1 (the joint one left en 1 alone).
+    joint = [
+        ({"uk": (0,), "ru": (0,), "en": (0,)}, 0.9),
+        ({"uk": (1,), "ru": (1,)}, 0.9),
+        ({"en": (1,)}, 0.3),
+    ]
+    pairwise = {
+        ("uk", "ru"): _pairs({"uk": (0,), "ru": (0,)}, {"uk": (1,), "ru": (1,)}),
+        ("uk", "en"): [({"uk": (0,), "en": (0,)}, 0.9), ({"uk": (1,), "en": (1,)}, confidence)],
+        ("ru", "en"): _pairs({"ru": (0,), "en": (0,)}, {"ru": (1,)}, {"en": (1,)}),
+    }
+    units = combine(joint, pairwise, LANGS, {"uk": 2, "ru": 2, "en": 2}, confident=least)
+    if joined:
+        assert _shape(units)[1:] == [{"uk": (1,), "ru": (1,), "en": (1,)}]
+    else:
+        assert _shape(units)[1:] == [
+            {"uk": (1,), "ru": (1,), "en": ()},
+            {"uk": (), "ru": (), "en": (1,)},
+        ]
 
 
 def test_sentences_nothing_else_links_keep_the_joint_links():

@@ -455,6 +455,36 @@ def test_a_story_without_headlines_aligns_its_titles_apart(tmp_path: Path) -> No
     assert {lang: list(stored[0].texts[lang]) for lang in PERSIAN} == titles
 
 
+COUNCIL = {
+    "uk": "Київрада ухвалила бюджет на 2027 рік. За рішення проголосували 78 депутатів. "
+    "Наступне засідання відбудеться у квітні.",
+    "ru": "Киевсовет принял бюджет на 2027 год. За решение проголосовали 78 депутатов. "
+    "Следующее заседание состоится в апреле.",
+    "en": "The Kyiv council passed the 2027 budget. The decision was backed by 78 councillors. "
+    "The next session is in April.",
+}
+
+
+def test_tmx_holds_a_headline_less_storys_first_pair_once(tmp_path: Path) -> None:
+    """Titled by their first sentences, the editions' title unit repeats their first body unit;
+    the corpus holds that pair once."""
+    folder = tmp_path / "council"
+    folder.mkdir()
+    for lang, text in COUNCIL.items():
+        (folder / f"story.{lang}.md").write_text(text + "\n", "utf-8")
+    tmx = tmp_path / "corpus.tmx"
+    code, output = run("align", str(folder), "--db", str(tmp_path / "c.db"), "--tmx", str(tmx))
+    assert code == 0, output
+    found = [
+        {tuv.get(XML_LANG): tuv.findtext("seg") for tuv in tu.findall("tuv")}
+        for tu in etree.parse(str(tmx)).findall(".//tu")
+    ]
+    first = {lang: text.split(". ")[0] + "." for lang, text in COUNCIL.items()}
+    assert found.count(first) == 1
+    assert len(found) == 3
+    assert "wrote 3 unit(s)" in output
+
+
 def _squirrel_story(folder: Path) -> Path:
     """Two editions whose words neither transliteration nor the seed lexicon link (see
     test_align_editions.SQUIRREL_UK): English drops the first sentence."""

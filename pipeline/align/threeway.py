@@ -11,7 +11,8 @@ paragraph is a whole paragraph only in the edition that moved it. Units come bac
 edition's reading order.
 
 With three editions, English is also aligned with each Cyrillic edition alone, and the units
-keep each link between two editions that two of the three alignments make (``consensus``).
+keep each link between two editions that two of the three alignments make, or that the pair's
+own alignment makes confidently (``consensus``).
 
 With a ``bridge`` (the project's MT), each pivot language's sentences are also translated into
 the new edition's language and the chrF (sacrebleu) of translation against text is blended into
@@ -25,7 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 
-from pipeline.align.consensus import Unit, combine
+from pipeline.align.consensus import CONFIDENT, Unit, combine
 from pipeline.align.dp import DPParams, Pair, align_pairs
 from pipeline.align.lexicon import Lexicon
 from pipeline.align.paragraphs import paragraph_order
@@ -64,7 +65,8 @@ class Tuning:
     # three-way strict F1 from 0.785 to 0.801 (tune seed 1) and 0.810 to 0.823 (seed 3); 0.15
     # gave 0.801 / 0.817, 0.35 0.805 / 0.817, 0.5 0.803 / 0.814.
     lexicon_vote_weight: float = 0.25
-    # Three editions: keep the links two of three alignments make (``consensus``).
+    # Three editions: keep the links two of three alignments make, or the pair's own alignment
+    # makes confidently (``consensus``).
     consensus: bool = True
     # Start from the packaged seed lexicon (``lexicon.seed_lexicon``): where no lexicon is given,
     # and under what a batch teaches (``editions.learn_lexicon``).
@@ -141,7 +143,9 @@ def align_many(
             found = _add_edition(single, [alone], last, bridge, tuning, lexicon, shared)
             pairwise[(alone.lang, last.lang)] = [(i.sentences, i.confidence) for i in found]
         sizes = {p.lang: len(p.sentences) for p in done}
-        units = combine(units, pairwise, [p.lang for p in done], sizes)
+        # Without a lexicon an English alignment's confidence says little (``CONFIDENT``).
+        trusted = CONFIDENT if lexicon is not None else None
+        units = combine(units, pairwise, [p.lang for p in done], sizes, confident=trusted)
     langs = [p.lang for p in prepared]
     # Back to the first edition's reading order (a paragraph it moved was aligned where the
     # others have it); a unit without a sentence of it stays after the unit before it.
