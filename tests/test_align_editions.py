@@ -631,6 +631,15 @@ def test_seed_lines_link_every_language_both_ways() -> None:
         assert all(stem in back[t] for stem, targets in table.items() for t in targets)
 
 
+def test_the_seed_gives_with_no_translation() -> None:
+    """Stems are four-letter prefixes, so a seed line for "within" or "without" would give
+    "with", in nearly every English sentence, the translations of those words: a sentence
+    with "проти" or "протягом" in it read as a link (in samples/set-city-budget a Ukrainian
+    sentence the English edition dropped was paired with an unrelated English one)."""
+    assert "with" not in seed_lexicon().links[("en", "uk")]
+    assert "with" not in seed_lexicon().links[("en", "ru")]
+
+
 GLOSSARY = (
     "# en\tuk\tru\n"
     "violinist violin\tскрипаль скрипка\tскрипач скрипка\n"
