@@ -270,6 +270,92 @@ def test_pairs_to_score_are_the_pairs_within_a_day_or_sharing_a_key(
     assert len(found) < len(ordered) * (len(ordered) - 1) // 2
 
 
+def _related(a: Candidate, b: Candidate) -> bool:
+    """A symmetric stand-in for ``pairing._Apart``: whether two ids' numbers sum to a multiple
+    of three."""
+    return (int(a.id[1:]) + int(b.id[1:])) % 3 == 0
+
+
+@pytest.mark.parametrize("focus", [None, {"c03", "c17", "c30"}])
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_pairs_to_score_with_an_undated_side_are_those_apart_names(
+    seed: int, focus: set[str] | None
+) -> None:
+    from pipeline.align.candidates import day_of, pairs_to_score
+
+    ordered, keys = _dated_batch(seed)
+
+    def apart(one: Candidate) -> list[Candidate]:
+        return [
+            c
+            for c in ordered
+            if c.id != one.id
+            and (day_of(c.date) is None or day_of(one.date) is None)
+            and _related(one, c)
+        ]
+
+    found = [(a.id, b.id) for a, b in pairs_to_score(ordered, focus, keys, apart)]
+    expected = []
+    for k, a in enumerate(ordered):
+        for b in ordered[k + 1 :]:
+            day_a, day_b = day_of(a.date), day_of(b.date)
+            if day_a is None or day_b is None:
+                wanted = _related(a, b)
+            else:
+                wanted = abs((day_a - day_b).days) <= 1
+            if (wanted or set(keys[a.id]) & set(keys[b.id])) and (
+                focus is None or a.id in focus or b.id in focus
+            ):
+                expected.append((a.id, b.id))
+    assert len(found) == len(set(found))
+    assert sorted(found) == expected
+
+
+def _sample_articles() -> list[Candidate]:
+    """The samples' two parallel sets and their single-language pages as undated candidates
+    (title, then the body's paragraphs)."""
+    found = []
+    for path in sorted((ROOT / "samples").glob("set-*/*.md")):
+        _, front, body = path.read_text("utf-8").split("---\n", 2)
+        title = next(line for line in front.splitlines() if line.startswith("title:"))
+        lang = path.stem.rsplit(".", 1)[1]
+        paragraphs = tuple(p.strip() for p in body.split("\n\n") if p.strip())
+        found.append(Candidate(f"{path.stem}", lang, title[6:].strip(' "'), paragraphs))
+    for path in sorted((ROOT / "samples").glob("*.txt")):
+        lines = [line.strip() for line in path.read_text("utf-8").splitlines()]
+        long = [line for line in lines if len(line) > 60]
+        found.append(Candidate(path.stem, path.stem[:2], long[0], tuple(long[1:])))
+    return found
+
+
+def test_undated_articles_are_scored_only_where_a_pair_could_be_reported(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without a day in common a pair reaches the report bar only through shared numbers or
+    names or its texts' mutual best, so scoring just those pairs changes nothing."""
+    from pipeline.align import pairing
+
+    articles = _sample_articles()
+    scored: list[tuple[str, str]] = []
+    real_score = pairing.pair_score
+
+    def counted(a: Candidate, b: Candidate, **kwargs: object) -> tuple[float, tuple[str, ...]]:
+        scored.append((a.id, b.id))
+        return real_score(a, b, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pairing, "pair_score", counted)
+    narrowed = pair_editions(articles)
+    narrowed_count = len(scored)
+    scored.clear()
+    monkeypatch.setattr(
+        pairing._Apart, "of", lambda self, one: [c for c in articles if c.lang != one.lang]
+    )
+    every = pair_editions(articles)
+    assert (narrowed.stories, narrowed.uncertain) == (every.stories, every.uncertain)
+    assert [len(story.editions) for story in narrowed.stories] == [2, 2]
+    assert narrowed_count < len(scored)
+
+
 @pytest.mark.parametrize("seed", [1, 2])
 def test_text_rivals_are_the_articles_of_the_language_within_a_day(seed: int) -> None:
     from pipeline.align.candidates import worth_scoring

@@ -8,7 +8,7 @@ and an undated article is compared with every other.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date as Date
 from datetime import timedelta
@@ -51,17 +51,22 @@ def worth_scoring(a: Candidate, b: Candidate) -> bool:
 
 
 def pairs_to_score(
-    ordered: Sequence[Candidate], focused: set[str] | None, keys: dict[str, list[object]]
+    ordered: Sequence[Candidate],
+    focused: set[str] | None,
+    keys: dict[str, list[object]],
+    apart: Callable[[Candidate], Iterable[Candidate]] | None = None,
 ) -> Iterator[tuple[Candidate, Candidate]]:
     """Each unordered pair of ``ordered`` that could be editions, once, the earlier first: the
     pairs dated within a day of each other or with an undated side (``worth_scoring``), and
     the pairs sharing one of ``keys`` (id -> language-neutral url, file name, article number)
     whatever their dates. With ``focused``, only pairs holding a focused candidate (so an
-    ingest into a store of N articles costs N per new article, not N squared).
+    ingest into a store of N articles costs N per new article, not N squared). ``apart(one)``,
+    where given, narrows the pairs with an undated side to those it names (it must name ``b``
+    for ``a`` exactly when it names ``a`` for ``b``); without it, an undated article is paired
+    with every other.
 
     Articles are put in buckets by day, so a dated archive costs about its articles times those
-    of a day or two, not its size squared (record linkage's blocking); an undated article is
-    still compared with every other."""
+    of a day or two, not its size squared (record linkage's blocking)."""
     position = {c.id: k for k, c in enumerate(ordered)}
     undated, dated = by_day(ordered)
     sharing: dict[object, list[Candidate]] = {}
@@ -71,17 +76,23 @@ def pairs_to_score(
 
     def near(one: Candidate) -> Iterator[Candidate]:
         """The candidates worth scoring with ``one`` or sharing a key with it, each once."""
-        day = day_of(one.date)
-        if day is None:
-            yield from ordered
-            return
-        yield from within_a_day(day, undated, dated)
         given: set[str] = set()
-        for key in keys[one.id]:
-            for other in sharing[key]:
-                if not worth_scoring(one, other) and other.id not in given:
+
+        def fresh(found: Iterable[Candidate]) -> Iterator[Candidate]:
+            for other in found:
+                if other.id not in given:
                     given.add(other.id)
                     yield other
+
+        day = day_of(one.date)
+        if day is None:
+            yield from fresh(ordered if apart is None else apart(one))
+        else:
+            yield from fresh(within_a_day(day, undated if apart is None else (), dated))
+            if apart is not None:
+                yield from fresh(apart(one))
+        for key in keys[one.id]:
+            yield from fresh(sharing[key])
 
     chosen = (
         range(len(ordered))
