@@ -3,7 +3,8 @@
 A batch or archive of N articles has N squared pairs; editions go out within a day of each other
 or share a language-neutral url, file name or article number (``addresses``), so only those
 pairs are scored: articles are put in buckets by day (*blocking*, as record linkage calls it),
-and an undated article is compared with every other.
+and an undated article is compared with those the caller names (``pairs_to_score``'s ``apart``:
+pairing names the articles sharing a number or name with it, and its texts' mutual best).
 """
 
 from __future__ import annotations
