@@ -418,6 +418,7 @@ class _TextEvidence:
     def __init__(self, candidates: Sequence[Candidate], focused: set[str] | None) -> None:
         self._candidates = candidates
         self._by_id = {c.id: c for c in candidates}
+        self._langs = sorted({c.lang for c in candidates})
         self._focused = focused
         self._index: DocumentIndex | None = None
         self._scope: list[Candidate] = []
@@ -506,7 +507,9 @@ class _TextEvidence:
         """The articles of other languages that ``one`` is most similar to and that are most
         similar to it (the only ones whose ``evidence`` with it is more than 0)."""
         found = []
-        for lang in sorted({c.lang for c in self._candidates} - {one.lang}):
+        for lang in self._langs:
+            if lang == one.lang:
+                continue
             best = self._rank(one, lang).best
             if best is not None and self._rank(self._by_id[best], one.lang).best == one.id:
                 found.append(self._by_id[best])
