@@ -54,20 +54,36 @@ class UnitView:
 
 
 def story_units(store: Store, story_id: str) -> list[UnitView]:
-    """The stored units of a story with their sentences' text, in reading order."""
+    """The stored units of a story with their sentences' text, in reading order; a unit whose
+    sentences a later unit repeats, but for a final full stop, is marked ``title_repeat`` (the
+    titles of a story without a headline, ``pipeline.ingest.common.first_sentence`` leaving
+    their full stop off)."""
     units = store.units.of_story(story_id)
     ids = {i for unit in units for each in unit.segments.values() for i in each}
     text = _segment_texts(store, ids)
+    texts = [
+        {lang: tuple(text[i][1] for i in unit.segments[lang]) for lang in unit.langs}
+        for unit in units
+    ]
+    bare = [_bare(found) for found in texts]
     return [
         UnitView(
             story_id,
             unit.langs,
             unit.kind,
             unit.confidence,
-            {lang: tuple(text[i][1] for i in unit.segments[lang]) for lang in unit.langs},
+            texts[k],
+            title_repeat=bare[k] in bare[k + 1 :],
         )
-        for unit in units
+        for k, unit in enumerate(units)
     ]
+
+
+def _bare(texts: Mapping[str, tuple[str, ...]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """A unit's sentences per language without a final full stop, for finding repeats."""
+    return tuple(
+        sorted((lang, tuple(t.removesuffix(".") for t in found)) for lang, found in texts.items())
+    )
 
 
 def one_edition_only(store: Store, article_id: str) -> list[OneSided]:
@@ -192,35 +208,15 @@ def _relabel(
 
 def write_tmx(store: Store, path: Path) -> int:
     """Every stored story's units with sentences in two or more languages as TMX 1.4b (one
-    `tu` a unit, its sentences joined by spaces per language); returns how many units.
-
-    A parallel corpus holds each pair once: a story without a headline is titled by its first
-    sentence (``pipeline.ingest.common.first_sentence``, its full stop left off), so its title
-    unit repeats a body unit; of two units of a story whose sentences differ by no more than a
-    final full stop, the later (the body's, full stops kept) is written, in the first's place.
-    """
+    `tu` a unit, its sentences joined by spaces per language); returns how many units. A
+    ``title_repeat`` unit is left out: a parallel corpus holds each pair once."""
     from pipeline.publish.tmx import render_unit_tmx
 
-    units: list[tuple[str, str, float, dict[str, tuple[str, ...]]]] = []
-    placed: dict[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], int] = {}
-    for story in store.units.stories():
-        for unit in story_units(store, story):
-            if sum(1 for texts in unit.texts.values() if texts) < 2:
-                continue
-            key = (
-                unit.story,
-                tuple(
-                    sorted(
-                        (lang, tuple(t.removesuffix(".") for t in texts))
-                        for lang, texts in unit.texts.items()
-                    )
-                ),
-            )
-            entry = (unit.story, unit.kind, unit.confidence, dict(unit.texts))
-            if key in placed:
-                units[placed[key]] = entry
-            else:
-                placed[key] = len(units)
-                units.append(entry)
+    units = [
+        (unit.story, unit.kind, unit.confidence, dict(unit.texts))
+        for story in store.units.stories()
+        for unit in story_units(store, story)
+        if not unit.title_repeat and sum(1 for texts in unit.texts.values() if texts) >= 2
+    ]
     path.write_bytes(render_unit_tmx(units))
     return len(units)
